@@ -1,0 +1,97 @@
+"""Plain ``Speaker: text`` transcripts, including kremlin.ru pages copied as text.
+
+Unlabelled lines continue the previous speaker. Before the first label come page
+chrome, a breadcrumb, the title, a ``Month D, YYYY, Place`` dateline and a narrated
+intro; after the last answer, page leftovers and the dateline again.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from .model import RawTurn, SourceInfo, Transcript
+from .speakers import assemble, is_asker_label, is_procedural_label, looks_like_label
+from .text import clean, parse_dateline
+
+KREMLIN_MARK = "Official website of the President of Russia"
+# Web page furniture that survives a copy-and-paste of a transcript page.
+CHROME = frozenset(
+    s.casefold()
+    for s in (
+        "View settings",
+        "Font size:",
+        "Site colours:",
+        "Images:",
+        KREMLIN_MARK,
+        "Sharing is caring!",
+        "Leave a Reply",
+        "Leave a Comment",
+        "Print version",
+        "Share",
+        "Published at www.rev.com",
+    )
+)
+_BREADCRUMB = re.compile(r"^[^\s/][^/]{0,40}\s+/$")
+_LABEL_LINE = re.compile(r"^(?P<label>[^:\n]{1,120}?)\s*:\s*(?P<rest>.*)$")
+_QUOTES = "\"“”«»„'‘’"
+
+
+def is_chrome(line: str) -> bool:
+    return line.casefold() in CHROME or bool(_BREADCRUMB.match(line))
+
+
+def _label_of(line: str, counts: Counter[str] | None = None) -> tuple[str, str] | None:
+    match = _LABEL_LINE.match(line)
+    if not match or not looks_like_label(match["label"]):
+        return None
+    label = match["label"]
+    # One capitalised word before a colon ("Second: ...") is a label only if it is a
+    # known role or recurs as one.
+    if (
+        " " not in label.strip()
+        and counts is not None
+        and counts[label] < 2
+        and not (is_asker_label(label) or is_procedural_label(label))
+    ):
+        return None
+    return label, match["rest"]
+
+
+def parse_plain(text: str, quoted_speakers: list[str] | None = None) -> Transcript:
+    """Parse plain speaker lines (and kremlin.ru text copies) into a transcript."""
+    lines = [clean(line) for line in text.splitlines()]
+    counts: Counter[str] = Counter()
+    for line in lines:
+        found = _label_of(line)
+        if found:
+            counts[found[0]] += 1
+
+    info = SourceInfo()
+    header: list[str] = []
+    turns: list[RawTurn] = []
+    dateline: str | None = None
+    kremlin = False
+    for line in lines:
+        if not line:
+            continue
+        if line == KREMLIN_MARK:
+            kremlin = True
+        if is_chrome(line) or line == dateline:
+            continue
+        found = _label_of(line, counts)
+        if found:
+            label, rest = found
+            turns.append(RawTurn(label, [rest] if rest else []))
+        elif turns:
+            turns[-1].paragraphs.append(line)
+        elif dateline is None and (parsed := parse_dateline(line)):
+            dateline = line
+            info.date, info.place = parsed
+        else:
+            header.append(line)
+
+    if header and len(header[0]) <= 200 and not header[0].endswith("."):
+        info.title = header[0].strip(_QUOTES + " ") or None
+    fmt = "kremlin-text" if kremlin else "plain"
+    return assemble(fmt, info, turns, quoted_speakers=quoted_speakers)

@@ -1,0 +1,230 @@
+"""Who is speaking: label clean-up, one name per person, and who answers questions.
+
+Every parser hands its raw turns to :func:`assemble`, so the rules for names,
+quotable answers and question links are the same whatever the file format.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+
+from .model import RawTurn, SourceInfo, Transcript, Turn, TranscriptError
+from .text import clean
+
+# Labels that stand for whoever asks: their turns are questions, never quotes.
+_ASKER_LABELS = re.compile(
+    r"^(q|question|questions|remark|reply|reporter|reporters|journalist|journalists|"
+    r"audience|audience member|participant|voice|voices|interviewer|correspondent)"
+    r"( \d+)?$",
+    re.IGNORECASE,
+)
+# People who run the event rather than answer: never quotable, never "the asker".
+_PROCEDURAL_LABELS = re.compile(
+    r"^(moderator|operator|mc|aide|announcer|narrator|staff|interpreter|translator)"
+    r"( \d+)?$",
+    re.IGNORECASE,
+)
+# Not people at all: a podcast's "Break", "Outro" sections.
+_PSEUDO_LABELS = re.compile(r"^(break|outro|intro|sponsor|ad break|music)$", re.IGNORECASE)
+_CONNECTORS = frozenset(
+    "of and the de da del der di du la le van von bin al el y for on at to in "
+    "mc mac o d st".split()
+)
+_NAME_WORD = re.compile(r"^[\w.'’\-()&]+$")
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
+_ASKER_SHARE = 0.5
+_PRINCIPAL_SHARE = 0.2
+_MAX_QUESTION_TURNS = 3
+
+
+def looks_like_label(label: str, max_words: int = 12) -> bool:
+    """True when ``label`` reads as a speaker's name or title, not a sentence."""
+    label = clean(label)
+    if not label or len(label) > 120 or any(c in label for c in ",;?!:\"“”"):
+        return False
+    words = label.split()
+    if len(words) > max_words:
+        return False
+    for word in words:
+        if not _NAME_WORD.match(word):
+            return False
+        if not (word[0].isupper() or word[0].isdigit() or word.lower() in _CONNECTORS):
+            return False
+    return True
+
+
+def clean_name(label: str) -> str:
+    """A display name from a label: ``MS. JEAN-PIERRE`` -> ``Ms. Jean-Pierre``."""
+    name = clean(label).strip(" :*")
+    if name.lower() == "q":
+        return "Reporter"
+    letters = [c for c in name if c.isalpha()]
+    if len(letters) > 3 and all(c.isupper() for c in letters):
+        name = _title_case(name)
+    return name
+
+
+def _title_case(name: str) -> str:
+    def word_case(word: str) -> str:
+        if word.lower() in _CONNECTORS and word.lower() not in ("mc", "mac", "o", "d"):
+            return word.lower()
+        return "-".join(part[:1].upper() + part[1:].lower() for part in word.split("-"))
+
+    words = name.split()
+    return " ".join(w if i == 0 and len(w) <= 2 else word_case(w) for i, w in enumerate(words))
+
+
+def is_asker_label(name: str) -> bool:
+    return bool(_ASKER_LABELS.match(name))
+
+
+def is_procedural_label(name: str) -> bool:
+    return bool(_PROCEDURAL_LABELS.match(name))
+
+
+def is_pseudo_label(name: str) -> bool:
+    return bool(_PSEUDO_LABELS.match(clean_name(name)))
+
+
+def canonical_names(names: Iterable[str]) -> dict[str, str]:
+    """Map long labels onto the shorter name the same transcript uses later.
+
+    ``President of Russia Vladimir Putin`` becomes ``Vladimir Putin`` when the text
+    also labels turns ``Vladimir Putin``: the long form is a title plus that name.
+    """
+    distinct = list(dict.fromkeys(names))
+    mapping: dict[str, str] = {}
+    for name in distinct:
+        words = name.split()
+        best = name
+        for other in distinct:
+            other_words = other.split()
+            if (
+                2 <= len(other_words) < len(words)
+                and words[-len(other_words) :] == other_words
+                and len(other_words) < len(best.split())
+            ):
+                best = other
+        mapping[name] = best
+    return mapping
+
+
+def _asks(text: str) -> bool:
+    """Whether a turn closes on a question (its last two sentences hold a '?')."""
+    sentences = _SENTENCE_END.split(text.strip())
+    return "?" in " ".join(sentences[-2:])
+
+
+def principal_speakers(turns: list[tuple[str, str]], everyone: bool = False) -> set[str]:
+    """Speakers whose turns are quotable: by default, the ones who answer.
+
+    Generic question labels and named people who mostly ask are askers; event staff
+    are procedural; of the rest, everyone with at least a fifth of the words of the
+    main answerer is a principal. ``everyone`` (podcasts) keeps every real speaker.
+    """
+    words: Counter[str] = Counter()
+    count: Counter[str] = Counter()
+    asks: Counter[str] = Counter()
+    for speaker, text in turns:
+        words[speaker] += len(text.split())
+        count[speaker] += 1
+        asks[speaker] += _asks(text)
+    people = {s for s in count if not is_asker_label(s) and not is_procedural_label(s)}
+    if everyone:
+        return people
+    answerers = {s for s in people if asks[s] / count[s] < _ASKER_SHARE}
+    if not answerers:
+        answerers = people
+    if not answerers:
+        return set()
+    top = max(words[s] for s in answerers)
+    return {s for s in answerers if words[s] >= _PRINCIPAL_SHARE * top}
+
+
+def _matches_any(name: str, wanted: Iterable[str]) -> bool:
+    folded = name.casefold()
+    return any(w.casefold() == folded or folded.endswith(" " + w.casefold()) for w in wanted)
+
+
+def assemble(
+    fmt: str,
+    info: SourceInfo,
+    raw_turns: list[RawTurn],
+    *,
+    quoted_speakers: Iterable[str] | None = None,
+    everyone: bool = False,
+    warnings: list[str] | None = None,
+) -> Transcript:
+    """Raw parser output to a :class:`Transcript` with names, answers and questions.
+
+    ``quoted_speakers`` (a deployment setting) replaces the default choice of who is
+    quotable; generic question labels stay unquotable either way.
+    """
+    merged: list[RawTurn] = []
+    for raw in raw_turns:
+        if is_pseudo_label(raw.label):
+            continue
+        paragraphs = [p for p in (clean(p) for p in raw.paragraphs) if p]
+        if not paragraphs:
+            continue
+        name = clean_name(raw.label)
+        if merged and merged[-1].label == name:
+            merged[-1].paragraphs.extend(paragraphs)
+            continue
+        merged.append(RawTurn(name, paragraphs, raw.timestamp))
+    if not merged:
+        raise TranscriptError("no speaker labels found (expected lines like 'Name: text')")
+
+    mapping = canonical_names(t.label for t in merged)
+    turns: list[tuple[str, str, str | None]] = []
+    for raw in merged:
+        name = mapping[raw.label]
+        text = "\n\n".join(raw.paragraphs)
+        if turns and turns[-1][0] == name:
+            prev = turns[-1]
+            turns[-1] = (name, prev[1] + "\n\n" + text, prev[2])
+        else:
+            turns.append((name, text, raw.timestamp))
+
+    wanted = [w.strip() for w in quoted_speakers or () if w.strip()]
+    if wanted:
+        principals = {
+            s for s, _, _ in turns if _matches_any(s, wanted) and not is_asker_label(s)
+        }
+    else:
+        principals = principal_speakers([(s, t) for s, t, _ in turns], everyone)
+
+    result: list[Turn] = []
+    for pos, (speaker, text, stamp) in enumerate(turns):
+        is_answer = speaker in principals
+        question: list[int] = []
+        asked_by = None
+        if is_answer:
+            question = _question_before(turns, pos, principals)
+            askers = [turns[p][0] for p in question if not is_procedural_label(turns[p][0])]
+            question = [p for p in question if not is_procedural_label(turns[p][0])] or question
+            asked_by = (askers or [turns[p][0] for p in question] or [None])[-1]
+        result.append(Turn(pos, speaker, text, stamp, is_answer, tuple(question), asked_by))
+    return Transcript(fmt, info, result, warnings or [])
+
+
+def _question_before(
+    turns: list[tuple[str, str, str | None]], pos: int, principals: set[str]
+) -> list[int]:
+    """Positions of the turns an answer at ``pos`` responds to.
+
+    The run of non-principal turns right before it; failing that (a podcast, where
+    all are principals), the previous turn by someone else if it asks something.
+    """
+    run: list[int] = []
+    p = pos - 1
+    while p >= 0 and turns[p][0] not in principals and len(run) < _MAX_QUESTION_TURNS:
+        run.append(p)
+        p -= 1
+    if run:
+        return run[::-1]
+    if pos > 0 and turns[pos - 1][0] != turns[pos][0] and _asks(turns[pos - 1][1]):
+        return [pos - 1]
+    return []
