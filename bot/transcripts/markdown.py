@@ -96,9 +96,8 @@ def parse_markdown(text: str, quoted_speakers: list[str] | None = None) -> Trans
 
 
 def _label(paragraph: str) -> tuple[str | None, str]:
-    if m := _BOLD_LABEL.match(paragraph):
-        if looks_like_label(_unmark(m["label"])):
-            return _unmark(m["label"]), m["rest"]
+    if (m := _BOLD_LABEL.match(paragraph)) and looks_like_label(_unmark(m["label"])):
+        return _unmark(m["label"]), m["rest"]
     if m := _Q_LINE.match(paragraph):
         return "Q", m["rest"]
     if (m := _CAPS_LABEL.match(paragraph)) and _is_caps_label(m["label"]):

@@ -10,7 +10,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
-from .model import RawTurn, SourceInfo, Transcript, Turn, TranscriptError
+from .model import RawTurn, SourceInfo, Transcript, TranscriptError, Turn
 from .text import clean
 
 # Labels that stand for whoever asks: their turns are questions, never quotes.
@@ -29,8 +29,35 @@ _PROCEDURAL_LABELS = re.compile(
 # Not people at all: a podcast's "Break", "Outro" sections.
 _PSEUDO_LABELS = re.compile(r"^(break|outro|intro|sponsor|ad break|music)$", re.IGNORECASE)
 _CONNECTORS = frozenset(
-    "of and the de da del der di du la le van von bin al el y for on at to in "
-    "mc mac o d st".split()
+    [
+        "of",
+        "and",
+        "the",
+        "de",
+        "da",
+        "del",
+        "der",
+        "di",
+        "du",
+        "la",
+        "le",
+        "van",
+        "von",
+        "bin",
+        "al",
+        "el",
+        "y",
+        "for",
+        "on",
+        "at",
+        "to",
+        "in",
+        "mc",
+        "mac",
+        "o",
+        "d",
+        "st",
+    ]
 )
 _NAME_WORD = re.compile(r"^[\w.'’\-()&]+$")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
@@ -42,7 +69,7 @@ _MAX_QUESTION_TURNS = 3
 def looks_like_label(label: str, max_words: int = 12) -> bool:
     """True when ``label`` reads as a speaker's name or title, not a sentence."""
     label = clean(label)
-    if not label or len(label) > 120 or any(c in label for c in ",;?!:\"“”"):
+    if not label or len(label) > 120 or any(c in label for c in ',;?!:"“”'):
         return False
     words = label.split()
     if len(words) > max_words:
@@ -72,8 +99,8 @@ def _title_case(name: str) -> str:
             return word.lower()
         return "-".join(part[:1].upper() + part[1:].lower() for part in word.split("-"))
 
-    words = name.split()
-    return " ".join(w if i == 0 and len(w) <= 2 else word_case(w) for i, w in enumerate(words))
+    cased = [word_case(w) for w in name.split()]
+    return " ".join([cased[0][:1].upper() + cased[0][1:], *cased[1:]])
 
 
 def is_asker_label(name: str) -> bool:
@@ -89,25 +116,30 @@ def is_pseudo_label(name: str) -> bool:
 
 
 def canonical_names(names: Iterable[str]) -> dict[str, str]:
-    """Map long labels onto the shorter name the same transcript uses later.
+    """Map every label onto one name per person.
 
-    ``President of Russia Vladimir Putin`` becomes ``Vladimir Putin`` when the text
-    also labels turns ``Vladimir Putin``: the long form is a title plus that name.
+    Case variants (``Vladimir PUTIN``) join the most used spelling, and a long label
+    that is a title plus a name the same transcript also uses (``President of Russia
+    Vladimir Putin`` beside ``Vladimir Putin``) becomes that shorter name.
     """
-    distinct = list(dict.fromkeys(names))
+    counts = Counter(names)
+
+    def preference(name: str) -> tuple[int, int]:
+        odd_case = sum(1 for w in name.split() if any(c.isupper() for c in w[1:]))
+        return (-counts[name], odd_case)
+
+    spelling: dict[str, str] = {}
+    for name in sorted(counts, key=preference):
+        spelling.setdefault(name.casefold(), name)
+    folded = [f.split() for f in spelling]
     mapping: dict[str, str] = {}
-    for name in distinct:
-        words = name.split()
-        best = name
-        for other in distinct:
-            other_words = other.split()
-            if (
-                2 <= len(other_words) < len(words)
-                and words[-len(other_words) :] == other_words
-                and len(other_words) < len(best.split())
-            ):
+    for name in counts:
+        words = name.casefold().split()
+        best = words
+        for other in folded:
+            if 2 <= len(other) < len(best) and words[-len(other) :] == other:
                 best = other
-        mapping[name] = best
+        mapping[name] = spelling[" ".join(best)]
     return mapping
 
 
@@ -190,9 +222,7 @@ def assemble(
 
     wanted = [w.strip() for w in quoted_speakers or () if w.strip()]
     if wanted:
-        principals = {
-            s for s, _, _ in turns if _matches_any(s, wanted) and not is_asker_label(s)
-        }
+        principals = {s for s, _, _ in turns if _matches_any(s, wanted) and not is_asker_label(s)}
     else:
         principals = principal_speakers([(s, t) for s, t, _ in turns], everyone)
 

@@ -9,7 +9,7 @@ from dateutil import parser as dateparser
 from .model import TranscriptError
 
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
-_SPACES = re.compile(r"[ \t\u00a0\u2007\u202f\u2009\u200a\u3000]+")
+_SPACES = re.compile(r"[\s\u00a0\u2007\u202f\u2009\u200a\u3000]+")
 # "(Laughter.)", "(Cross-talk by reporters.)": narrated asides, not speech.
 _STAGE_DIRECTION = re.compile(r"\s*\((?:[A-Z][^()]{0,80}?\.|Laughter|Applause|Inaudible)\)")
 _MONTH_DATE = re.compile(
@@ -33,7 +33,10 @@ def decode(data: bytes) -> tuple[str, str | None]:
         first_bad = exc.start
     text = data.decode("utf-8", errors="replace")
     bad = text.count("\ufffd")
-    if bad <= max(8, len(data) // 1000):
+    good = sum(1 for c in text if ord(c) > 127) - bad
+    # Mostly valid UTF-8 with a stray byte: keep it UTF-8. No valid multi-byte
+    # characters at all: a legacy single-byte encoding.
+    if good > bad and bad <= max(8, len(data) // 1000):
         return text, f"{bad} invalid UTF-8 byte(s) replaced (first at offset {first_bad})"
     return data.decode("cp1252", errors="replace"), "not UTF-8; decoded as Windows-1252"
 

@@ -1,0 +1,68 @@
+"""Ingest all three corpora into a fresh database and print time and counts.
+
+Baseline in the same run: reading and hashing the same files (the I/O floor).
+Usage: python bench/ingest_bench.py [--repeat N] [--keep PATH]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import CORPUS_FOLDERS, corpus_paths, median  # noqa: E402
+from bot import store  # noqa: E402
+from bot.ingest import discover, ingest  # noqa: E402
+
+
+def read_and_hash(paths: list[Path]) -> float:
+    started = time.perf_counter()
+    files, _ = discover(paths)
+    for f in files:
+        hashlib.sha256(f.read_bytes()).hexdigest()
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--keep", type=Path, help="write the database here and keep it")
+    args = parser.parse_args()
+    paths = corpus_paths()
+    baseline, runs = [], []
+    for _ in range(args.repeat):
+        baseline.append(read_and_hash(paths))
+        with tempfile.TemporaryDirectory() as tmp:
+            db_path = args.keep or Path(tmp) / "bench.db"
+            if args.keep:
+                for suffix in ("", "-wal", "-shm"):
+                    Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+            db = store.open_db(db_path)
+            report = ingest(db, paths)
+            runs.append(report.seconds)
+            size = db_path.stat().st_size
+            by_corpus = {
+                name: db.execute(
+                    "SELECT COUNT(*), COALESCE(SUM(turns), 0), COALESCE(SUM(answers), 0)"
+                    " FROM sources WHERE " + " OR ".join("path LIKE ?" for _ in folders),
+                    [f"{f.resolve()}/%" for f in folders],
+                ).fetchone()
+                for name, folders in CORPUS_FOLDERS.items()
+            }
+            db.close()
+    print(f"files: {len(report.results)}, skipped: {len(report.skipped)}")
+    for name, (files, turns, answers) in by_corpus.items():
+        print(f"  {name:<18} {files:>5} sources {turns:>7} turns {answers:>7} answers")
+    print(f"total: {report.turns} turns, {report.answers} answers, database {size / 1e6:.0f} MB")
+    print(f"ingest (median of {len(runs)}): {median(runs):.1f} s")
+    print(f"baseline read+sha256 of the same files: {median(baseline):.2f} s")
+    print(f"ratio ingest / baseline: {median(runs) / median(baseline):.1f}x")
+
+
+if __name__ == "__main__":
+    main()

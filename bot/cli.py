@@ -1,0 +1,102 @@
+"""The ``quotebot`` command line: thin wrappers around the library.
+
+Scripts depend on these commands, options and JSON keys: keep them stable.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from . import store
+from .config import Settings, split_names
+from .ingest import FileResult, ingest
+
+_db_option = click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="SQLite database (default: $QUOTEBOT_DB, else data/quotes.db).",
+)
+
+
+def _settings() -> Settings:
+    return Settings.from_env()
+
+
+def _open(db_path: Path | None, create: bool = True):
+    try:
+        return store.open_db(db_path or _settings().db_path, create=create)
+    except store.DatabaseError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@click.group()
+@click.version_option(package_name="quotebot")
+def main() -> None:
+    """quotebot: find what a person actually said in interview transcripts."""
+
+
+@main.command("ingest")
+@_db_option
+@click.option(
+    "--speakers",
+    default=None,
+    help="Comma-separated names whose turns are quotable (default: $QUOTEBOT_SPEAKERS,"
+    " else whoever answers the questions).",
+)
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+def ingest_command(db_path: Path | None, speakers: str | None, paths: tuple[Path, ...]) -> None:
+    """Read transcript files or folders (.txt, .md, .html, .htm) into the database."""
+    db = _open(db_path)
+    names = split_names(speakers) if speakers is not None else _settings().speakers
+    err = sys.stderr
+    bar = None
+    problems: list[str] = []
+
+    def start(total: int) -> None:
+        nonlocal bar
+        if not err.isatty():
+            return
+        bar = click.progressbar(length=total, label="Ingesting", file=err, show_pos=True)
+        bar.__enter__()
+
+    def report(result: FileResult) -> None:
+        if result.status == "skipped":
+            problems.append(f"skipped {result.file}: {result.reason}")
+        problems.extend(f"warning {result.file}: {w}" for w in result.warnings)
+        if bar is not None:
+            bar.update(1)
+
+    try:
+        result = ingest(db, paths, speakers=names, on_start=start, on_file=report)
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    for line in problems:
+        click.echo(line, err=True)
+    click.echo(result.summary())
+    if result.skipped:
+        sys.exit(1)
+
+
+@main.command("sources")
+@_db_option
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+def sources_command(db_path: Path | None, as_json: bool) -> None:
+    """List the ingested sources."""
+    rows = store.list_sources(_open(db_path, create=False))
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for row in rows:
+        title = row["title"] or row["file"]
+        when = ", ".join(x for x in (row["date"], row["place"]) if x)
+        click.echo(f"{row['id']:>5}  {title}" + (f" ({when})" if when else ""))
+        click.echo(
+            f"       {row['file']} [{row['format']}]: {row['turns']} turns, {row['answers']} answers"
+        )

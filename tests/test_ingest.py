@@ -1,0 +1,235 @@
+"""Ingest into a real SQLite file: idempotence, replacement, bad files, crashes, CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from click.testing import CliRunner
+from conftest import FIXTURES, ROOT, seed
+
+from bot import store
+from bot.cli import main
+from bot.ingest import ingest
+
+
+def snapshot(db_path: Path) -> list[tuple]:
+    with sqlite3.connect(db_path) as conn:
+        sources = conn.execute(
+            "SELECT id, path, sha256, title, date, turns, answers FROM sources ORDER BY id"
+        ).fetchall()
+        turns = conn.execute("SELECT * FROM turns ORDER BY id").fetchall()
+        vocab = conn.execute("SELECT * FROM vocab ORDER BY word").fetchall()
+    return [sources, turns, vocab]
+
+
+def fts_ids(db_path: Path, query: str) -> list[int]:
+    with sqlite3.connect(db_path) as conn:
+        return [
+            r[0]
+            for r in conn.execute(
+                "SELECT rowid FROM answers_fts WHERE answers_fts MATCH ?", [query]
+            )
+        ]
+
+
+def test_ingest_seeds_speakers_and_fts(seeds_copy: Path, db_path: Path):
+    report = ingest(store.open_db(db_path), [seeds_copy], workers=1)
+    assert report.count("added") == 5 and not report.skipped
+    with sqlite3.connect(db_path) as conn:
+        speakers = {
+            r[0] for r in conn.execute("SELECT DISTINCT speaker FROM turns WHERE is_answer")
+        }
+        assert speakers == {"Vladimir Putin"}
+        askers = {r[0] for r in conn.execute("SELECT DISTINCT asked_by FROM turns WHERE is_answer")}
+        assert {"Pavel Zarubin", "Radik Batyrshin", "Question"} <= askers
+        assert (
+            conn.execute("SELECT COUNT(*) FROM answers_fts_docsize").fetchone()[0] == report.answers
+        )
+        # question turns are findable only through the answers they precede
+        row = conn.execute(
+            "SELECT t.speaker, t.asked_by FROM answers_fts f JOIN turns t ON t.id = f.rowid"
+            " WHERE answers_fts MATCH 'question:birthday'"
+        ).fetchall()
+        assert row == [("Vladimir Putin", "Pavel Zarubin")]
+        q_ids = json.loads(
+            conn.execute(
+                "SELECT question_ids FROM turns WHERE asked_by = 'Radik Batyrshin'"
+            ).fetchone()[0]
+        )
+        assert (
+            conn.execute("SELECT speaker FROM turns WHERE id = ?", q_ids).fetchone()[0]
+            == "Radik Batyrshin"
+        )
+
+
+def test_reingest_changes_nothing(seeds_copy: Path, db_path: Path):
+    db = store.open_db(db_path)
+    ingest(db, [seeds_copy], workers=1)
+    before = snapshot(db_path)
+    report = ingest(db, [seeds_copy, seeds_copy / seed("000").name], workers=1)
+    assert report.count("unchanged") == 5 and report.count("added") == 0
+    assert snapshot(db_path) == before
+
+
+def test_changed_file_replaces_only_its_own_rows(seeds_copy: Path, db_path: Path):
+    db = store.open_db(db_path)
+    ingest(db, [seeds_copy], workers=1)
+    sources, turns, _ = snapshot(db_path)
+    target = seeds_copy / seed("000").name
+    text = target.read_text().replace("It is a tragedy", "It is a calamity")
+    target.write_text(text + "\nPavel Zarubin: One more?\nVladimir Putin: Zanzibarian marmalade.\n")
+    report = ingest(db, [seeds_copy], workers=1)
+    assert report.count("updated") == 1 and report.count("unchanged") == 4
+    new_sources, new_turns, vocab = snapshot(db_path)
+    assert [s[0] for s in new_sources] == [s[0] for s in sources]  # ids are stable
+    changed_id = next(s[0] for s in new_sources if s[1] == str(target.resolve()))
+    others = [t for t in turns if t[1] != changed_id]
+    assert [t for t in new_turns if t[1] != changed_id] == others
+    mine = [t for t in new_turns if t[1] == changed_id]
+    assert len(mine) == 12 and mine[0][0] == changed_id * store.TURN_ID_BASE
+    assert fts_ids(db_path, "calamity") and not fts_ids(db_path, '"It is a tragedy"')
+    assert fts_ids(db_path, "zanzibarian")
+    words = dict(vocab)
+    assert words["calamity"] >= 1 and words["zanzibarian"] == 1
+
+
+def test_duplicate_content_is_stored_once(seeds_copy: Path, db_path: Path, tmp_path: Path):
+    copy = tmp_path / "copy.txt"
+    copy.write_bytes(seed("003").read_bytes())
+    report = ingest(store.open_db(db_path), [seeds_copy, copy], workers=1)
+    dup = [r for r in report.results if r.status == "duplicate"]
+    assert len(dup) == 1 and "same content as" in dup[0].reason
+
+
+def test_bad_files_are_reported_and_good_ones_kept(tmp_path: Path, db_path: Path):
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    (folder / "good.txt").write_bytes(seed("000").read_bytes())
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "binary.md").write_bytes(b"\x00\x01\x02garbage" * 50)
+    (folder / "prose.txt").write_text("Nothing but narration here.\nNo one speaks.\n")
+    (folder / "latin1.txt").write_bytes(
+        "Vladimir Putin: Caf\xe9 au lait, s'il vous pla\xeet.\nQuestion: Pourquoi?\n".encode(
+            "latin-1"
+        )
+    )
+    (folder / "ignored.pdf").write_bytes(b"%PDF-1.4")
+    unreadable = folder / "locked.txt"
+    unreadable.write_text("Vladimir Putin: secret.")
+    unreadable.chmod(0)
+    result = CliRunner().invoke(
+        main, ["ingest", "--db", str(db_path), str(folder), str(tmp_path / "missing.txt")]
+    )
+    unreadable.chmod(0o644)
+    assert result.exit_code == 1
+    out = result.output
+    assert "empty.txt: empty file" in out
+    assert "binary.md: binary file" in out
+    assert "prose.txt: no speaker labels" in out
+    assert "missing.txt: no such file or directory" in out
+    if os.geteuid() != 0:  # root reads any file
+        assert "locked.txt: cannot read file" in out
+    assert "latin1.txt: not UTF-8" in out
+    assert "ignored.pdf" not in out
+    with sqlite3.connect(db_path) as conn:
+        files = {Path(r[0]).name for r in conn.execute("SELECT file FROM sources")}
+        cafe = conn.execute("SELECT text FROM turns WHERE text LIKE 'Caf%'").fetchone()[0]
+    assert {"good.txt", "latin1.txt"} <= files
+    assert cafe == "Café au lait, s'il vous plaît."
+
+
+def test_sources_json_and_text(seeds_copy: Path, db_path: Path):
+    runner = CliRunner()
+    assert runner.invoke(main, ["ingest", "--db", str(db_path), str(seeds_copy)]).exit_code == 0
+    result = runner.invoke(main, ["sources", "--db", str(db_path), "--json"])
+    assert result.exit_code == 0
+    rows = json.loads(result.output)
+    assert len(rows) == 5
+    assert set(rows[0]) == {
+        "id",
+        "title",
+        "date",
+        "place",
+        "url",
+        "file",
+        "format",
+        "turns",
+        "answers",
+    }
+    mir = next(r for r in rows if r["title"] == "Interview to Mir broadcasting company")
+    assert (mir["date"], mir["place"], mir["format"], mir["answers"]) == (
+        "2017-04-12",
+        "The Kremlin, Moscow",
+        "kremlin-text",
+        14,
+    )
+    text = runner.invoke(main, ["sources", "--db", str(db_path)]).output
+    assert "Answers to Russian media questions (2024-07-04, Astana)" in text
+
+
+def test_db_from_environment_and_missing_db(tmp_path: Path, monkeypatch):
+    monkeypatch.setenv("QUOTEBOT_DB", str(tmp_path / "env.db"))
+    runner = CliRunner()
+    assert runner.invoke(main, ["ingest", str(seed("000"))]).exit_code == 0
+    assert (tmp_path / "env.db").exists()
+    missing = runner.invoke(main, ["sources", "--db", str(tmp_path / "nope.db")])
+    assert missing.exit_code != 0 and "quotebot ingest" in missing.output
+    garbage = tmp_path / "garbage.db"
+    garbage.write_bytes(b"this is not sqlite" * 100)
+    broken = runner.invoke(main, ["sources", "--db", str(garbage)])
+    assert broken.exit_code != 0 and "cannot open database" in broken.output
+
+
+def test_speakers_setting_reingests_with_the_new_choice(db_path: Path):
+    db = store.open_db(db_path)
+    page = FIXTURES / "kremlin_html" / "60897.html"
+    ingest(db, [page], workers=1)
+    both = {r["speaker"] for r in db.query("SELECT DISTINCT speaker FROM turns WHERE is_answer")}
+    assert both == {"Vladimir Putin", "Mustafa Sentop"}
+    report = ingest(db, [page], speakers=["Vladimir Putin"], workers=1)
+    assert report.count("updated") == 1
+    only = {r["speaker"] for r in db.query("SELECT DISTINCT speaker FROM turns WHERE is_answer")}
+    assert only == {"Vladimir Putin"}
+
+
+def test_kill_9_leaves_database_whole(tmp_path: Path, db_path: Path):
+    db = store.open_db(db_path)
+    ingest(db, [seed("000"), seed("004")], workers=1)
+    db.close()
+    earlier = snapshot(db_path)
+    bulk = tmp_path / "bulk"
+    bulk.mkdir()
+    base = seed("001").read_text()
+    for i in range(300):
+        (bulk / f"{i:03}.txt").write_text(
+            f"{base}\nRemark: Number {i}?\nVladimir Putin: Answer {i}.\n"
+        )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    cmd = [sys.executable, "-m", "bot", "ingest", "--db", str(db_path), str(bulk)]
+    for delay in (0.8, 1.3):
+        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        with sqlite3.connect(db_path) as conn:
+            assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+            per_source = conn.execute(
+                "SELECT s.turns, s.answers, COUNT(t.id), SUM(t.is_answer),"
+                " (SELECT COUNT(*) FROM answers_fts_docsize f WHERE f.id / 1000000 = s.id)"
+                " FROM sources s LEFT JOIN turns t ON t.source_id = s.id GROUP BY s.id"
+            ).fetchall()
+        for turns, answers, counted, counted_answers, indexed in per_source:
+            assert (turns, answers, answers) == (counted, counted_answers, indexed)
+        kept = snapshot(db_path)
+        assert kept[0][:2] == earlier[0]
+        assert [t for t in kept[1] if t[1] in (1, 2)] == earlier[1]
+    report = ingest(store.open_db(db_path), [bulk], workers=1)
+    assert not report.skipped
+    assert report.count("added") + report.count("unchanged") == 300

@@ -1,0 +1,224 @@
+"""Parsing real transcripts of every supported family."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES, seed
+
+from bot.transcripts import TranscriptError, detect_format, parse, parse_text
+from bot.transcripts.speakers import canonical_names, clean_name, looks_like_label
+
+
+def speakers(transcript) -> list[str]:
+    return [t.speaker for t in transcript.turns]
+
+
+def test_plain_lines_join_long_and_short_labels_and_link_questions():
+    t = parse(seed("000"))
+    assert t.format == "plain"
+    assert speakers(t)[:4] == ["Pavel Zarubin", "Vladimir Putin", "Pavel Zarubin", "Vladimir Putin"]
+    assert {a.speaker for a in t.answers} == {"Vladimir Putin"}
+    first = t.answers[0]
+    # unlabelled lines continue the speaker
+    assert "It is indeed a huge tragedy" in first.text
+    assert "Collective Security Treaty Organisation" in first.text
+    assert first.asked_by == "Pavel Zarubin"
+    assert "Nagorno-Karabakh" in t.question_text(first)
+    assert t.info.title is None and t.info.date is None
+
+
+def test_plain_generic_labels_title_line_and_page_leftovers():
+    t = parse(seed("003"))
+    assert (
+        t.info.title == "Relations Between Russia And The United States Are At A Fairly Low Level"
+    )
+    assert {a.speaker for a in t.answers} == {"Vladimir Putin"}
+    assert {"Question", "Remark"} <= set(speakers(t))
+    for turn in t.turns:
+        assert "Sharing is caring" not in turn.text
+        assert "Leave a Reply" not in turn.text
+        assert "answered questions from Russian journalists" not in turn.text  # the intro
+    assert t.turns[-1].text.endswith("Thank you. All the best.")
+    # "And my second question:" inside a question is text, not a speaker
+    assert not any(s.startswith("And ") for s in speakers(t))
+    assert all(a.asked_by in ("Question", "Remark", None) for a in t.answers)
+
+
+def test_kremlin_text_copy_chrome_dateline_and_intro():
+    t = parse(seed("001"))
+    assert t.format == "kremlin-text"
+    assert t.info.title == "Answers to Russian media questions"
+    assert (t.info.date, t.info.place) == ("2024-07-04", "Astana")
+    assert speakers(t)[0] == "Vladimir Putin"  # "President of Russia Vladimir Putin"
+    assert t.turns[0].text == "Good afternoon. Go ahead, please."
+    everything = "\n".join(turn.text for turn in t.turns)
+    for chrome in ("View settings", "Font size", "Site colours", "Official website", "News /"):
+        assert chrome not in everything
+    assert "In conclusion of his working visit" not in everything
+    assert t.turns[-1].text.endswith("Thank you very much. All the best.")
+    assert "July 4, 2024" not in t.turns[-1].text
+    # a sentence ending in a colon inside an answer is not a speaker
+    assert "Second, it is a platform" in t.turns[2].text
+    assert t.answers[1].asked_by == "Anton Vernitsky"
+
+
+def test_kremlin_text_long_interviewer_label_is_the_same_person():
+    t = parse(seed("004"))
+    assert (t.info.date, t.info.place) == ("2017-04-12", "The Kremlin, Moscow")
+    assert set(speakers(t)) == {"Radik Batyrshin", "Vladimir Putin"}
+    assert {a.speaker for a in t.answers} == {"Vladimir Putin"}
+    assert all(a.asked_by == "Radik Batyrshin" for a in t.answers)
+    assert "Document" not in t.turns[0].text and "Документ" not in t.turns[0].text
+
+
+def test_rev_transcript_segments_timestamps_and_annotations():
+    t = parse(seed("002"))
+    assert t.format == "rev"
+    assert t.info.date == "2021-06-16"
+    assert t.info.title.startswith("Russian President Vladimir Putin held a press conference")
+    assert t.turns[0].speaker == "Vladimir Putin" and t.turns[0].timestamp == "00:41"
+    # consecutive segments by one speaker are one answer with the first timestamp
+    positions = [i for i, turn in enumerate(t.turns) if turn.speaker == "Vladimir Putin"]
+    assert all(b - a > 1 for a, b in itertools.pairwise(positions))
+    everything = "\n".join(turn.text for turn in t.turns)
+    assert "00:16:09" not in everything and "[inaudible]" in everything
+    assert "Mr. Oshekoff talked" in everything
+    assert "rev.com" not in everything
+    assert {a.speaker for a in t.answers} == {"Vladimir Putin"}
+    assert "MC" not in {a.speaker for a in t.answers}
+
+
+@pytest.mark.parametrize(
+    "name, title, date, place",
+    [
+        ("17173", "News conference of Vladimir Putin", "2012-12-20", "Moscow"),
+        ("60897", None, "2019-07-03", "Moscow"),
+        ("63334", "Immortal Regiment event", "2020-05-09", "The Kremlin, Moscow"),
+    ],
+)
+def test_kremlin_html_metadata(name, title, date, place):
+    t = parse(FIXTURES / "kremlin_html" / f"{name}.html")
+    assert t.format == "kremlin-html"
+    assert t.info.url == f"http://en.kremlin.ru/events/president/news/{name}"
+    assert (t.info.date, t.info.place) == (date, place)
+    if title:
+        assert t.info.title == title
+
+
+def test_kremlin_html_labels_in_every_shape():
+    split = parse(FIXTURES / "kremlin_html" / "17173.html")
+    assert speakers(split)[0] == "Dmitry Peskov"  # <b>Dmitry Pesko</b><b>V:</b>
+    outside = parse(FIXTURES / "kremlin_html" / "60897.html")
+    assert set(speakers(outside)) == {"Vladimir Putin", "Mustafa Sentop"}
+    assert not outside.turns[0].text.startswith(":")
+    aside = parse(FIXTURES / "kremlin_html" / "54155.html")
+    assert "Alexander Kirillov" in speakers(aside)
+    assert all("(" not in s for s in speakers(aside))
+    for t in (split, outside, aside):
+        assert all(
+            "Menu" not in turn.text and "Legal and technical" not in turn.text for turn in t.turns
+        )
+
+
+def test_kremlin_html_breaks_and_headings_are_not_speech():
+    t = parse(FIXTURES / "kremlin_html" / "63334.html")
+    assert speakers(t) == ["President of Russia Vladimir Putin"]
+    text = t.turns[0].text
+    assert text.startswith("Friends,")
+    assert "Immortal Regiment nationwide event" not in text  # narration before the break
+    assert "* * *" not in text
+
+
+def test_invalid_utf8_byte_is_decoded_with_a_warning():
+    t = parse(FIXTURES / "kremlin_html" / "63123.html")
+    assert t.warnings and "invalid UTF-8" in t.warnings[0]
+    assert t.answers
+    assert "\u00a0" not in "".join(turn.text for turn in t.turns)
+
+
+def test_briefing_markdown():
+    t = parse(FIXTURES / "markdown" / "briefing.md")
+    assert t.format == "markdown"
+    assert t.info.date == "2024-09-05"
+    assert (
+        t.info.title == "Press Gaggle by Press Secretary Karine Jean-Pierre En Route La Crosse, WI"
+    )
+    assert t.info.url.startswith("https://bidenwhitehouse.archives.gov/briefing-room/")
+    assert {a.speaker for a in t.answers} == {"Ms. Jean-Pierre"}
+    assert "Reporter" in speakers(t)
+    everything = "\n".join(turn.text for turn in t.turns)
+    assert "<s>" not in everything and "\\[" not in everything and "employees" not in everything
+    assert "[employers]" in everything
+    assert "P.M. EDT" not in everything
+    # hard-wrapped lines are joined into one paragraph
+    assert "headed to Westby, Wisconsin, where the president will announce" in everything
+    assert "(Laughter.)" not in everything and "(Cross-talk.)" not in everything
+    assert all(a.asked_by in ("Reporter", None) for a in t.answers)
+
+
+def test_podcast_markdown_everyone_is_quotable():
+    t = parse(FIXTURES / "markdown" / "podcast.md")
+    assert t.format == "markdown-podcast"
+    names = set(speakers(t))
+    assert names == {"Carmen Andoh", "Jon Calhoun", "Rob Pike", "Robert Griesemer"}
+    assert "Break" not in names
+    assert {a.speaker for a in t.answers} == names
+    stamped = [turn for turn in t.turns if turn.timestamp]
+    assert stamped and stamped[0].timestamp == "04:22" and stamped[0].text == "45 minutes."
+    everything = "\n".join(turn.text for turn in t.turns)
+    assert "\\[" not in everything and "28:02" not in everything and "[laughs]" not in everything
+    pike = next(turn for turn in t.answers if turn.text.startswith("Well, nothing's ever perfect"))
+    assert pike.asked_by == "Carmen Andoh"
+
+
+def test_format_detection_reads_content_not_names(tmp_path: Path):
+    disguised = tmp_path / "page.txt"
+    disguised.write_bytes((FIXTURES / "kremlin_html" / "60897.html").read_bytes())
+    assert parse(disguised).format == "kremlin-html"
+    assert detect_format(seed("002").read_text()) == "rev"
+    assert detect_format("**Ann:** Hi.\n\n**Bob:** Hello?\n") == "markdown"
+
+
+def test_deployment_can_name_the_quoted_speakers():
+    t = parse(FIXTURES / "kremlin_html" / "60897.html", ["Vladimir Putin"])
+    assert {a.speaker for a in t.answers} == {"Vladimir Putin"}
+    journalists = parse(seed("003"), ["Question", "Vladimir Putin"])
+    assert {a.speaker for a in journalists.answers} == {"Vladimir Putin"}
+
+
+@pytest.mark.parametrize(
+    "content, reason",
+    [
+        (b"", "empty"),
+        (b"   \n\n", "empty"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
+        (b"Just a paragraph of prose.\nAnother line, with no speakers.\n", "no speaker labels"),
+    ],
+)
+def test_bad_input_names_the_problem(tmp_path: Path, content: bytes, reason: str):
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(content)
+    with pytest.raises(TranscriptError, match=reason):
+        parse(bad)
+
+
+def test_windows_1252_text_is_read_not_rejected():
+    text = "Vladimir Putin: We said “yes” – and meant it.\nQuestion: Why?\n".encode("cp1252") * 40
+    t = parse_text(text.decode("cp1252"))
+    assert t.answers[0].text.startswith("We said “yes”")
+
+
+def test_label_rules():
+    assert looks_like_label("President of Russia Vladimir Putin")
+    assert looks_like_label("MS. JEAN-PIERRE")
+    assert not looks_like_label("Several months ago, I was lucky to ask you")
+    assert not looks_like_label("Font size")
+    assert clean_name("THE PRESIDENT") == "The President"
+    assert clean_name("Q") == "Reporter"
+    mapping = canonical_names(
+        ["President of Russia Vladimir Putin", "Vladimir Putin", "Vladimir PUTIN"]
+    )
+    assert set(mapping.values()) == {"Vladimir Putin"}
