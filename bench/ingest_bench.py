@@ -15,9 +15,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import CORPUS_FOLDERS, corpus_paths, median  # noqa: E402
-from bot import store  # noqa: E402
-from bot.ingest import discover, ingest  # noqa: E402
+from bench.common import CORPUS_FOLDERS, corpus_paths, median
+from bot import store
+from bot.ingest import discover, ingest
 
 
 def read_and_hash(paths: list[Path]) -> float:

@@ -100,3 +100,51 @@ def sources_command(db_path: Path | None, as_json: bool) -> None:
         click.echo(
             f"       {row['file']} [{row['format']}]: {row['turns']} turns, {row['answers']} answers"
         )
+
+
+def _searcher(db_path: Path | None):
+    from .search import Searcher
+
+    return Searcher(_open(db_path, create=False))
+
+
+def _print_hit(hit, as_json: bool) -> None:
+    from .render import hit_text
+
+    click.echo(json.dumps(hit.to_json(), ensure_ascii=False) if as_json else hit_text(hit))
+
+
+@main.command("search")
+@_db_option
+@click.option("--limit", default=5, show_default=True, type=click.IntRange(1, 50))
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array of hits.")
+@click.argument("query", nargs=-1, required=True)
+def search_command(db_path: Path | None, limit: int, as_json: bool, query: tuple[str, ...]) -> None:
+    """Find the answers that match QUERY ("-" reads one query per line from stdin)."""
+    from .render import hit_text
+
+    searcher = _searcher(db_path)
+    if query == ("-",):
+        for line in sys.stdin:
+            hits = searcher.search(line.rstrip("\n"), limit)
+            click.echo(json.dumps([h.to_json() for h in hits], ensure_ascii=False))
+            sys.stdout.flush()
+        return
+    hits = searcher.search(" ".join(query), limit)
+    if as_json:
+        click.echo(json.dumps([h.to_json() for h in hits], ensure_ascii=False, indent=2))
+    elif not hits:
+        click.echo("Nothing close. Try a shorter or different phrase.")
+    else:
+        click.echo("\n\n".join(hit_text(h) for h in hits))
+
+
+@main.command("random")
+@_db_option
+@click.option("--json", "as_json", is_flag=True, help="Print the hit as JSON.")
+def random_command(db_path: Path | None, as_json: bool) -> None:
+    """Print a random quotable answer."""
+    hit = _searcher(db_path).random()
+    if hit is None:
+        raise click.ClickException("the database holds no answers yet; run 'quotebot ingest'")
+    _print_hit(hit, as_json)

@@ -63,6 +63,7 @@ CREATE VIRTUAL TABLE IF NOT EXISTS answers_fts USING fts5(
     text, question, content='turns', content_rowid='id',
     tokenize='porter unicode61 remove_diacritics 2'
 );
+CREATE VIRTUAL TABLE IF NOT EXISTS answers_terms USING fts5vocab(answers_fts, 'row');
 CREATE TRIGGER IF NOT EXISTS turns_fts_insert AFTER INSERT ON turns WHEN new.is_answer BEGIN
     INSERT INTO answers_fts(rowid, text, question) VALUES (new.id, new.text, new.question);
 END;

@@ -1,0 +1,380 @@
+"""Find the answer a person half-remembers.
+
+Full-text search (FTS5, porter stemming, over answers and the questions before
+them) picks candidates; rapidfuzz then aligns the query with sentence windows of
+each candidate, so a short misremembered line is compared with the sentences it
+came from, not with a whole long answer. Query words the corpus does not know are
+corrected against the corpus vocabulary first. A hit must clear a confidence
+threshold: for a query nothing answers, the result is empty.
+"""
+
+from __future__ import annotations
+
+import math
+import random as random_module
+import re
+import sqlite3
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import sqlite_utils
+import Stemmer
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
+
+from .words import words
+
+MAX_QUERY_CHARS = 500
+QUOTE_CHARS = 400
+# Score weights (tuned on bench/search_quality.py): sentence alignment 0-100,
+# idf-weighted share of query words found, bm25 relative to the best candidate.
+W_FUZZY, W_COVERAGE, W_BM25 = 0.7, 30.0, 5.0
+# A word found only in the question counts this much; a query that reads like
+# the question asked counts this much of a match with the answer itself.
+QUESTION_WEIGHT, QUESTION_FUZZY = 1.0, 0.8
+# Candidates that get the (costlier) sentence alignment.
+RERANK = 6
+# Query words used for candidate lookups, rarest first.
+MAX_TERMS = 6
+OR_TERMS = 4
+# Fewer candidates than this from a lookup: widen the search.
+ENOUGH = 3
+# Candidates (best bm25 first) scored for word coverage.
+COVERAGE_POOL = 14
+# A hit scores 0-100; below this it is not shown.
+MIN_SCORE = 58
+# Words in more than this share of answers carry no meaning for search ("the").
+COMMON_SHARE = 0.35
+_NEXT = r"\s+(?=[\"“‘(\[]?[A-Z0-9])"
+_SENTENCE_END = re.compile(rf"(?<=[.!?…]){_NEXT}|(?<=[.!?…][\"”’)\]]){_NEXT}|\n+")
+_SPEAKER_FILTER = re.compile(r"(?:^|\s)speaker:(\"[^\"]*\"?|\S+)", re.I)
+_PHRASE = re.compile(r"\"([^\"]+)\"")
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One answer found for a query, with the excerpt that matched best."""
+
+    id: int
+    speaker: str
+    quote: str
+    answer: str
+    question: str
+    asked_by: str | None
+    title: str | None
+    date: str | None
+    place: str | None
+    url: str | None
+    file: str
+    timestamp: str | None
+    score: int
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Query:
+    """A user's query split into free text, exact phrases and a speaker filter."""
+
+    text: str = ""
+    phrases: list[str] = field(default_factory=list)
+    speaker: str | None = None
+
+    @classmethod
+    def parse(cls, raw: str) -> Query:
+        raw = (raw or "")[:MAX_QUERY_CHARS].replace("“", '"').replace("”", '"')
+        speaker = None
+        match = _SPEAKER_FILTER.search(raw)
+        if match:
+            speaker = match[1].strip('"').strip() or None
+            raw = raw[: match.start()] + " " + raw[match.end() :]
+        phrases = [p.strip() for p in _PHRASE.findall(raw) if words(p)]
+        text = _PHRASE.sub(" ", raw).replace('"', " ")
+        return cls(" ".join(text.split()), phrases, speaker)
+
+    @property
+    def all_words(self) -> list[str]:
+        return words(" ".join([*self.phrases, self.text]))
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of an answer, paragraph breaks included, in order."""
+    return [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
+
+
+def _shorten(text: str, limit: int = QUOTE_CHARS) -> str:
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:—– ")
+    return cut + "…"
+
+
+def _fts_term(word: str) -> str:
+    return f'"{word}"'
+
+
+_HIT_SQL = """
+SELECT t.id, t.speaker, t.text, t.question, t.asked_by, t.timestamp,
+       s.title, s.date, s.place, s.url, s.file
+FROM turns t JOIN sources s ON s.id = t.source_id
+WHERE t.id IN ({ids})
+"""
+
+
+@dataclass
+class Understood:
+    """A query as the corpus sees it.
+
+    ``words``: every word, typos corrected, unknown words dropped; ``terms``: the ones
+    worth a full-text lookup; ``weights``: idf per distinct word; ``known``: the share
+    of the typed words the corpus knows (corrected ones count for less).
+    """
+
+    words: list[str]
+    terms: list[str]
+    weights: dict[str, float]
+    known: float
+
+
+_porter = Stemmer.Stemmer("porter", 100_000)
+
+
+def stem(word: str) -> str:
+    """The Porter stem of a folded word, as the full-text index stores it."""
+    return _porter.stemWord(word)
+
+
+class Searcher:
+    """Search over one database. Build it once per process and reuse it."""
+
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self.db = db
+        rows = db.execute("SELECT word, n FROM vocab WHERE n > 0").fetchall()
+        self.vocab: dict[str, int] = dict(rows)
+        # Stems and the number of answers that hold them, straight from the index.
+        self.doc_freq: dict[str, int] = dict(db.execute("SELECT term, doc FROM answers_terms"))
+        self.answers = db.execute("SELECT COUNT(*) FROM answers_fts_docsize").fetchone()[0]
+        # Words grouped by length so typo correction only looks at near lengths.
+        self._by_length: dict[int, list[str]] = {}
+        for word, count in sorted(self.vocab.items(), key=lambda kv: -kv[1]):
+            if count >= 2 and word.isalpha():
+                self._by_length.setdefault(len(word), []).append(word)
+        self._random_ids: list[int] | None = None
+
+    # -- query understanding -------------------------------------------------
+    def idf(self, word: str) -> float:
+        df = self.doc_freq.get(stem(word), 0)
+        return math.log((self.answers - df + 0.5) / (df + 0.5) + 1)
+
+    def is_common(self, word: str) -> bool:
+        return self.doc_freq.get(stem(word), 0) > COMMON_SHARE * self.answers
+
+    def correct(self, word: str) -> str | None:
+        """The corpus word a misspelled ``word`` most likely meant, or None."""
+        if word in self.vocab:
+            return word
+        if len(word) < 4 or not word.isalpha():
+            return None
+        # One slip (a letter dropped, doubled, swapped or wrong) per word, two in long
+        # words; the first letter is rarely the one mistyped.
+        max_edits = 1 if len(word) < 10 else 2
+        best: tuple[int, bool, int, str] | None = None
+        for length in range(len(word) - max_edits, len(word) + max_edits + 1):
+            for candidate, distance, _ in process.extract(
+                word,
+                self._by_length.get(length, ()),
+                scorer=OSA.distance,
+                score_cutoff=max_edits,
+                limit=10,
+            ):
+                if candidate[0] != word[0]:
+                    continue
+                # same letters in another order (a swap) beats a different letter
+                key = (
+                    distance,
+                    sorted(candidate) != sorted(word),
+                    -self.vocab[candidate],
+                    candidate,
+                )
+                if best is None or key < best:
+                    best = key
+        return best[-1] if best else None
+
+    def understand(self, query: Query) -> Understood:
+        """The query's words after typo correction, and how much the corpus knows."""
+        original = query.all_words
+        corrected = [fixed for w in original if (fixed := self.correct(w))]
+        distinct = list(dict.fromkeys(corrected))
+        terms = [w for w in distinct if not self.is_common(w)]
+        if not terms and len(distinct) <= 3:
+            terms = distinct
+        known = sum(1 for w in original if w in self.vocab)
+        fixed = len(corrected) - known
+        share = (known + 0.7 * fixed) / len(original) if original else 0.0
+        return Understood(corrected, terms, {w: self.idf(w) for w in distinct}, share)
+
+    # -- search --------------------------------------------------------------
+    def search(self, raw: str, limit: int = 5) -> list[Hit]:
+        """The best answers for ``raw``, best first; empty when nothing fits."""
+        query = Query.parse(raw)
+        understood = self.understand(query)
+        if not understood.terms and not query.phrases:
+            return []
+        candidates = self._candidates(query, understood)
+        if not candidates:
+            return []
+        ranked = self._rerank(query, understood, candidates)
+        return [hit for hit in ranked if hit.score >= MIN_SCORE][: max(0, limit)]
+
+    def _candidates(self, query: Query, understood: Understood) -> dict[int, float]:
+        """Answer ids worth re-ranking, with their best bm25 rank.
+
+        Words of a remembered line occur together, so the first try is an AND of the
+        rarest words (a fast intersection); then the same with each word left out in
+        turn (one of them may be a wrong correction or a wrong memory); an OR of the
+        rarest words covers topic queries whose words are spread out.
+        """
+        terms = sorted(understood.terms, key=lambda w: -understood.weights[w])[:MAX_TERMS]
+        found: dict[int, float] = {}
+        if terms:
+            self._lookup(query, " AND ".join(map(_fts_term, terms)), 30, found)
+        if len(found) < ENOUGH and len(terms) > 2:
+            for left_out in range(len(terms)):
+                rest = terms[:left_out] + terms[left_out + 1 :]
+                self._lookup(query, " AND ".join(map(_fts_term, rest)), 10, found)
+        if len(found) < ENOUGH:
+            self._lookup(query, " OR ".join(map(_fts_term, terms[:OR_TERMS])), 30, found)
+        return found
+
+    def _lookup(self, query: Query, match: str, limit: int, found: dict[int, float]) -> None:
+        phrases = [_fts_term(" ".join(words(p))) for p in query.phrases]
+        match = " AND ".join([*phrases, f"({match})"] if match else phrases)
+        if not match:
+            return
+        sql = (
+            "SELECT f.rowid, bm25(answers_fts, 1.0, 0.35) FROM answers_fts f"
+            " JOIN turns t ON t.id = f.rowid WHERE answers_fts MATCH ?"
+        )
+        params: list[Any] = [match]
+        if query.speaker:
+            sql += " AND (t.speaker = ? COLLATE NOCASE OR t.speaker LIKE ?)"
+            params += [query.speaker, f"% {query.speaker}"]
+        sql += f" ORDER BY 2 LIMIT {int(limit)}"
+        try:
+            rows = self.db.execute(sql, params).fetchall()
+        except sqlite3.Error:  # an FTS corner case: no hits from this lookup, no crash
+            return
+        for rowid, rank in rows:
+            found[rowid] = min(rank, found.get(rowid, 0.0))
+
+    def _rerank(
+        self, query: Query, understood: Understood, candidates: dict[int, float]
+    ) -> list[Hit]:
+        """Score candidates: word coverage and bm25 for all, sentence alignment for the best."""
+        q_text = " ".join(understood.words)
+        weights = {stem(w): wt for w, wt in understood.weights.items()}
+        total_weight = sum(weights.values()) or 1.0
+        best_bm25 = min(candidates.values()) or -1.0
+        phrases = [" ".join(words(p)) for p in query.phrases]
+        first: list[tuple[float, dict[str, Any]]] = []
+        pool = sorted(candidates, key=candidates.__getitem__)[:COVERAGE_POOL]
+        for row in self._rows(pool):
+            answer_stems = set(map(stem, set(words(row["text"]))))
+            question_stems = set(map(stem, set(words(row["question"])))) - answer_stems
+            covered = sum(wt for s, wt in weights.items() if s in answer_stems)
+            covered += QUESTION_WEIGHT * sum(wt for s, wt in weights.items() if s in question_stems)
+            lexical = W_COVERAGE * covered / total_weight
+            lexical += W_BM25 * candidates[row["id"]] / best_bm25
+            first.append((lexical, row))
+        first.sort(key=lambda pair: -pair[0])
+        scored: list[tuple[float, Hit]] = []
+        for lexical, row in first[:RERANK]:
+            fuzzy, quote = self._best_window(q_text, row["text"])
+            if row["question"]:
+                asked = " ".join(words(row["question"]))
+                fuzzy = max(fuzzy, QUESTION_FUZZY * fuzz.partial_ratio(q_text, asked))
+            score = (W_FUZZY * fuzzy + lexical) * understood.known
+            if phrases and not all(p in " ".join(words(row["text"])) for p in phrases):
+                score *= 0.6
+            scored.append((score, self._hit(row, quote, score)))
+        scored.sort(key=lambda pair: -pair[0])
+        return [hit for _, hit in scored]
+
+    def _best_window(self, q_text: str, answer: str) -> tuple[float, str]:
+        """The sentence or pair of sentences that best matches the query, and its score."""
+        sentences = split_sentences(answer) or [answer]
+        folded = [" ".join(words(s)) for s in sentences]
+        best_score, best = -1.0, (0, 1)
+        for size in (1, 2):
+            for i in range(len(sentences) - size + 1):
+                window = folded[i] if size == 1 else f"{folded[i]} {folded[i + 1]}"
+                if len(window) >= len(q_text):
+                    score = fuzz.partial_ratio(q_text, window, score_cutoff=best_score)
+                else:
+                    score = fuzz.ratio(q_text, window, score_cutoff=best_score)
+                # a pair must beat the best single sentence clearly to be shown
+                if score > best_score + (2 if size > 1 else 0):
+                    best_score, best = score, (i, size)
+        i, size = best
+        return max(best_score, 0.0), _shorten(" ".join(sentences[i : i + size]))
+
+    # -- fetching ------------------------------------------------------------
+    def _rows(self, ids: list[int]) -> list[dict[str, Any]]:
+        if not ids:
+            return []
+        sql = _HIT_SQL.format(ids=", ".join("?" for _ in ids))
+        return list(self.db.query(sql, ids))
+
+    @staticmethod
+    def _hit(row: dict[str, Any], quote: str, score: float) -> Hit:
+        return Hit(
+            id=row["id"],
+            speaker=row["speaker"],
+            quote=quote,
+            answer=row["text"],
+            question=row["question"] or "",
+            asked_by=row["asked_by"],
+            title=row["title"],
+            date=row["date"],
+            place=row["place"],
+            url=row["url"],
+            file=row["file"],
+            timestamp=row["timestamp"],
+            score=max(0, min(100, round(score))),
+        )
+
+    def get(self, answer_id: int) -> Hit | None:
+        """One answer by id (deep links, buttons), excerpted as a standalone quote."""
+        rows = self._rows([answer_id])
+        if not rows:
+            return None
+        return self._hit(rows[0], standalone_quote(rows[0]["text"]), 100)
+
+    def random(self, rng: random_module.Random | None = None) -> Hit | None:
+        """A random quotable answer that reads well on its own."""
+        if self._random_ids is None:
+            self._random_ids = [
+                row[0]
+                for row in self.db.execute(
+                    "SELECT id FROM turns WHERE is_answer AND length(text) BETWEEN 160 AND 6000"
+                )
+            ]
+        if not self._random_ids:
+            return None
+        return self.get((rng or random_module).choice(self._random_ids))
+
+
+def standalone_quote(text: str) -> str:
+    """The opening sentences of an answer, up to about 400 characters."""
+    sentences = split_sentences(text)
+    quote = ""
+    for sentence in sentences:
+        candidate = f"{quote} {sentence}".strip()
+        if len(candidate) > QUOTE_CHARS and quote:
+            break
+        quote = candidate
+    return _shorten(quote or text)
+
+
+__all__ = ["Hit", "Query", "Searcher", "split_sentences", "standalone_quote", "stem"]

@@ -1,0 +1,172 @@
+"""Search over the seed transcripts in a real SQLite file."""
+
+from __future__ import annotations
+
+import json
+import random
+
+import pytest
+from click.testing import CliRunner
+
+from bot import store
+from bot.cli import main
+from bot.search import QUOTE_CHARS, Query, Searcher, split_sentences
+
+
+@pytest.fixture(scope="module")
+def searcher(seeded_db) -> Searcher:
+    return Searcher(store.open_db(seeded_db, create=False))
+
+
+@pytest.mark.parametrize(
+    "query, phrase",
+    [
+        ("nagorno karabah is a tragdy", "It is a tragedy, and we are extremely concerned"),
+        ("i didnt get to see new yrok at all", "I didn’t get to see New York at all"),
+        ("relations between russia and america are quite bad", "at a fairly low level"),
+        ("return of the ambassadors to moscow and washington", "return of ambassadors"),
+        ("lev tolstoi said there is no hapiness in life", "Lev Tolstoy once said"),
+        ("nato established during the cold war", "NATO was established during the Cold War"),
+        ("what do you think about the situation in kyrgyzstan", "parliamentary elections"),
+    ],
+)
+def test_finds_the_answer_meant(searcher: Searcher, query: str, phrase: str):
+    hits = searcher.search(query, limit=3)
+    assert hits, query
+    assert phrase in hits[0].answer
+    assert hits[0].speaker == "Vladimir Putin"
+    assert 0 <= hits[-1].score <= hits[0].score <= 100
+
+
+def test_excerpt_is_the_matching_sentence_and_fits_a_bubble(searcher: Searcher):
+    hit = searcher.search("i never get personel")[0]
+    assert hit.quote.startswith("Firstly, I never get personal")
+    assert len(hit.quote) <= QUOTE_CHARS
+    assert len(hit.answer) > len(hit.quote)
+    for h in searcher.search("drug trafficking afghanistan", limit=5):
+        assert len(h.quote) <= QUOTE_CHARS
+        assert h.quote.rstrip("…")[:40] in h.answer
+
+
+def test_hit_carries_question_and_source(searcher: Searcher):
+    hit = searcher.search("its my birthday not a natonal holiday")[0]
+    assert hit.asked_by == "Pavel Zarubin"
+    assert "birthday" in hit.question
+    mir = searcher.search("happiness health prosperity wish to viewers")[0]
+    assert (mir.title, mir.date, mir.place) == (
+        "Interview to Mir broadcasting company",
+        "2017-04-12",
+        "The Kremlin, Moscow",
+    )
+    rev = searcher.search("ambasadors will return to their duties")[0]
+    assert rev.timestamp == "01:37"
+
+
+def test_typo_correction_uses_the_corpus_vocabulary(searcher: Searcher):
+    assert searcher.correct("afganistan") == "afghanistan"
+    assert searcher.correct("negotations") == "negotiations"
+    assert searcher.correct("usefull") == "useful"
+    assert searcher.correct("qwxzv") is None
+
+
+def test_nonsense_finds_nothing(searcher: Searcher):
+    for query in (
+        "how to bake a chocolate cake with buttercream frosting",
+        "asdfghjkl qwertyuiop zxcvbnm",
+        "🍰🍰🍰🎂🎂",
+        "best recipe for banana bread muffins",
+        "",
+        "   ",
+    ):
+        assert searcher.search(query) == [], query
+
+
+def test_exact_phrase_and_speaker_filter(searcher: Searcher):
+    hits = searcher.search('"red line"', limit=5)
+    assert hits and all("red line" in h.answer.lower() for h in hits)
+    assert searcher.search('speaker:Putin "fairly low level"')[0].speaker == "Vladimir Putin"
+    assert searcher.search('speaker:"Vladimir Putin" csto drug trafficking')
+    assert searcher.search("speaker:Zarubin birthday") == []  # a journalist is never quoted
+    query = Query.parse('speaker:"Vladimir Putin" "low level" relations')
+    assert (query.speaker, query.phrases, query.text) == (
+        "Vladimir Putin",
+        ["low level"],
+        "relations",
+    )
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        'tragedy" OR "x',
+        "NEAR(tragedy ceasefire",
+        "tragedy AND OR NOT *",
+        'speaker:"',
+        '"""',
+        "'; DROP TABLE turns; --",
+        "col:text ^tragedy {a b}",
+        "🤡" * 4096,
+        "x" * 4096,
+        "(((((",
+        "\x00\x01\u202e",
+    ],
+)
+def test_hostile_queries_never_raise(searcher: Searcher, query: str):
+    assert isinstance(searcher.search(query), list)
+    assert searcher.search("nagorno karabakh")  # and the database still answers
+
+
+def test_random_reads_well_alone(searcher: Searcher):
+    rng = random.Random(3)
+    for _ in range(20):
+        hit = searcher.random(rng)
+        assert hit and hit.speaker == "Vladimir Putin"
+        assert len(hit.answer) >= 160 and len(hit.quote) <= QUOTE_CHARS
+        assert hit.quote.rstrip("…")[:30] in hit.answer
+
+
+def test_get_by_id(searcher: Searcher):
+    first = searcher.search("nato established during the cold war")[0]
+    again = searcher.get(first.id)
+    assert again and again.answer == first.answer
+    assert searcher.get(999) is None
+
+
+def test_sentences():
+    assert split_sentences("One. Two? “Three!” Four\n\nFive") == [
+        "One.",
+        "Two?",
+        "“Three!”",
+        "Four",
+        "Five",
+    ]
+
+
+def test_search_cli_json_and_batch(seeded_db):
+    runner = CliRunner()
+    result = runner.invoke(
+        main, ["search", "--db", str(seeded_db), "--json", "--limit", "2", "sco usefull"]
+    )
+    hits = json.loads(result.output)
+    assert result.exit_code == 0 and 1 <= len(hits) <= 2
+    assert set(hits[0]) == {
+        "id", "speaker", "quote", "answer", "question", "asked_by", "title",
+        "date", "place", "url", "file", "timestamp", "score",
+    }  # fmt: skip
+    empty = runner.invoke(
+        main, ["search", "--db", str(seeded_db), "--json", "banana bread muffins"]
+    )
+    assert empty.exit_code == 0 and json.loads(empty.output) == []
+    batch = runner.invoke(
+        main,
+        ["search", "--db", str(seeded_db), "--json", "-"],
+        input='nagorno karabakh tragedy\nzzzz qqqq\n"unbalanced\n',
+    )
+    lines = batch.output.splitlines()
+    assert len(lines) == 3
+    assert json.loads(lines[0])[0]["speaker"] == "Vladimir Putin"
+    assert json.loads(lines[1]) == []
+    text = runner.invoke(main, ["search", "--db", str(seeded_db), "muffins"])
+    assert "Nothing close" in text.output
+    rnd = runner.invoke(main, ["random", "--db", str(seeded_db), "--json"])
+    assert json.loads(rnd.output)["speaker"] == "Vladimir Putin"
