@@ -148,3 +148,64 @@ def random_command(db_path: Path | None, as_json: bool) -> None:
     if hit is None:
         raise click.ClickException("the database holds no answers yet; run 'quotebot ingest'")
     _print_hit(hit, as_json)
+
+
+def _replier(settings: Settings, db_path: Path | None = None):
+    """The Replier over the configured database, built from the bundled transcripts first
+    if it does not exist yet."""
+    from .replies import Replier
+
+    path = db_path or settings.db_path
+    db = _open(path)
+    if not db.execute("SELECT 1 FROM sources LIMIT 1").fetchone():
+        click.echo(f"Building {path} from {settings.transcripts} ...", err=True)
+        report = ingest(db, [settings.transcripts], speakers=settings.speakers)
+        click.echo(report.summary(), err=True)
+    return Replier.from_db(db)
+
+
+@main.command("chat")
+@_db_option
+def chat_command(db_path: Path | None) -> None:
+    """Talk to quotebot in the terminal, exactly as the Telegram bot answers."""
+    from .chat import chat
+
+    interactive = sys.stdin.isatty()
+    chat(
+        _replier(_settings(), db_path),
+        sys.stdin,
+        sys.stdout,
+        prompt=(lambda: click.echo("> ", nl=False)) if interactive else None,
+    )
+
+
+@main.command("run")
+@_db_option
+def run_command(db_path: Path | None) -> None:
+    """Run the Telegram bot (long polling, or a webhook when WEBHOOK_URL is set).
+
+    Without TELEGRAM_BOT_TOKEN it explains how to get one and opens the terminal chat.
+    """
+    settings = _settings()
+    replier = _replier(settings, db_path)
+    if not settings.token:
+        click.echo(
+            "No TELEGRAM_BOT_TOKEN set. To run the Telegram bot, talk to @BotFather in\n"
+            "Telegram, send /newbot, and export the token it gives you:\n"
+            "    export TELEGRAM_BOT_TOKEN=123456:ABC...\n"
+            "Meanwhile, here is quotebot in the terminal.\n",
+            err=True,
+        )
+        from .chat import chat
+
+        chat(
+            replier,
+            sys.stdin,
+            sys.stdout,
+            prompt=(lambda: click.echo("> ", nl=False)) if sys.stdin.isatty() else None,
+        )
+        return
+    from .telegram.app import configure_logging, run
+
+    configure_logging(settings.token)
+    run(settings, replier)

@@ -224,7 +224,7 @@ class Searcher:
         candidates = self._candidates(query, understood)
         if not candidates:
             return []
-        ranked = self._rerank(query, understood, candidates)
+        ranked = self._rerank(query, understood, candidates, limit)
         return [hit for hit in ranked if hit.score >= MIN_SCORE][: max(0, limit)]
 
     def _candidates(self, query: Query, understood: Understood) -> dict[int, float]:
@@ -269,7 +269,7 @@ class Searcher:
             found[rowid] = min(rank, found.get(rowid, 0.0))
 
     def _rerank(
-        self, query: Query, understood: Understood, candidates: dict[int, float]
+        self, query: Query, understood: Understood, candidates: dict[int, float], limit: int
     ) -> list[Hit]:
         """Score candidates: word coverage and bm25 for all, sentence alignment for the best."""
         q_text = " ".join(understood.words)
@@ -278,7 +278,7 @@ class Searcher:
         best_bm25 = min(candidates.values()) or -1.0
         phrases = [" ".join(words(p)) for p in query.phrases]
         first: list[tuple[float, dict[str, Any]]] = []
-        pool = sorted(candidates, key=candidates.__getitem__)[:COVERAGE_POOL]
+        pool = sorted(candidates, key=candidates.__getitem__)[: max(COVERAGE_POOL, 2 * limit)]
         for row in self._rows(pool):
             answer_stems = set(map(stem, set(words(row["text"]))))
             question_stems = set(map(stem, set(words(row["question"])))) - answer_stems
@@ -289,7 +289,7 @@ class Searcher:
             first.append((lexical, row))
         first.sort(key=lambda pair: -pair[0])
         scored: list[tuple[float, Hit]] = []
-        for lexical, row in first[:RERANK]:
+        for lexical, row in first[: max(RERANK, limit)]:
             fuzzy, quote = self._best_window(q_text, row["text"])
             if row["question"]:
                 asked = " ".join(words(row["question"]))

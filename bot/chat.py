@@ -1,0 +1,58 @@
+"""``quotebot chat``: a terminal conversation that answers exactly as the bot would."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TextIO
+
+from .replies import Replier, Reply
+from .telegram.handlers import plain_text
+
+INTRO = (
+    "quotebot chat: type words you remember and press Enter. /help lists commands;\n"
+    "a number picks a button under the last answer; /quit or Ctrl-D leaves."
+)
+
+
+def _show(reply: Reply, out: TextIO) -> list[str]:
+    out.write(plain_text(reply.html) + "\n")
+    for extra in reply.extra:
+        out.write(plain_text(extra) + "\n")
+    for i, button in enumerate(reply.buttons, 1):
+        out.write(f"  [{i}] {button.text}\n")
+    out.write("\n")
+    out.flush()
+    return [b.data for b in reply.buttons]
+
+
+def chat(
+    replier: Replier, lines: TextIO, out: TextIO, prompt: Callable[[], None] | None = None
+) -> None:
+    """Read lines, reply to each, until end of input or /quit."""
+    out.write(INTRO + "\n\n")
+    buttons: list[str] = []
+    commands = {
+        "/help": lambda _: replier.help(),
+        "/about": lambda _: replier.about(),
+        "/random": lambda _: replier.random(),
+        "/start": lambda arg: replier.start(arg),
+        "/quote": lambda arg: replier.search(arg),
+    }
+    while True:
+        if prompt:
+            prompt()
+        line = lines.readline()
+        if not line or line.strip() in ("/quit", "/exit"):
+            return
+        text = line.strip()
+        if text.isdigit() and 1 <= int(text) <= len(buttons):
+            reply, _ = replier.button(buttons[int(text) - 1])
+            if reply is None:
+                continue
+        elif text.startswith("/"):
+            name, _, arg = text.partition(" ")
+            handler = commands.get(name.split("@")[0])
+            reply = handler(arg) if handler else Reply("Unknown command. /help lists them.")
+        else:
+            reply = replier.search(text)
+        buttons = _show(reply, out)

@@ -1,0 +1,1 @@
+"""The Telegram layer: translates updates into calls of the domain and back."""

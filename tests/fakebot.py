@@ -1,0 +1,270 @@
+"""A fake Telegram Bot API server on 127.0.0.1 that speaks the real JSON.
+
+The real python-telegram-bot Application talks to it over HTTP through
+``base_url``. Tests push updates (served by long-polling ``getUpdates``) and read
+back every call the bot made. Methods it does not implement get Telegram's 400.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import json
+import time
+from typing import Any
+
+from aiohttp import web
+
+BOT_USER = {
+    "id": 4242,
+    "is_bot": True,
+    "first_name": "Quote Bot",
+    "username": "quote_test_bot",
+    "can_join_groups": True,
+    "can_read_all_group_messages": False,
+    "supports_inline_queries": True,
+}
+
+
+class FakeBotApi:
+    def __init__(self, token: str = "123456:TEST-token-abcdef") -> None:
+        self.token = token
+        self.calls: list[tuple[str, dict[str, Any]]] = []
+        self.updates: list[dict[str, Any]] = []
+        self._update_ids = itertools.count(1)
+        self._message_ids = itertools.count(100)
+        self._new_update = asyncio.Event()
+        self._new_call = asyncio.Event()
+        self.admins: set[tuple[int, int]] = set()  # (chat_id, user_id)
+        self.blocked: set[int] = set()  # chats where sendMessage is Forbidden
+        self.migrated: dict[int, int] = {}  # old chat id -> new supergroup id
+        self.runner: web.AppRunner | None = None
+        self.port = 0
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        self.runner = web.AppRunner(app)
+        await self.runner.setup()
+        site = web.TCPSite(self.runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]
+
+    async def stop(self) -> None:
+        if self.runner:
+            await self.runner.cleanup()
+
+    # -- what tests push --------------------------------------------------------
+    def _push(self, payload: dict[str, Any]) -> dict[str, Any]:
+        update = {"update_id": next(self._update_ids), **payload}
+        self.updates.append(update)
+        self._new_update.set()
+        return update
+
+    @staticmethod
+    def user(user_id: int = 7, name: str = "Ann") -> dict[str, Any]:
+        return {"id": user_id, "is_bot": False, "first_name": name, "username": name.lower()}
+
+    @staticmethod
+    def chat(chat_id: int, kind: str = "private") -> dict[str, Any]:
+        chat = {"id": chat_id, "type": kind}
+        chat.update({"title": "Test group"} if kind != "private" else {"first_name": "Ann"})
+        return chat
+
+    def message(
+        self,
+        text: str,
+        chat_id: int = 7,
+        kind: str = "private",
+        user_id: int = 7,
+        reply_to: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        message: dict[str, Any] = {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": self.chat(chat_id, kind),
+            "from": self.user(user_id),
+            "text": text,
+        }
+        entities = []
+        if text.startswith("/"):
+            entities.append({"type": "bot_command", "offset": 0, "length": len(text.split()[0])})
+        mention = f"@{BOT_USER['username']}"
+        if mention in text:
+            entities.append(
+                {"type": "mention", "offset": text.index(mention), "length": len(mention)}
+            )
+        if entities:
+            message["entities"] = entities
+        if reply_to:
+            message["reply_to_message"] = reply_to
+        return self._push({"message": message})
+
+    def callback(self, data: str, message: dict[str, Any], user_id: int = 7) -> dict[str, Any]:
+        return self._push(
+            {
+                "callback_query": {
+                    "id": str(next(self._message_ids)),
+                    "from": self.user(user_id),
+                    "chat_instance": "ci",
+                    "message": message,
+                    "data": data,
+                }
+            }
+        )
+
+    def inline(self, query: str, offset: str = "", user_id: int = 7) -> dict[str, Any]:
+        return self._push(
+            {
+                "inline_query": {
+                    "id": str(next(self._message_ids)),
+                    "from": self.user(user_id),
+                    "query": query,
+                    "offset": offset,
+                }
+            }
+        )
+
+    def my_chat_member(self, chat_id: int, status: str, kind: str = "group") -> dict[str, Any]:
+        member = lambda s: {"status": s, "user": BOT_USER}  # noqa: E731
+        return self._push(
+            {
+                "my_chat_member": {
+                    "chat": self.chat(chat_id, kind),
+                    "from": self.user(),
+                    "date": int(time.time()),
+                    "old_chat_member": member("member"),
+                    "new_chat_member": member(status),
+                }
+            }
+        )
+
+    # -- what tests read --------------------------------------------------------
+    def sent(self, method: str = "sendMessage") -> list[dict[str, Any]]:
+        return [params for name, params in self.calls if name == method]
+
+    async def wait_for(
+        self, method: str, count: int = 1, timeout: float = 10.0
+    ) -> list[dict[str, Any]]:
+        """Wait until the bot has made ``count`` calls of ``method``; return them all."""
+        deadline = time.monotonic() + timeout
+        while len(self.sent(method)) < count:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise AssertionError(
+                    f"bot made {len(self.sent(method))} {method} calls, wanted {count}: {self.calls}"
+                )
+            self._new_call.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._new_call.wait(), remaining)
+        return self.sent(method)
+
+    # -- the Bot API --------------------------------------------------------------
+    async def _params(self, request: web.Request) -> dict[str, Any]:
+        if request.content_type == "application/json":
+            return await request.json()
+        form = await request.post() if request.can_read_body else {}
+        params: dict[str, Any] = {}
+        for key, value in form.items():
+            try:
+                params[key] = json.loads(value)
+            except (TypeError, ValueError):
+                params[key] = value
+        return params
+
+    def _sent_message(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat_id = int(params["chat_id"])
+        message = {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": self.chat(chat_id, "private" if chat_id > 0 else "group"),
+            "from": BOT_USER,
+            "text": params.get("text", ""),
+        }
+        if params.get("reply_markup"):
+            message["reply_markup"] = params["reply_markup"]
+        return message
+
+    @staticmethod
+    def _error(code: int, description: str, **extra: Any) -> web.Response:
+        body = {"ok": False, "error_code": code, "description": description}
+        if extra:
+            body["parameters"] = extra
+        return web.json_response(body, status=code)
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != self.token:
+            return self._error(401, "Unauthorized")
+        method = request.match_info["method"]
+        params = await self._params(request)
+        if method != "getUpdates":
+            self.calls.append((method, params))
+            self._new_call.set()
+        ok = lambda result: web.json_response({"ok": True, "result": result})  # noqa: E731
+        if method == "getMe":
+            return ok(BOT_USER)
+        if method == "getUpdates":
+            offset = int(params.get("offset") or 0)
+            wait = min(float(params.get("timeout") or 0), 1.0)
+            pending = [u for u in self.updates if u["update_id"] >= offset]
+            if not pending and wait > 0:
+                self._new_update.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._new_update.wait(), wait)
+                pending = [u for u in self.updates if u["update_id"] >= offset]
+            return ok(pending)
+        if method == "sendMessage":
+            chat_id = int(params["chat_id"])
+            if chat_id in self.blocked:
+                return self._error(403, "Forbidden: bot was blocked by the user")
+            if chat_id in self.migrated:
+                return self._error(
+                    400,
+                    "Bad Request: group chat was upgraded to a supergroup chat",
+                    migrate_to_chat_id=self.migrated[chat_id],
+                )
+            if len(params.get("text", "")) > 4096:
+                return self._error(400, "Bad Request: message is too long")
+            return ok(self._sent_message(params))
+        if method == "editMessageText":
+            return ok(self._sent_message(params))
+        if method == "getChatMember":
+            key = (int(params["chat_id"]), int(params["user_id"]))
+            status = "administrator" if key in self.admins else "member"
+            return ok(
+                {
+                    "status": status,
+                    "user": self.user(int(params["user_id"])),
+                    "can_be_edited": False,
+                    "is_anonymous": False,
+                    "can_manage_chat": True,
+                    "can_delete_messages": True,
+                    "can_manage_video_chats": True,
+                    "can_restrict_members": True,
+                    "can_promote_members": False,
+                    "can_change_info": True,
+                    "can_invite_users": True,
+                    "can_post_stories": False,
+                    "can_edit_stories": False,
+                    "can_delete_stories": False,
+                }
+                if status == "administrator"
+                else {"status": status, "user": self.user(int(params["user_id"]))}
+            )
+        if method in (
+            "answerCallbackQuery",
+            "answerInlineQuery",
+            "setMyCommands",
+            "deleteWebhook",
+            "setWebhook",
+            "deleteMyCommands",
+            "close",
+            "logOut",
+        ):
+            return ok(True)
+        return self._error(400, f"Bad Request: method {method} is not implemented here")

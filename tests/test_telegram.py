@@ -1,0 +1,203 @@
+"""The real Application against a fake Bot API server on 127.0.0.1, end to end."""
+
+from __future__ import annotations
+
+import io
+import logging
+from pathlib import Path
+
+import pytest
+from fakebot import BOT_USER, FakeBotApi
+
+from bot import store
+from bot.chat import chat
+from bot.config import Settings
+from bot.replies import Replier
+from bot.telegram import handlers
+from bot.telegram.app import RedactToken, build_application
+
+
+@pytest.fixture
+async def fake():
+    server = FakeBotApi()
+    await server.start()
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+def replier(seeded_db: Path) -> Replier:
+    return Replier.from_db(store.open_db(seeded_db, create=False))
+
+
+@pytest.fixture
+async def running(fake: FakeBotApi, replier: Replier, monkeypatch):
+    monkeypatch.setattr(handlers, "GROUP_COOLDOWN", 0.5)
+    settings = Settings(token=fake.token, base_url=fake.base_url)
+    app = build_application(settings, replier)
+    async with app:
+        await app.post_init(app)  # as run_polling() does between initialize() and start()
+        await app.start()
+        await app.updater.start_polling(poll_interval=0.0, timeout=1)
+        yield app
+        await app.updater.stop()
+        await app.stop()
+
+
+async def test_private_message_gets_quote_with_buttons(fake: FakeBotApi, running):
+    commands = await fake.wait_for("setMyCommands")
+    assert {c["command"] for c in commands[0]["commands"]} >= {"quote", "random", "help", "about"}
+    fake.message("nagorno karabah is a tragdy")
+    sent = (await fake.wait_for("sendMessage"))[0]
+    assert sent["chat_id"] == 7
+    assert sent["parse_mode"] == "HTML"
+    assert sent["text"].startswith("<blockquote>It is a tragedy")
+    assert "— <b>Vladimir Putin</b>" in sent["text"]
+    buttons = [row[0] for row in sent["reply_markup"]["inline_keyboard"]]
+    assert {b["text"] for b in buttons} >= {"The question", "Full answer"}
+    assert all(len(b["callback_data"].encode()) <= 64 for b in buttons)
+
+
+async def test_buttons_walk_hits_show_question_and_full_answer(fake: FakeBotApi, running):
+    fake.message("drug trafficking")
+    first = (await fake.wait_for("sendMessage"))[0]
+    keyboard = {
+        b["text"].split(" (")[0]: b["callback_data"]
+        for row in first["reply_markup"]["inline_keyboard"]
+        for b in row
+    }
+    bot_message = {
+        "message_id": 555,
+        "date": 0,
+        "chat": {"id": 7, "type": "private", "first_name": "Ann"},
+        "from": BOT_USER,
+        "text": "x",
+    }
+    fake.callback(keyboard["Another match"], bot_message)
+    edit = (await fake.wait_for("editMessageText"))[0]
+    assert edit["text"] != first["text"] and edit["text"].startswith("<blockquote>")
+    assert edit["message_id"] == 555
+    await fake.wait_for("answerCallbackQuery")
+    fake.callback(keyboard["The question"], bot_message)
+    question = (await fake.wait_for("sendMessage", 2))[1]
+    assert "asked:" in question["text"]
+    fake.callback(keyboard["Full answer"], bot_message)
+    full = (await fake.wait_for("sendMessage", 3))[2]
+    assert "<blockquote expandable>" in full["text"] and len(full["text"]) <= 4096
+    assert len(fake.sent("answerCallbackQuery")) == 3
+
+
+async def test_commands_and_deep_link(fake: FakeBotApi, running, replier: Replier):
+    fake.message("/help")
+    help_text = (await fake.wait_for("sendMessage"))[0]["text"]
+    for command in ("/quote", "/random", "/about", "/daily", "@quote_test_bot"):
+        assert command in help_text
+    fake.message("/about")
+    about = (await fake.wait_for("sendMessage", 2))[1]["text"]
+    assert "5 sources" in about and "76 quotable answers" in about
+    hit = replier.searcher.search("nato established during the cold war")[0]
+    fake.message(f"/start q{hit.id}")
+    linked = (await fake.wait_for("sendMessage", 3))[2]["text"]
+    assert "NATO was established during the Cold War" in linked
+    fake.message("/random")
+    assert "Vladimir Putin" in (await fake.wait_for("sendMessage", 4))[3]["text"]
+    fake.message("zzzz qqqq wwww")
+    assert "Nothing close" in (await fake.wait_for("sendMessage", 5))[4]["text"]
+
+
+async def test_group_answers_only_when_addressed(fake: FakeBotApi, running):
+    group = -100
+    fake.message("ordinary chatter about nato and the cold war", chat_id=group, kind="group")
+    fake.message("/quote nato cold war", chat_id=group, kind="group", user_id=8)
+    sent = await fake.wait_for("sendMessage")
+    assert len(sent) == 1 and "NATO" in sent[0]["text"] and sent[0]["chat_id"] == group
+    assert sent[0]["reply_parameters"]["message_id"]
+    # within the cool-down a second request is ignored
+    fake.message("/random", chat_id=group, kind="group", user_id=9)
+    import asyncio
+
+    await asyncio.sleep(0.6)
+    fake.message("@quote_test_bot happiness health prosperity", chat_id=group, kind="group")
+    mention = (await fake.wait_for("sendMessage", 2))[1]
+    assert "happiness, health, and prosperity" in mention["text"]
+    assert len(fake.sent()) == 2  # the /random inside the cool-down got nothing
+    await asyncio.sleep(0.6)
+    bot_message = {
+        "message_id": 9,
+        "date": 0,
+        "chat": {"id": group, "type": "group", "title": "g"},
+        "from": BOT_USER,
+        "text": "q",
+    }
+    fake.message("lev tolstoy happiness", chat_id=group, kind="group", reply_to=bot_message)
+    reply = (await fake.wait_for("sendMessage", 3))[2]
+    assert "Tolstoy" in reply["text"]
+
+
+async def test_inline_mode_pages_and_random(fake: FakeBotApi, running):
+    fake.inline("russia")
+    answer = (await fake.wait_for("answerInlineQuery"))[0]
+    results = answer["results"]
+    assert 1 <= len(results) <= 10
+    assert str(answer["next_offset"]) == "10"
+    assert answer["cache_time"] == 300
+    first = results[0]
+    assert first["type"] == "article" and len(first["title"]) <= 100
+    assert first["input_message_content"]["parse_mode"] == "HTML"
+    fake.inline("russia", offset="10")
+    page2 = (await fake.wait_for("answerInlineQuery", 2))[1]
+    assert not {r["id"] for r in page2["results"]} & {r["id"] for r in results}
+    fake.inline("")
+    random_picks = (await fake.wait_for("answerInlineQuery", 3))[2]
+    assert random_picks["results"] and random_picks["cache_time"] < 300
+
+
+async def test_hostile_input_gets_calm_replies(fake: FakeBotApi, running):
+    hostile = [
+        "<b>bold</b> <script>alert(1)</script> & </blockquote>",
+        'tragedy" OR "x NEAR(',
+        "'; DROP TABLE turns; --",
+        "🤡" * 2048,
+        "   ",
+    ]
+    for i, text in enumerate(hostile, 1):
+        fake.message(text)
+        sent = (await fake.wait_for("sendMessage", i))[i - 1]
+        assert len(sent["text"]) <= 4096
+        assert "<script>" not in sent["text"] and "Traceback" not in sent["text"]
+    fake.message("nagorno karabakh tragedy")
+    assert "tragedy" in (await fake.wait_for("sendMessage", len(hostile) + 1))[-1]["text"]
+
+
+async def test_errors_are_logged_and_user_told_briefly(
+    fake: FakeBotApi, running, replier, monkeypatch, caplog
+):
+    def broken(text: str):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(replier, "search", broken)
+    with caplog.at_level(logging.ERROR):
+        fake.message("anything")
+        sent = (await fake.wait_for("sendMessage"))[0]
+    assert "something went wrong" in sent["text"] and "disk on fire" not in sent["text"]
+    assert any("disk on fire" in str(r.exc_info) for r in caplog.records if r.exc_info)
+
+
+def test_token_is_redacted_from_logs(caplog):
+    token = "987654:SECRET-abc"
+    record = logging.LogRecord(
+        "httpx", logging.INFO, "", 0, "POST https://x/bot%s/getMe", (token,), None
+    )
+    RedactToken(token).filter(record)
+    assert token not in record.getMessage() and "<token>" in record.getMessage()
+
+
+def test_terminal_chat_answers_as_the_bot(replier: Replier):
+    out = io.StringIO()
+    chat(replier, io.StringIO("nagorno karabah tragdy\n1\n/about\n/nope\n"), out)
+    text = out.getvalue()
+    assert "It is a tragedy" in text and "— Vladimir Putin" in text
+    assert "[1] The question" in text
+    assert "Pavel Zarubin asked:" in text
+    assert "76 quotable answers" in text and "Unknown command" in text
+    assert "<b>" not in text
