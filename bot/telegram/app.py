@@ -19,6 +19,7 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
+from telegram.request import BaseRequest
 
 from ..config import Settings
 from ..replies import COMMANDS, Replier
@@ -58,8 +59,13 @@ async def _post_init(app: Application) -> None:
     replier.bot_name = app.bot.first_name or replier.bot_name
 
 
-def build_application(settings: Settings, replier: Replier) -> Application:
-    """The configured Application; nothing touches the network until it starts."""
+def build_application(
+    settings: Settings, replier: Replier, request: BaseRequest | None = None
+) -> Application:
+    """The configured Application; nothing touches the network until it starts.
+
+    ``request`` replaces the HTTP layer (benchmarks use one that answers at once).
+    """
     if not settings.token:
         raise ValueError("a Telegram bot token is needed (TELEGRAM_BOT_TOKEN)")
     builder = (
@@ -75,6 +81,8 @@ def build_application(settings: Settings, replier: Replier) -> Application:
         .rate_limiter(AIORateLimiter(max_retries=3))
         .post_init(_post_init)
     )
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
     if settings.base_url:
         base = settings.base_url.rstrip("/")
         builder = builder.base_url(f"{base}/bot").base_file_url(f"{base}/file/bot")
