@@ -209,3 +209,25 @@ def run_command(db_path: Path | None) -> None:
 
     configure_logging(settings.token)
     run(settings, replier)
+
+
+@main.command("post-daily")
+@_db_option
+@click.option("--chat", "chat_id", type=int, default=None, help="Only this chat.")
+def post_daily_command(db_path: Path | None, chat_id: int | None) -> None:
+    """Post the daily quote now to every subscribed chat (for cron-style schedulers)."""
+    import asyncio
+
+    settings = _settings()
+    if not settings.token:
+        raise click.ClickException("TELEGRAM_BOT_TOKEN is not set")
+    from .telegram.app import build_application, configure_logging
+    from .telegram.daily import post_now
+
+    configure_logging(settings.token)
+    app = build_application(settings, _replier(settings, db_path))
+    results = asyncio.run(post_now(app, chat_id))
+    for chat, status in results.items():
+        click.echo(f"{chat}: {status}")
+    if any(status == "failed" for status in results.values()):
+        sys.exit(1)

@@ -63,6 +63,17 @@ CREATE VIRTUAL TABLE IF NOT EXISTS answers_fts USING fts5(
     text, question, content='turns', content_rowid='id',
     tokenize='porter unicode61 remove_diacritics 2'
 );
+CREATE TABLE IF NOT EXISTS subscriptions (
+    chat_id INTEGER PRIMARY KEY,
+    time TEXT NOT NULL,
+    tz TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS seen (
+    chat_id INTEGER NOT NULL,
+    answer_id INTEGER NOT NULL,
+    PRIMARY KEY (chat_id, answer_id)
+) WITHOUT ROWID;
 CREATE VIRTUAL TABLE IF NOT EXISTS answers_terms USING fts5vocab(answers_fts, 'row');
 CREATE TRIGGER IF NOT EXISTS turns_fts_insert AFTER INSERT ON turns WHEN new.is_answer BEGIN
     INSERT INTO answers_fts(rowid, text, question) VALUES (new.id, new.text, new.question);

@@ -131,7 +131,9 @@ class FakeBotApi:
         )
 
     def my_chat_member(self, chat_id: int, status: str, kind: str = "group") -> dict[str, Any]:
-        member = lambda s: {"status": s, "user": BOT_USER}  # noqa: E731
+        def member(s: str) -> dict[str, Any]:
+            return {"status": s, "user": BOT_USER, **({"until_date": 0} if s == "kicked" else {})}
+
         return self._push(
             {
                 "my_chat_member": {
@@ -210,6 +212,8 @@ class FakeBotApi:
             return ok(BOT_USER)
         if method == "getUpdates":
             offset = int(params.get("offset") or 0)
+            # as Telegram does, an offset confirms (and forgets) every earlier update
+            self.updates = [u for u in self.updates if u["update_id"] >= offset]
             wait = min(float(params.get("timeout") or 0), 1.0)
             pending = [u for u in self.updates if u["update_id"] >= offset]
             if not pending and wait > 0:

@@ -13,6 +13,7 @@ from telegram.ext import (
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
+    ChatMemberHandler,
     CommandHandler,
     Defaults,
     InlineQueryHandler,
@@ -23,7 +24,7 @@ from telegram.request import BaseRequest
 
 from ..config import Settings
 from ..replies import COMMANDS, Replier
-from . import handlers, inline
+from . import daily, handlers, inline
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +58,8 @@ async def _post_init(app: Application) -> None:
     await app.bot.set_my_commands([BotCommand(name, text) for name, text in COMMANDS])
     replier: Replier = app.bot_data["replier"]
     replier.bot_name = app.bot.first_name or replier.bot_name
+    restored = daily.restore(app)
+    log.info("restored %s daily subscription(s)", restored)
 
 
 def build_application(
@@ -88,6 +91,7 @@ def build_application(
         builder = builder.base_url(f"{base}/bot").base_file_url(f"{base}/file/bot")
     app = builder.build()
     app.bot_data["replier"] = replier
+    app.bot_data["timezone"] = settings.timezone
     add_handlers(app)
     return app
 
@@ -98,6 +102,8 @@ def add_handlers(app: Application) -> None:
     app.add_handler(CommandHandler("about", handlers.about))
     app.add_handler(CommandHandler("random", handlers.random_quote))
     app.add_handler(CommandHandler("quote", handlers.quote))
+    app.add_handler(CommandHandler("daily", daily.daily_command))
+    app.add_handler(ChatMemberHandler(daily.membership, ChatMemberHandler.MY_CHAT_MEMBER))
     app.add_handler(
         MessageHandler(
             filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE, handlers.private_text

@@ -1,0 +1,219 @@
+"""Daily quotes: the domain rules, and the real Application against the fake Bot API."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import shutil
+import threading
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from fakebot import FakeBotApi
+
+from bot import daily, store
+from bot.cli import main
+from bot.config import Settings
+from bot.replies import Replier
+from bot.telegram.app import build_application
+from bot.telegram.daily import post_now
+
+
+@pytest.fixture
+def db_file(seeded_db: Path, tmp_path: Path) -> Path:
+    """A private, writable copy of the seeded database."""
+    path = tmp_path / "quotes.db"
+    shutil.copy(seeded_db, path)
+    return path
+
+
+def test_parse_request():
+    assert daily.parse_request([], "UTC") == ("09:00", "UTC")
+    assert daily.parse_request(["7:05", "Europe/Berlin"], "UTC") == ("07:05", "Europe/Berlin")
+    assert daily.parse_request(["off"], "UTC") is None
+    with pytest.raises(daily.DailyError, match="HH:MM.*/daily 09:00 Europe/Berlin"):
+        daily.parse_request(["25:00"], "UTC")
+    with pytest.raises(daily.DailyError, match="not a time zone"):
+        daily.parse_request(["09:00", "Mars/Olympus"], "UTC")
+    with pytest.raises(daily.DailyError):
+        daily.parse_request(["<b>nine</b>"], "UTC")
+
+
+def test_nine_stays_nine_across_daylight_saving():
+    sub = daily.Subscription(1, "09:00", "Europe/Berlin")
+    before = sub.next_post(datetime(2026, 3, 28, 10, 0, tzinfo=UTC))  # Berlin switches on 29 March
+    assert (before.hour, before.minute, before.utcoffset().total_seconds()) == (9, 0, 7200)
+    assert before.astimezone(UTC).hour == 7
+    winter = sub.next_post(datetime(2026, 3, 27, 10, 0, tzinfo=UTC))
+    assert winter.hour == 9 and winter.astimezone(UTC).hour == 8
+
+
+def test_no_repeats_until_everything_was_seen(db_file: Path):
+    db = store.open_db(db_file)
+    total = db.execute("SELECT COUNT(*) FROM turns WHERE is_answer").fetchone()[0]
+    well = db.execute(
+        f"SELECT COUNT(*) FROM turns WHERE is_answer AND {daily.READS_WELL}"
+    ).fetchone()[0]
+    rng = random.Random(5)
+    picked = []
+    for _ in range(total):
+        answer = daily.next_answer(db, 1, rng)
+        daily.mark_seen(db, 1, answer)
+        picked.append(answer)
+    assert len(set(picked)) == total
+    long_first = picked[:well]
+    assert all(
+        db.execute(f"SELECT {daily.READS_WELL} FROM turns WHERE id = ?", [a]).fetchone()[0]
+        for a in long_first
+    )
+    again = daily.next_answer(db, 1, rng)  # history starts over
+    assert again in picked
+    assert db.execute("SELECT COUNT(*) FROM seen WHERE chat_id = 1").fetchone()[0] == 0
+
+
+@pytest.fixture
+async def fake():
+    server = FakeBotApi()
+    await server.start()
+    yield server
+    await server.stop()
+
+
+async def start_app(fake: FakeBotApi, db_file: Path):
+    settings = Settings(token=fake.token, base_url=fake.base_url, timezone="Europe/Berlin")
+    app = build_application(settings, Replier.from_db(store.open_db(db_file)))
+    await app.initialize()
+    await app.post_init(app)
+    await app.start()
+    await app.updater.start_polling(poll_interval=0.0, timeout=1)
+    return app
+
+
+async def stop_app(app) -> None:
+    await app.updater.stop()
+    await app.stop()
+    await app.shutdown()
+
+
+async def test_subscribe_restart_post_and_stop(fake: FakeBotApi, db_file: Path):
+    app = await start_app(fake, db_file)
+    try:
+        fake.message("/daily 08:30 Europe/Berlin")
+        reply = (await fake.wait_for("sendMessage"))[0]["text"]
+        assert "every day at 08:30 (Europe/Berlin)" in reply
+        jobs = app.job_queue.get_jobs_by_name("daily:7")
+        assert len(jobs) == 1
+        fake.message("/daily 25:99")
+        assert "/daily 09:00 Europe/Berlin" in (await fake.wait_for("sendMessage", 2))[1]["text"]
+        fake.message("/daily 10:00 Nowhere/Land")
+        assert "not a time zone" in (await fake.wait_for("sendMessage", 3))[2]["text"]
+        fake.message("/daily 07:15")  # default zone from QUOTEBOT_TZ
+        assert "07:15 (Europe/Berlin)" in (await fake.wait_for("sendMessage", 4))[3]["text"]
+        assert len(app.job_queue.get_jobs_by_name("daily:7")) == 1
+    finally:
+        await stop_app(app)
+
+    app = await start_app(fake, db_file)  # a restart: the job comes back, once
+    try:
+        jobs = app.job_queue.get_jobs_by_name("daily:7")
+        assert len(jobs) == 1
+        next_run = jobs[0].next_t
+        assert (next_run.hour, next_run.minute) == (7, 15)
+        assert str(next_run.tzinfo) == "Europe/Berlin"
+        before = len(fake.sent())
+        await jobs[0].run(app)  # the clock reaches 07:15
+        posted = fake.sent()[before]
+        assert posted["chat_id"] == 7 and posted["text"].startswith("<blockquote>")
+        db = app.bot_data["replier"].searcher.db
+        assert db.execute("SELECT COUNT(*) FROM seen WHERE chat_id = 7").fetchone()[0] == 1
+        fake.message("/daily")
+        shown = (await fake.wait_for("sendMessage", before + 2))[-1]["text"]
+        assert "07:15" in shown and "Next:" in shown
+        fake.message("/daily off")
+        assert "stopped" in (await fake.wait_for("sendMessage", before + 3))[-1]["text"]
+        assert daily.get(db, 7) is None and not app.job_queue.get_jobs_by_name("daily:7")
+    finally:
+        await stop_app(app)
+
+
+async def test_group_admins_only(fake: FakeBotApi, db_file: Path):
+    app = await start_app(fake, db_file)
+    try:
+        group = -100
+        fake.admins.add((group, 8))
+        fake.message("/daily 09:00", chat_id=group, kind="group", user_id=9)
+        refusal = (await fake.wait_for("sendMessage"))[0]["text"]
+        assert "only the group's administrators" in refusal
+        assert fake.sent("getChatMember")[0]["user_id"] == 9
+        fake.message("/daily", chat_id=group, kind="group", user_id=9)  # anyone may look
+        assert "No daily quote here yet" in (await fake.wait_for("sendMessage", 2))[1]["text"]
+        await asyncio.sleep(0)
+        fake.message("/daily 09:00", chat_id=group, kind="group", user_id=8)
+        assert "every day at 09:00" in (await fake.wait_for("sendMessage", 3))[2]["text"]
+        db = app.bot_data["replier"].searcher.db
+        assert daily.get(db, group) is not None
+        fake.my_chat_member(group, "kicked")
+        for _ in range(50):
+            if daily.get(db, group) is None:
+                break
+            await asyncio.sleep(0.1)
+        assert daily.get(db, group) is None
+        assert not app.job_queue.get_jobs_by_name(f"daily:{group}")
+    finally:
+        await stop_app(app)
+
+
+async def test_blocked_chat_dropped_and_migrated_chat_moved(fake: FakeBotApi, db_file: Path):
+    app = await start_app(fake, db_file)
+    try:
+        db = app.bot_data["replier"].searcher.db
+        for chat in (11, -200):
+            sub = daily.subscribe(db, chat, "09:00", "UTC")
+            from bot.telegram.daily import schedule
+
+            schedule(app.job_queue, sub)
+        fake.blocked.add(11)
+        fake.migrated[-200] = -100200
+        await app.job_queue.get_jobs_by_name("daily:11")[0].run(app)
+        assert daily.get(db, 11) is None and not app.job_queue.get_jobs_by_name("daily:11")
+        await app.job_queue.get_jobs_by_name("daily:-200")[0].run(app)
+        assert daily.get(db, -200) is None and daily.get(db, -100200) is not None
+        assert [m["chat_id"] for m in fake.sent()][-1] == -100200
+        assert len(app.job_queue.get_jobs_by_name("daily:-100200")) == 1
+    finally:
+        await stop_app(app)
+
+
+async def test_post_now_shares_the_job_path(fake: FakeBotApi, db_file: Path):
+    db = store.open_db(db_file)
+    for chat in (21, 22):
+        daily.subscribe(db, chat, "09:00", "UTC")
+    app = build_application(Settings(token=fake.token, base_url=fake.base_url), Replier.from_db(db))
+    results = await post_now(app)
+    assert results == {21: "sent", 22: "sent"}
+    assert {m["chat_id"] for m in fake.sent()} == {21, 22}
+
+
+def test_post_daily_command(db_file: Path, monkeypatch):
+    server = FakeBotApi()
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    asyncio.run_coroutine_threadsafe(server.start(), loop).result(5)
+    try:
+        db = store.open_db(db_file)
+        daily.subscribe(db, 31, "09:00", "UTC")
+        daily.subscribe(db, 32, "09:00", "UTC")
+        db.close()
+        monkeypatch.setenv("TELEGRAM_BOT_TOKEN", server.token)
+        monkeypatch.setenv("TELEGRAM_BASE_URL", server.base_url)
+        result = CliRunner().invoke(main, ["post-daily", "--db", str(db_file), "--chat", "32"])
+        assert result.exit_code == 0, result.output
+        assert "32: sent" in result.output
+        assert [m["chat_id"] for m in server.sent()] == [32]
+        assert server.token not in result.output
+    finally:
+        asyncio.run_coroutine_threadsafe(server.stop(), loop).result(5)
+        loop.call_soon_threadsafe(loop.stop)
