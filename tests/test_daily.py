@@ -33,7 +33,7 @@ def test_parse_request():
     assert daily.parse_request([], "UTC") == ("09:00", "UTC")
     assert daily.parse_request(["7:05", "Europe/Berlin"], "UTC") == ("07:05", "Europe/Berlin")
     assert daily.parse_request(["off"], "UTC") is None
-    with pytest.raises(daily.DailyError, match="HH:MM.*/daily 09:00 Europe/Berlin"):
+    with pytest.raises(daily.DailyError, match=r"HH:MM.*/daily 09:00 Europe/Berlin"):
         daily.parse_request(["25:00"], "UTC")
     with pytest.raises(daily.DailyError, match="not a time zone"):
         daily.parse_request(["09:00", "Mars/Olympus"], "UTC")
