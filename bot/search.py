@@ -10,6 +10,8 @@ threshold: for a query nothing answers, the result is empty.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import math
 import random as random_module
 import re
@@ -32,15 +34,13 @@ W_FUZZY, W_COVERAGE, W_BM25 = 0.7, 30.0, 5.0
 # A word found only in the question counts this much; a query that reads like
 # the question asked counts this much of a match with the answer itself.
 QUESTION_WEIGHT, QUESTION_FUZZY = 1.0, 0.8
-# Candidates that get the (costlier) sentence alignment.
-RERANK = 6
 # Query words used for candidate lookups, rarest first.
 MAX_TERMS = 6
 OR_TERMS = 4
 # Fewer candidates than this from a lookup: widen the search.
 ENOUGH = 3
-# Candidates (best bm25 first) scored for word coverage.
-COVERAGE_POOL = 14
+# Candidates (best bm25 first) that are scored.
+COVERAGE_POOL = 10
 # A hit scores 0-100; below this it is not shown.
 MIN_SCORE = 58
 # Words in more than this share of answers carry no meaning for search ("the").
@@ -101,6 +101,13 @@ class Query:
 def split_sentences(text: str) -> list[str]:
     """Sentences of an answer, paragraph breaks included, in order."""
     return [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
+
+
+def _align(query: str, text: str) -> float:
+    """0-100: how well the query matches the best stretch of ``text`` (folded)."""
+    if len(text) >= len(query):
+        return fuzz.partial_ratio(query, text)
+    return fuzz.ratio(query, text)
 
 
 def _shorten(text: str, limit: int = QUOTE_CHARS) -> str:
@@ -224,8 +231,7 @@ class Searcher:
         candidates = self._candidates(query, understood)
         if not candidates:
             return []
-        ranked = self._rerank(query, understood, candidates, limit)
-        return [hit for hit in ranked if hit.score >= MIN_SCORE][: max(0, limit)]
+        return self._rerank(query, understood, candidates, max(0, limit))
 
     def _candidates(self, query: Query, understood: Understood) -> dict[int, float]:
         """Answer ids worth re-ranking, with their best bm25 rank.
@@ -252,14 +258,14 @@ class Searcher:
         match = " AND ".join([*phrases, f"({match})"] if match else phrases)
         if not match:
             return
-        sql = (
-            "SELECT f.rowid, bm25(answers_fts, 1.0, 0.35) FROM answers_fts f"
-            " JOIN turns t ON t.id = f.rowid WHERE answers_fts MATCH ?"
-        )
+        sql = "SELECT f.rowid, bm25(answers_fts, 1.0, 0.35) FROM answers_fts f"
         params: list[Any] = [match]
         if query.speaker:
+            sql += " JOIN turns t ON t.id = f.rowid WHERE answers_fts MATCH ?"
             sql += " AND (t.speaker = ? COLLATE NOCASE OR t.speaker LIKE ?)"
             params += [query.speaker, f"% {query.speaker}"]
+        else:
+            sql += " WHERE answers_fts MATCH ?"
         sql += f" ORDER BY 2 LIMIT {int(limit)}"
         try:
             rows = self.db.execute(sql, params).fetchall()
@@ -271,53 +277,56 @@ class Searcher:
     def _rerank(
         self, query: Query, understood: Understood, candidates: dict[int, float], limit: int
     ) -> list[Hit]:
-        """Score candidates: word coverage and bm25 for all, sentence alignment for the best."""
+        """Score candidates by word coverage, bm25 and alignment; excerpt the ones kept."""
         q_text = " ".join(understood.words)
         weights = {stem(w): wt for w, wt in understood.weights.items()}
         total_weight = sum(weights.values()) or 1.0
         best_bm25 = min(candidates.values()) or -1.0
         phrases = [" ".join(words(p)) for p in query.phrases]
-        first: list[tuple[float, dict[str, Any]]] = []
+        scored: list[tuple[float, dict[str, Any]]] = []
         pool = sorted(candidates, key=candidates.__getitem__)[: max(COVERAGE_POOL, 2 * limit)]
         for row in self._rows(pool):
-            answer_stems = set(map(stem, set(words(row["text"]))))
-            question_stems = set(map(stem, set(words(row["question"])))) - answer_stems
+            tokens = words(row["text"])
+            answer_stems = set(map(stem, set(tokens)))
+            asked = words(row["question"])
+            question_stems = set(map(stem, set(asked))) - answer_stems
             covered = sum(wt for s, wt in weights.items() if s in answer_stems)
             covered += QUESTION_WEIGHT * sum(wt for s, wt in weights.items() if s in question_stems)
-            lexical = W_COVERAGE * covered / total_weight
-            lexical += W_BM25 * candidates[row["id"]] / best_bm25
-            first.append((lexical, row))
-        first.sort(key=lambda pair: -pair[0])
-        scored: list[tuple[float, Hit]] = []
-        for lexical, row in first[: max(RERANK, limit)]:
-            fuzzy, quote = self._best_window(q_text, row["text"])
-            if row["question"]:
-                asked = " ".join(words(row["question"]))
-                fuzzy = max(fuzzy, QUESTION_FUZZY * fuzz.partial_ratio(q_text, asked))
-            score = (W_FUZZY * fuzzy + lexical) * understood.known
-            if phrases and not all(p in " ".join(words(row["text"])) for p in phrases):
+            score = W_COVERAGE * covered / total_weight
+            score += W_BM25 * candidates[row["id"]] / best_bm25
+            fuzzy = _align(q_text, " ".join(tokens))
+            if asked:
+                fuzzy = max(fuzzy, QUESTION_FUZZY * _align(q_text, " ".join(asked)))
+            score = (score + W_FUZZY * fuzzy) * understood.known
+            if phrases and not all(p in " ".join(tokens) for p in phrases):
                 score *= 0.6
-            scored.append((score, self._hit(row, quote, score)))
+            scored.append((score, row))
         scored.sort(key=lambda pair: -pair[0])
-        return [hit for _, hit in scored]
+        return [
+            self._hit(row, self._best_window(q_text, row["text"])[1], score)
+            for score, row in scored[:limit]
+            if score >= MIN_SCORE
+        ]
 
     def _best_window(self, q_text: str, answer: str) -> tuple[float, str]:
-        """The sentence or pair of sentences that best matches the query, and its score."""
+        """How well the query aligns with the answer, and the sentence(s) it aligns with.
+
+        One rapidfuzz alignment over the folded answer finds the best-matching stretch;
+        the sentences that stretch falls in are the quote.
+        """
         sentences = split_sentences(answer) or [answer]
         folded = [" ".join(words(s)) for s in sentences]
-        best_score, best = -1.0, (0, 1)
-        for size in (1, 2):
-            for i in range(len(sentences) - size + 1):
-                window = folded[i] if size == 1 else f"{folded[i]} {folded[i + 1]}"
-                if len(window) >= len(q_text):
-                    score = fuzz.partial_ratio(q_text, window, score_cutoff=best_score)
-                else:
-                    score = fuzz.ratio(q_text, window, score_cutoff=best_score)
-                # a pair must beat the best single sentence clearly to be shown
-                if score > best_score + (2 if size > 1 else 0):
-                    best_score, best = score, (i, size)
-        i, size = best
-        return max(best_score, 0.0), _shorten(" ".join(sentences[i : i + size]))
+        starts = list(itertools.accumulate((len(f) + 1 for f in folded[:-1]), initial=0))
+        full = " ".join(folded)
+        if len(full) <= len(q_text):
+            return fuzz.ratio(q_text, full), _shorten(answer)
+        found = fuzz.partial_ratio_alignment(q_text, full)
+        first = bisect.bisect_right(starts, found.dest_start) - 1
+        last = bisect.bisect_right(starts, max(found.dest_start, found.dest_end - 1)) - 1
+        if len(" ".join(sentences[first : last + 1])) > QUOTE_CHARS and last > first:
+            middle = (found.dest_start + found.dest_end) // 2
+            first = last = bisect.bisect_right(starts, middle) - 1
+        return found.score, _shorten(" ".join(sentences[first : last + 1]))
 
     # -- fetching ------------------------------------------------------------
     def _rows(self, ids: list[int]) -> list[dict[str, Any]]:
