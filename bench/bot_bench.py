@@ -1,8 +1,8 @@
 """The bot's own time per update, Telegram's network excluded, with all three corpora.
 
-Updates (private messages, commands, group mentions, inline queries, button presses)
-go through the real Application; its HTTP layer is replaced by one that answers at
-once, so what is timed is quotebot. Then 200 updates are handled concurrently.
+Updates (private messages, commands, group mentions, inline queries) go through the
+real Application; its HTTP layer is replaced by one that answers at once and the
+30 messages/s pacing of AIORateLimiter is left out, so what is timed is quotebot. Then 200 updates are handled concurrently.
 Baseline in the same run: the same updates through an Application whose only handler
 replies "ok" (python-telegram-bot's own overhead).
 Usage: python bench/bot_bench.py [--corpus-db PATH] [--updates N]
@@ -136,7 +136,10 @@ async def run(db_path: Path, n: int) -> None:
     raw = updates(queries, n, rng)
     handlers.GROUP_COOLDOWN = 0.0  # every group update is answered, as in a busy deployment
     settings = Settings(token="1:bench")
-    app = build_application(settings, Replier.from_db(db), request=InstantRequest())
+    app = build_application(
+        settings, Replier.from_db(db), request=InstantRequest(), rate_limited=False
+    )
+    paced = build_application(settings, Replier.from_db(db), request=InstantRequest())
     baseline = (
         ApplicationBuilder()
         .token("1:bench")
@@ -149,12 +152,13 @@ async def run(db_path: Path, n: int) -> None:
         await context.bot.send_message(update.effective_chat.id, "ok")
 
     baseline.add_handler(MessageHandler(filters.ALL, ok))
-    async with app, baseline:
+    async with app, baseline, paced:
         await timed(app, raw[:30])  # warm-up
         ours, errors = await timed(app, raw)
         base, _ = await timed(baseline, [r for r in raw if "message" in r])
         burst = updates(queries, 200, rng)
         seconds, failed = await concurrent(app, burst)
+        paced_seconds, paced_failed = await concurrent(paced, burst)
     print(
         f"{len(raw)} updates, one at a time (answers in database: {db.execute('SELECT COUNT(*) FROM answers_fts_docsize').fetchone()[0]})"
     )
@@ -165,6 +169,10 @@ async def run(db_path: Path, n: int) -> None:
         f"  baseline: handler that says ok   p50 {median(base):6.2f} ms  p95 {percentile(base, 95):6.2f} ms"
     )
     print(f"200 updates at once: {seconds:.2f} s ({200 / seconds:.0f} updates/s), {failed} failed")
+    print(
+        f"the same through AIORateLimiter (Telegram's 30 messages/s pacing): {paced_seconds:.2f} s,"
+        f" {paced_failed} failed"
+    )
 
 
 def main() -> None:

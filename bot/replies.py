@@ -18,7 +18,7 @@ from . import store
 from .render import answer_parts, hit_html, human_date, question_html
 from .search import Hit, Searcher
 
-HITS_PER_SEARCH = 10
+HITS_PER_SEARCH = 5
 REMEMBERED_SEARCHES = 5000
 
 COMMANDS = [
