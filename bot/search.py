@@ -178,8 +178,12 @@ class Searcher:
         return self.doc_freq.get(stem(word), 0) > COMMON_SHARE * self.answers
 
     def correct(self, word: str) -> str | None:
-        """The corpus word a misspelled ``word`` most likely meant, or None."""
-        if word in self.vocab:
+        """The corpus word a misspelled ``word`` most likely meant, or None.
+
+        A word the corpus has in another form (``usefulness`` beside ``useful``: the
+        same stem in the index) is not misspelled.
+        """
+        if word in self.vocab or (len(word) > 3 and stem(word) in self.doc_freq):
             return word
         if len(word) < 4 or not word.isalpha():
             return None
