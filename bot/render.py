@@ -53,29 +53,29 @@ def hit_html(hit: Hit) -> str:
     source = ", ".join([title, *(escape(d) for d in details if d)])
     if hit.timestamp:
         source += f" (at {escape(hit.timestamp)})"
-    text = f"<blockquote>{escape(hit.quote)}</blockquote>\n— <b>{escape(hit.speaker)}</b>\n{source}"
-    return text[:MESSAGE_LIMIT] if len(text) <= MESSAGE_LIMIT else _fit(hit, source)
+    speaker = f"— <b>{escape(hit.speaker[:200])}</b>"
+    room = MESSAGE_LIMIT - len(source) - len(speaker) - len("<blockquote></blockquote>\n\n")
+    return f"<blockquote>{_escaped_within(hit.quote, room)}</blockquote>\n{speaker}\n{source}"
 
 
-def _fit(hit: Hit, source: str) -> str:
-    room = MESSAGE_LIMIT - len(source) - len(escape(hit.speaker)) - 60
-    quote = escape(hit.quote)[: max(0, room)].rsplit(" ", 1)[0] + "…"
-    return f"<blockquote>{quote}</blockquote>\n— <b>{escape(hit.speaker)}</b>\n{source}"
+def _escaped_within(text: str, room: int) -> str:
+    """``text`` HTML-escaped, cut at a word so the escaped form fits in ``room``."""
+    escaped = escape(text)
+    if len(escaped) <= room:
+        return escaped
+    while len(escaped) > room and text:
+        text = text[: max(0, min(len(text) - 1, room - 1))].rsplit(" ", 1)[0]
+        escaped = escape(text) + "…"
+    return escaped
 
 
 def question_html(hit: Hit) -> str:
-    """The question that was asked, and who asked it."""
+    """The question that was asked, and who asked it, within one message."""
     if not hit.question:
         return "No question was recorded before this answer."
-    who = escape(hit.asked_by or "Someone")
-    return split_html(f"<b>{who}</b> asked:\n<blockquote>{escape(hit.question)}</blockquote>")[0]
-
-
-def split_html(text: str) -> list[str]:
-    """Cut a message into parts of at most 4,096 characters, on line breaks."""
-    if len(text) <= MESSAGE_LIMIT:
-        return [text]
-    return [text[:MESSAGE_LIMIT]]
+    who = f"<b>{escape((hit.asked_by or 'Someone')[:200])}</b> asked:\n"
+    room = MESSAGE_LIMIT - len(who) - len("<blockquote></blockquote>")
+    return f"{who}<blockquote>{_escaped_within(hit.question, room)}</blockquote>"
 
 
 def answer_parts(hit: Hit) -> list[str]:
