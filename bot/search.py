@@ -10,13 +10,12 @@ threshold: for a query nothing answers, the result is empty.
 
 from __future__ import annotations
 
-import bisect
-import itertools
 import math
 import random as random_module
 import re
 import sqlite3
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import sqlite_utils
@@ -39,6 +38,7 @@ MAX_TERMS = 6
 OR_TERMS = 4
 # Fewer candidates than this from a lookup: widen the search.
 ENOUGH = 3
+ANALYSIS_CACHE = 2048
 # Candidates (best bm25 first) that are scored.
 COVERAGE_POOL = 10
 # A hit scores 0-100; below this it is not shown.
@@ -168,6 +168,14 @@ class Searcher:
             if count >= 2 and word.isalpha():
                 self._by_length.setdefault(len(word), []).append(word)
         self._random_ids: list[int] | None = None
+        # Long answers come back as candidates again and again: keep their analysis.
+        self._analysis = lru_cache(maxsize=ANALYSIS_CACHE)(self._analyse)
+
+    @staticmethod
+    def _analyse(answer_id: int, text: str) -> tuple[str, frozenset[str]]:
+        """(folded text, Porter stems of its words) of one answer."""
+        tokens = words(text)
+        return " ".join(tokens), frozenset(map(stem, set(tokens)))
 
     # -- query understanding -------------------------------------------------
     def idf(self, word: str) -> float:
@@ -290,47 +298,56 @@ class Searcher:
         scored: list[tuple[float, dict[str, Any]]] = []
         pool = sorted(candidates, key=candidates.__getitem__)[: max(COVERAGE_POOL, 2 * limit)]
         for row in self._rows(pool):
-            tokens = words(row["text"])
-            answer_stems = set(map(stem, set(tokens)))
+            folded, answer_stems = self._analysis(row["id"], row["text"])
             asked = words(row["question"])
             question_stems = set(map(stem, set(asked))) - answer_stems
             covered = sum(wt for s, wt in weights.items() if s in answer_stems)
             covered += QUESTION_WEIGHT * sum(wt for s, wt in weights.items() if s in question_stems)
             score = W_COVERAGE * covered / total_weight
             score += W_BM25 * candidates[row["id"]] / best_bm25
-            fuzzy = _align(q_text, " ".join(tokens))
+            fuzzy = _align(q_text, folded)
             if asked:
                 fuzzy = max(fuzzy, QUESTION_FUZZY * _align(q_text, " ".join(asked)))
             score = (score + W_FUZZY * fuzzy) * understood.known
-            if phrases and not all(p in " ".join(tokens) for p in phrases):
+            if phrases and not all(p in folded for p in phrases):
                 score *= 0.6
             scored.append((score, row))
         scored.sort(key=lambda pair: -pair[0])
         return [
-            self._hit(row, self._best_window(q_text, row["text"])[1], score)
+            self._hit(row, self._excerpt(q_text, row["text"]), score)
             for score, row in scored[:limit]
             if score >= MIN_SCORE
         ]
 
-    def _best_window(self, q_text: str, answer: str) -> tuple[float, str]:
-        """How well the query aligns with the answer, and the sentence(s) it aligns with.
-
-        One rapidfuzz alignment over the folded answer finds the best-matching stretch;
-        the sentences that stretch falls in are the quote.
-        """
-        sentences = split_sentences(answer) or [answer]
-        folded = [" ".join(words(s)) for s in sentences]
-        starts = list(itertools.accumulate((len(f) + 1 for f in folded[:-1]), initial=0))
-        full = " ".join(folded)
-        if len(full) <= len(q_text):
-            return fuzz.ratio(q_text, full), _shorten(answer)
-        found = fuzz.partial_ratio_alignment(q_text, full)
-        first = bisect.bisect_right(starts, found.dest_start) - 1
-        last = bisect.bisect_right(starts, max(found.dest_start, found.dest_end - 1)) - 1
-        if len(" ".join(sentences[first : last + 1])) > QUOTE_CHARS and last > first:
-            middle = (found.dest_start + found.dest_end) // 2
-            first = last = bisect.bisect_right(starts, middle) - 1
-        return found.score, _shorten(" ".join(sentences[first : last + 1]))
+    @staticmethod
+    def _excerpt(q_text: str, answer: str) -> str:
+        """The sentence(s) of ``answer`` where the query aligns best, within 400 characters."""
+        if len(answer) <= QUOTE_CHARS:
+            return answer
+        found = fuzz.partial_ratio_alignment(q_text, answer.lower())
+        start, end = found.dest_start, max(found.dest_end, found.dest_start + 1)
+        ends_before = [
+            m.end() for m in _SENTENCE_END.finditer(answer, max(0, start - QUOTE_CHARS), start)
+        ]
+        left = (
+            ends_before[-1]
+            if ends_before
+            else max(0, start - QUOTE_CHARS)
+            if start > QUOTE_CHARS
+            else 0
+        )
+        after = _SENTENCE_END.search(answer, end)
+        right = after.start() if after else len(answer)
+        excerpt = answer[left:right].strip()
+        if len(excerpt) <= QUOTE_CHARS:
+            return excerpt
+        # one long sentence: keep the stretch that matched, cut on words
+        middle = (start + end) // 2 - left
+        lo = max(0, middle - QUOTE_CHARS // 2)
+        piece = excerpt[lo : lo + QUOTE_CHARS - 2]
+        if lo > 0:
+            piece = "…" + piece.split(" ", 1)[-1]
+        return _shorten(piece)
 
     # -- fetching ------------------------------------------------------------
     def _rows(self, ids: list[int]) -> list[dict[str, Any]]:
