@@ -32,7 +32,7 @@ QUOTE_CHARS = 400
 W_FUZZY, W_COVERAGE, W_BM25 = 0.7, 30.0, 5.0
 # A word found only in the question counts this much; a query that reads like
 # the question asked counts this much of a match with the answer itself.
-QUESTION_WEIGHT, QUESTION_FUZZY = 1.0, 0.8
+QUESTION_WEIGHT, QUESTION_FUZZY = 1.0, 1.0
 # Query words used for candidate lookups, rarest first.
 MAX_TERMS = 6
 OR_TERMS = 4
