@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TextIO
 
+from .render import plain_text
 from .replies import Replier, Reply
-from .telegram.handlers import plain_text
 
 INTRO = (
     "quotebot chat: type words you remember and press Enter. /help lists commands;\n"

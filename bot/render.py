@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date as date_type
-from html import escape
+from html import escape, unescape
 from pathlib import Path
 
 from .search import Hit
@@ -113,3 +114,10 @@ def _chunks(text: str, budget: int) -> list[str]:
         if paragraph:
             out.append(paragraph)
     return out
+
+
+def plain_text(html_text: str) -> str:
+    """Telegram HTML as terminal text (the terminal chat prints what the bot sends)."""
+    text = re.sub(r"</?blockquote[^>]*>", "\n", html_text)
+    text = re.sub(r"<[^>]+>", "", text)
+    return unescape(re.sub(r"\n{3,}", "\n\n", text)).strip()

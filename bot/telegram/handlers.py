@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import logging
 import re
 import time
@@ -155,10 +154,3 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
             )
         except Exception:  # the chat may be gone; the log already has the story
             log.warning("could not tell the user about the error")
-
-
-def plain_text(html_text: str) -> str:
-    """Telegram HTML as terminal text (the terminal chat prints what the bot sends)."""
-    text = re.sub(r"</?blockquote[^>]*>", "\n", html_text)
-    text = re.sub(r"<[^>]+>", "", text)
-    return html.unescape(re.sub(r"\n{3,}", "\n\n", text)).strip()
