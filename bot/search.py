@@ -1,9 +1,9 @@
 """Find the answer a person half-remembers.
 
 Full-text search (FTS5, porter stemming, over answers and the questions before
-them) picks candidates; rapidfuzz then aligns the query with sentence windows of
-each candidate, so a short misremembered line is compared with the sentences it
-came from, not with a whole long answer. Query words the corpus does not know are
+them) picks candidates; rapidfuzz then aligns the query with the best-matching
+stretch of each candidate (a partial alignment), so a short misremembered line is
+compared with the words it came from, not with a whole long answer. Query words the corpus does not know are
 corrected against the corpus vocabulary first. A hit must clear a confidence
 threshold: for a query nothing answers, the result is empty.
 """
