@@ -25,11 +25,10 @@ from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, MessageHandler, filters
 from telegram.request import BaseRequest, RequestData
 
-from bench.common import corpus_paths, median, percentile
+from bench.common import corpus_db, median, percentile
 from bench.search_quality import misremembered
 from bot import store
 from bot.config import Settings
-from bot.ingest import ingest
 from bot.replies import Replier
 from bot.telegram import handlers
 from bot.telegram.app import build_application
@@ -182,10 +181,7 @@ def main() -> None:
     parser.add_argument("--updates", type=int, default=500)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        path = args.corpus_db
-        if path is None or not path.exists():
-            path = path or Path(tmp) / "corpora.db"
-            ingest(store.open_db(path), corpus_paths())
+        path = corpus_db(args.corpus_db, Path(tmp))
         asyncio.run(run(path, args.updates))
 
 

@@ -37,3 +37,16 @@ def percentile(values: list[float], pct: float) -> float:
     ordered = sorted(values)
     index = min(len(ordered) - 1, max(0, round(pct / 100 * (len(ordered) - 1))))
     return ordered[index]
+
+
+def corpus_db(path: Path | None, scratch: Path) -> Path:
+    """A database of the three corpora: ``path`` if it exists, else built (there, or in
+    ``scratch`` when no path was given)."""
+    from bot import store
+    from bot.ingest import ingest
+
+    if path is not None and path.exists():
+        return path
+    path = path or scratch / "corpora.db"
+    ingest(store.open_db(path), corpus_paths())
+    return path

@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from rapidfuzz import fuzz, process, utils
 
-from bench.common import ROOT, corpus_paths
+from bench.common import ROOT, corpus_db
 from bot import store
 from bot.ingest import ingest
 from bot.search import Searcher
@@ -212,11 +212,7 @@ def main() -> None:
 
         if args.skip_corpora:
             return
-        corpus_db_path = args.corpus_db
-        if corpus_db_path is None or not corpus_db_path.exists():
-            corpus_db_path = corpus_db_path or Path(tmp) / "corpora.db"
-            ingest(store.open_db(corpus_db_path), corpus_paths())
-        corpus = store.open_db(corpus_db_path)
+        corpus = store.open_db(corpus_db(args.corpus_db, Path(tmp)))
         quotes = misremembered(corpus, args.quotes)
         run(corpus, quotes, "misremembered quotes over the three corpora")
         if args.show_misses:

@@ -16,10 +16,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import corpus_paths, median, percentile
+from bench.common import corpus_db, median, percentile
 from bench.search_quality import bm25_baseline, misremembered, wratio_baseline
 from bot import store
-from bot.ingest import ingest
 from bot.search import Searcher
 
 
@@ -44,10 +43,7 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=400)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        path = args.corpus_db
-        if path is None or not path.exists():
-            path = path or Path(tmp) / "corpora.db"
-            ingest(store.open_db(path), corpus_paths())
+        path = corpus_db(args.corpus_db, Path(tmp))
         db = store.open_db(path)
         hand = [
             ln.split("\t")[1]

@@ -4,6 +4,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from fakebot import FakeBotApi
 
 from bot import store
 from bot.ingest import ingest
@@ -40,3 +41,12 @@ def seeded_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert not report.skipped
     db.close()
     return path
+
+
+@pytest.fixture
+async def fake():
+    """A fake Telegram Bot API server on 127.0.0.1 for one test."""
+    server = FakeBotApi()
+    await server.start()
+    yield server
+    await server.stop()

@@ -73,14 +73,6 @@ def test_no_repeats_until_everything_was_seen(db_file: Path):
     assert db.execute("SELECT COUNT(*) FROM seen WHERE chat_id = 1").fetchone()[0] == 0
 
 
-@pytest.fixture
-async def fake():
-    server = FakeBotApi()
-    await server.start()
-    yield server
-    await server.stop()
-
-
 async def start_app(fake: FakeBotApi, db_file: Path):
     settings = Settings(token=fake.token, base_url=fake.base_url, timezone="Europe/Berlin")
     app = build_application(settings, Replier.from_db(store.open_db(db_file)))

@@ -18,14 +18,6 @@ from bot.telegram.app import RedactToken, build_application
 
 
 @pytest.fixture
-async def fake():
-    server = FakeBotApi()
-    await server.start()
-    yield server
-    await server.stop()
-
-
-@pytest.fixture
 def replier(seeded_db: Path) -> Replier:
     return Replier.from_db(store.open_db(seeded_db, create=False))
 
