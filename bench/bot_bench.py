@@ -119,12 +119,10 @@ async def timed(app: Application, raw: list[dict]) -> tuple[list[float], int]:
 
 
 async def concurrent(app: Application, raw: list[dict]) -> tuple[float, int]:
-    errors_before = len(app.error_handlers)
     started = time.perf_counter()
     results = await asyncio.gather(
         *(app.process_update(Update.de_json(p, app.bot)) for p in raw), return_exceptions=True
     )
-    del errors_before
     return time.perf_counter() - started, sum(isinstance(r, Exception) for r in results)
 
 

@@ -34,13 +34,16 @@ QUERIES = Path(__file__).resolve().parent / "queries"
 Ranker = Callable[[str], list[int]]
 
 
+def read_hand_queries() -> list[list[str]]:
+    """(kind, query, source file prefix, phrase of the expected answer) per line."""
+    lines = (QUERIES / "seeds_hand.tsv").read_text().splitlines()
+    return [line.split("\t") for line in lines if line.strip() and not line.startswith("#")]
+
+
 def load_hand_queries(db) -> list[tuple[str, str, set[int], str | None]]:
-    """(kind, query, ids of the answers that count as right) per line."""
+    """(kind, query, ids of the answers that count as right, None) per line."""
     out = []
-    for line in (QUERIES / "seeds_hand.tsv").read_text().splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        kind, query, prefix, phrase = line.split("\t")
+    for kind, query, prefix, phrase in read_hand_queries():
         ids = {
             row[0]
             for row in db.execute(

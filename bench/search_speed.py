@@ -17,7 +17,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import corpus_db, median, percentile
-from bench.search_quality import bm25_baseline, misremembered, wratio_baseline
+from bench.search_quality import (
+    bm25_baseline,
+    misremembered,
+    read_hand_queries,
+    wratio_baseline,
+)
 from bot import store
 from bot.search import Searcher
 
@@ -45,13 +50,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = corpus_db(args.corpus_db, Path(tmp))
         db = store.open_db(path)
-        hand = [
-            ln.split("\t")[1]
-            for ln in (Path(__file__).parent / "queries" / "seeds_hand.tsv")
-            .read_text()
-            .splitlines()
-            if ln.strip() and not ln.startswith("#")
-        ]
+        hand = [query for _, query, _, _ in read_hand_queries()]
         queries = [q for _, q, _, _ in misremembered(db, args.queries, seed=11)] + hand
         started = time.perf_counter()
         searcher = Searcher(db)

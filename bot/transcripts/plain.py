@@ -41,46 +41,44 @@ def is_chrome(line: str) -> bool:
     return line.casefold() in CHROME or bool(_BREADCRUMB.match(line))
 
 
-def _label_of(line: str, counts: Counter[str] | None = None) -> tuple[str, str] | None:
+def _label_of(line: str) -> tuple[str, str] | None:
+    """(label, rest of the line) when the line opens with a name-like label."""
     match = _LABEL_LINE.match(line)
     if not match or not looks_like_label(match["label"]):
         return None
-    label = match["label"]
-    # One capitalised word before a colon ("Second: ...") is a label only if it is a
-    # known role or recurs as one.
-    if (
-        " " not in label.strip()
-        and counts is not None
-        and counts[label] < 2
-        and not (is_asker_label(label) or is_procedural_label(label))
-    ):
-        return None
-    return label, match["rest"]
+    return match["label"], match["rest"]
+
+
+def _trusted(label: str, counts: Counter[str]) -> bool:
+    """One capitalised word before a colon ("Second: ...") is a label only if it is a
+    known role or recurs as one."""
+    return (
+        " " in label.strip()
+        or counts[label] >= 2
+        or is_asker_label(label)
+        or is_procedural_label(label)
+    )
 
 
 def parse_plain(text: str, quoted_speakers: list[str] | None = None) -> Transcript:
     """Parse plain speaker lines (and kremlin.ru text copies) into a transcript."""
     lines = [clean(line) for line in text.splitlines()]
-    counts: Counter[str] = Counter()
-    for line in lines:
-        found = _label_of(line)
-        if found:
-            counts[found[0]] += 1
+    labels = [_label_of(line) for line in lines]
+    counts = Counter(found[0] for found in labels if found)
 
     info = SourceInfo()
     header: list[str] = []
     turns: list[RawTurn] = []
     dateline: str | None = None
     kremlin = False
-    for line in lines:
+    for line, found in zip(lines, labels, strict=True):
         if not line:
             continue
         if line == KREMLIN_MARK:
             kremlin = True
         if is_chrome(line) or line == dateline:
             continue
-        found = _label_of(line, counts)
-        if found:
+        if found and _trusted(found[0], counts):
             label, rest = found
             turns.append(RawTurn(label, [rest] if rest else []))
         elif turns:
