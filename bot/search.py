@@ -19,11 +19,10 @@ from functools import lru_cache
 from typing import Any
 
 import sqlite_utils
-import Stemmer
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from .words import words
+from .words import stem, words
 
 MAX_QUERY_CHARS = 500
 QUOTE_CHARS = 400
@@ -144,14 +143,6 @@ class Understood:
     known: float
 
 
-_porter = Stemmer.Stemmer("porter", 100_000)
-
-
-def stem(word: str) -> str:
-    """The Porter stem of a folded word, as the full-text index stores it."""
-    return _porter.stemWord(word)
-
-
 class Searcher:
     """Search over one database. Build it once per process and reuse it."""
 
@@ -175,7 +166,7 @@ class Searcher:
     def _analyse(answer_id: int, text: str) -> tuple[str, frozenset[str]]:
         """(folded text, Porter stems of its words) of one answer."""
         tokens = words(text)
-        return " ".join(tokens), frozenset(map(stem, set(tokens)))
+        return " ".join(tokens), frozenset(stem.many(set(tokens)))
 
     # -- query understanding -------------------------------------------------
     def idf(self, word: str) -> float:
@@ -300,7 +291,7 @@ class Searcher:
         for row in self._rows(pool):
             folded, answer_stems = self._analysis(row["id"], row["text"])
             asked = words(row["question"])
-            question_stems = set(map(stem, set(asked))) - answer_stems
+            question_stems = set(stem.many(set(asked))) - answer_stems
             covered = sum(wt for s, wt in weights.items() if s in answer_stems)
             covered += QUESTION_WEIGHT * sum(wt for s, wt in weights.items() if s in question_stems)
             score = W_COVERAGE * covered / total_weight
@@ -407,4 +398,4 @@ def standalone_quote(text: str) -> str:
     return _shorten(quote or text)
 
 
-__all__ = ["Hit", "Query", "Searcher", "split_sentences", "standalone_quote", "stem"]
+__all__ = ["Hit", "Query", "Searcher", "split_sentences", "standalone_quote"]

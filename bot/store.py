@@ -17,13 +17,13 @@ from typing import Any
 import sqlite_utils
 
 from .transcripts import Transcript
-from .words import words
+from .words import TOKENIZER, words
 
 SCHEMA_VERSION = 1
 # Turn ids are source_id * TURN_ID_BASE + position.
 TURN_ID_BASE = 1_000_000
 
-_SCHEMA = """
+_SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS sources (
     id INTEGER PRIMARY KEY,
     path TEXT NOT NULL UNIQUE,
@@ -61,7 +61,7 @@ CREATE TABLE IF NOT EXISTS vocab (
 ) WITHOUT ROWID;
 CREATE VIRTUAL TABLE IF NOT EXISTS answers_fts USING fts5(
     text, question, content='turns', content_rowid='id',
-    tokenize='porter unicode61 remove_diacritics 2'
+    tokenize='{TOKENIZER}'
 );
 CREATE TABLE IF NOT EXISTS subscriptions (
     chat_id INTEGER PRIMARY KEY,

@@ -1,4 +1,4 @@
-"""Word splitting shared by the vocabulary, typo correction and re-ranking.
+"""Word splitting and stemming shared by the vocabulary, typo correction and re-ranking.
 
 It folds case and accents and splits on anything that is not a letter or digit,
 as SQLite's ``unicode61 remove_diacritics 2`` tokenizer does, so a word the corpus
@@ -8,8 +8,13 @@ vocabulary knows is a word the full-text index knows.
 from __future__ import annotations
 
 import re
+import sqlite3
+import threading
 import unicodedata
+from collections.abc import Iterable
 
+# The full-text index's tokenizer; stems come from the same one.
+TOKENIZER = "porter unicode61 remove_diacritics 2"
 _WORD = re.compile(r"[^\W_]+")
 _COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 
@@ -25,3 +30,49 @@ def fold(text: str) -> str:
 def words(text: str) -> list[str]:
     """The folded words of ``text`` in order."""
     return _WORD.findall(fold(text))
+
+
+class Stems:
+    """Porter stems exactly as the full-text index stores them.
+
+    SQLite's porter tokenizer follows Porter's reference code (``technology`` ->
+    ``technolog``, short tokens kept as they are), which other Porter libraries do
+    not quite match; asking SQLite's own tokenizer keeps query weights in step with
+    the index statistics. Stems are cached; it is safe to share between threads.
+    """
+
+    def __init__(self, cache_size: int = 200_000) -> None:
+        self._db = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
+        self._db.execute(f"CREATE VIRTUAL TABLE t USING fts5(w, tokenize='{TOKENIZER}')")
+        self._db.execute("CREATE VIRTUAL TABLE v USING fts5vocab(t, 'instance')")
+        self._lock = threading.Lock()
+        self._cache: dict[str, str] = {}
+        self._cache_size = cache_size
+
+    def __call__(self, word: str) -> str:
+        """The stem of one folded word."""
+        found = self._cache.get(word)
+        return found if found is not None else self.many([word])[0]
+
+    def many(self, words: Iterable[str]) -> list[str]:
+        """The stems of folded words, in order, in one call to the tokenizer."""
+        words = list(words)
+        missing = list({w for w in words if w not in self._cache})
+        if missing:
+            with self._lock:
+                self._db.execute("BEGIN")
+                try:
+                    self._db.executemany(
+                        "INSERT INTO t(rowid, w) VALUES (?, ?)", enumerate(missing)
+                    )
+                    found = dict(self._db.execute("SELECT doc, term FROM v"))
+                finally:
+                    self._db.execute("ROLLBACK")
+            if len(self._cache) + len(missing) > self._cache_size:
+                self._cache.clear()
+            self._cache.update((w, found.get(i, w)) for i, w in enumerate(missing))
+        cache = self._cache
+        return [cache.get(w) or self(w) for w in words]
+
+
+stem = Stems()

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from bot import store
 from bot.cli import main
 from bot.search import QUOTE_CHARS, Query, Searcher, split_sentences
+from bot.words import stem, words
 
 
 @pytest.fixture(scope="module")
@@ -67,6 +68,19 @@ def test_typo_correction_uses_the_corpus_vocabulary(searcher: Searcher):
     assert searcher.correct("negotations") == "negotiations"
     assert searcher.correct("usefull") == "useful"
     assert searcher.correct("qwxzv") is None
+
+
+def test_stems_match_the_index(searcher: Searcher):
+    """Query words weigh what the index says: short tokens ("s" of "it's") stay as they are."""
+    index_terms = {row[0] for row in searcher.db.execute("SELECT term FROM answers_terms")}
+    assert stem("s") == "s" and "s" in index_terms
+    assert searcher.idf("s") < searcher.idf("nagorno")
+    answer_words = {
+        w
+        for (text,) in searcher.db.execute("SELECT text FROM turns WHERE is_answer")
+        for w in words(text)
+    }
+    assert {stem(w) for w in answer_words} <= index_terms
 
 
 def test_nonsense_finds_nothing(searcher: Searcher):
