@@ -8,13 +8,13 @@ Button data holds ids only (Telegram allows 64 bytes).
 from __future__ import annotations
 
 import itertools
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from html import escape
 
 import sqlite_utils
 
-from . import store
 from .render import answer_parts, hit_html, human_date, question_html
 from .search import Hit, Searcher
 
@@ -53,13 +53,17 @@ EXPIRED = "That search has expired. Send the words again and I will look once mo
 
 
 class Replier:
-    """Turns what people send into replies, remembering recent searches for buttons."""
+    """Turns what people send into replies, remembering recent searches for buttons.
+
+    Safe to call from several threads at once: the bot searches in worker threads.
+    """
 
     def __init__(self, searcher: Searcher, bot_name: str = "quotebot") -> None:
         self.searcher = searcher
         self.bot_name = bot_name
         self._searches: OrderedDict[int, list[int]] = OrderedDict()
         self._ids = itertools.count(1)
+        self._lock = threading.Lock()
 
     @classmethod
     def from_db(cls, db: sqlite_utils.Database, bot_name: str = "quotebot") -> Replier:
@@ -73,10 +77,11 @@ class Replier:
         hits = self.searcher.search(text, limit=HITS_PER_SEARCH)
         if not hits:
             return Reply(NO_MATCH)
-        search_id = next(self._ids)
-        self._searches[search_id] = [h.id for h in hits]
-        while len(self._searches) > REMEMBERED_SEARCHES:
-            self._searches.popitem(last=False)
+        with self._lock:
+            search_id = next(self._ids)
+            self._searches[search_id] = [h.id for h in hits]
+            while len(self._searches) > REMEMBERED_SEARCHES:
+                self._searches.popitem(last=False)
         return self._hit_reply(hits[0], search_id, 0, len(hits))
 
     def _hit_reply(self, hit: Hit, search_id: int | None, index: int, total: int) -> Reply:
@@ -104,7 +109,8 @@ class Replier:
         try:
             if kind == "m":
                 search_id, index = (int(x) for x in rest.split(":"))
-                ids = self._searches.get(search_id)
+                with self._lock:
+                    ids = self._searches.get(search_id)
                 if not ids or not 0 <= index < len(ids):
                     return Reply(EXPIRED), False
                 hit = self.searcher.get(ids[index])
@@ -156,7 +162,7 @@ class Replier:
         return Reply("\n".join(lines))
 
     def about(self) -> Reply:
-        stats = store.corpus_stats(self.searcher.db)
+        stats = self.searcher.stats()
         span = ""
         if stats["first_date"]:
             span = f" from {human_date(stats['first_date'])} to {human_date(stats['last_date'])}"

@@ -14,6 +14,7 @@ import math
 import random as random_module
 import re
 import sqlite3
+import threading
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -22,6 +23,7 @@ import sqlite_utils
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
+from . import store
 from .words import stem, words
 
 MAX_QUERY_CHARS = 500
@@ -148,16 +150,22 @@ class Searcher:
 
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.db = db
+        # Other threads (the bot searches in worker threads) get their own read-only
+        # connection to the same file: a SQLite connection belongs to one thread.
+        self._owner = threading.get_ident()
+        self._path = db.execute("PRAGMA database_list").fetchone()[2]
+        self._local = threading.local()
         rows = db.execute("SELECT word, n FROM vocab WHERE n > 0").fetchall()
         self.vocab: dict[str, int] = dict(rows)
         # Stems and the number of answers that hold them, straight from the index.
         self.doc_freq: dict[str, int] = dict(db.execute("SELECT term, doc FROM answers_terms"))
         self.answers = db.execute("SELECT COUNT(*) FROM answers_fts_docsize").fetchone()[0]
-        # Words grouped by length so typo correction only looks at near lengths.
-        self._by_length: dict[int, list[str]] = {}
+        # Words grouped by first letter and length: typo correction keeps the first
+        # letter and looks only at near lengths.
+        self._spellings: dict[tuple[str, int], list[str]] = {}
         for word, count in sorted(self.vocab.items(), key=lambda kv: -kv[1]):
             if count >= 2 and word.isalpha():
-                self._by_length.setdefault(len(word), []).append(word)
+                self._spellings.setdefault((word[0], len(word)), []).append(word)
         self._random_ids: list[int] | None = None
         # Long answers come back as candidates again and again: keep their analysis.
         self._analysis = lru_cache(maxsize=ANALYSIS_CACHE)(self._analyse)
@@ -167,6 +175,20 @@ class Searcher:
         """(folded text, Porter stems of its words) of one answer."""
         tokens = words(text)
         return " ".join(tokens), frozenset(stem.many(set(tokens)))
+
+    def _conn(self) -> sqlite3.Connection:
+        if threading.get_ident() == self._owner or not self._path:
+            return self.db.conn
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self._path)
+            conn.execute("PRAGMA query_only = 1")
+            self._local.conn = conn
+        return conn
+
+    def stats(self) -> dict[str, Any]:
+        """What the corpus holds (:func:`store.corpus_stats`), from any thread."""
+        return store.corpus_stats(sqlite_utils.Database(self._conn()))
 
     # -- query understanding -------------------------------------------------
     def idf(self, word: str) -> float:
@@ -193,13 +215,11 @@ class Searcher:
         for length in range(len(word) - max_edits, len(word) + max_edits + 1):
             for candidate, distance, _ in process.extract(
                 word,
-                self._by_length.get(length, ()),
+                self._spellings.get((word[0], length), ()),
                 scorer=OSA.distance,
                 score_cutoff=max_edits,
                 limit=10,
             ):
-                if candidate[0] != word[0]:
-                    continue
                 # same letters in another order (a swap) beats a different letter
                 key = (
                     distance,
@@ -271,7 +291,7 @@ class Searcher:
             sql += " WHERE answers_fts MATCH ?"
         sql += f" ORDER BY 2 LIMIT {int(limit)}"
         try:
-            rows = self.db.execute(sql, params).fetchall()
+            rows = self._conn().execute(sql, params).fetchall()
         except sqlite3.Error:  # an FTS corner case: no hits from this lookup, no crash
             return
         for rowid, rank in rows:
@@ -345,7 +365,9 @@ class Searcher:
         if not ids:
             return []
         sql = _HIT_SQL.format(ids=", ".join("?" for _ in ids))
-        return list(self.db.query(sql, ids))
+        cursor = self._conn().execute(sql, ids)
+        columns = [c[0] for c in cursor.description]
+        return [dict(zip(columns, row, strict=True)) for row in cursor]
 
     @staticmethod
     def _hit(row: dict[str, Any], quote: str, score: float) -> Hit:
@@ -377,7 +399,7 @@ class Searcher:
         if self._random_ids is None:
             self._random_ids = [
                 row[0]
-                for row in self.db.execute(
+                for row in self._conn().execute(
                     "SELECT id FROM turns WHERE is_answer AND length(text) BETWEEN 160 AND 6000"
                 )
             ]

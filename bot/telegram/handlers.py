@@ -1,7 +1,12 @@
-"""One small callback per interaction; each asks the domain Replier what to say."""
+"""One small callback per interaction; each asks the domain Replier what to say.
+
+Searching is CPU and disk work: it runs in worker threads (``asyncio.to_thread``)
+so the event loop keeps taking updates, and SQLite's reads overlap across cores.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import time
@@ -70,7 +75,7 @@ def _cooling_down(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     payload = context.args[0] if context.args else ""
-    await send(update, context, replier(context).start(payload))
+    await send(update, context, await asyncio.to_thread(replier(context).start, payload))
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -78,13 +83,13 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 
 async def about(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await send(update, context, replier(context).about())
+    await send(update, context, await asyncio.to_thread(replier(context).about))
 
 
 async def random_quote(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if _cooling_down(update, context):
         return
-    await send(update, context, replier(context).random())
+    await send(update, context, await asyncio.to_thread(replier(context).random))
 
 
 async def quote(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -98,12 +103,12 @@ async def quote(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     if _cooling_down(update, context):
         return
-    await send(update, context, replier(context).search(words))
+    await send(update, context, await asyncio.to_thread(replier(context).search, words))
 
 
 async def private_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     text = update.effective_message.text if update.effective_message else ""
-    await send(update, context, replier(context).search(text or ""))
+    await send(update, context, await asyncio.to_thread(replier(context).search, text or ""))
 
 
 def _addressed_text(message: Message, username: str) -> str | None:
@@ -125,13 +130,13 @@ async def group_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     text = _addressed_text(message, context.bot.username)
     if text is None or _cooling_down(update, context):
         return
-    await send(update, context, replier(context).search(text))
+    await send(update, context, await asyncio.to_thread(replier(context).search, text))
 
 
 async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     await query.answer()
-    reply, in_place = replier(context).button(query.data or "")
+    reply, in_place = await asyncio.to_thread(replier(context).button, query.data or "")
     if reply is None:
         return
     if in_place and query.message is not None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
 from telegram.ext import ContextTypes
 
@@ -30,14 +32,15 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     searcher = replier(context).searcher
     text = query.query.strip()
     if not text:
-        picks = {h.id: h for h in (searcher.random() for _ in range(PAGE)) if h}
+        drawn = await asyncio.to_thread(lambda: [searcher.random() for _ in range(PAGE)])
+        picks = {h.id: h for h in drawn if h}
         await query.answer([_article(h) for h in picks.values()], cache_time=RANDOM_CACHE_SECONDS)
         return
     try:
         offset = max(0, int(query.offset or 0))
     except ValueError:
         offset = 0
-    hits = searcher.search(text, limit=min(MAX_RESULTS, offset + PAGE + 1))
+    hits = await asyncio.to_thread(searcher.search, text, min(MAX_RESULTS, offset + PAGE + 1))
     page = hits[offset : offset + PAGE]
     more = len(hits) > offset + PAGE and offset + PAGE < MAX_RESULTS
     await query.answer(
