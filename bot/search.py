@@ -15,6 +15,7 @@ import random as random_module
 import re
 import sqlite3
 import threading
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -37,8 +38,9 @@ QUESTION_WEIGHT, QUESTION_FUZZY = 1.0, 1.0
 # Query words used for candidate lookups, rarest first.
 MAX_TERMS = 6
 OR_TERMS = 4
-# Fewer candidates than this from a lookup: widen the search.
+# Fewer candidates than this from a lookup, and no hit scoring CONFIDENT: widen.
 ENOUGH = 3
+CONFIDENT = 85
 ANALYSIS_CACHE = 2048
 # Candidates (best bm25 first) that are scored.
 COVERAGE_POOL = 10
@@ -251,30 +253,37 @@ class Searcher:
         understood = self.understand(query)
         if not understood.terms and not query.phrases:
             return []
-        candidates = self._candidates(query, understood)
-        if not candidates:
-            return []
-        return self._rerank(query, understood, candidates, max(0, limit))
+        hits: list[Hit] = []
+        for candidates in self._candidates(query, understood):
+            hits = self._rerank(query, understood, candidates, max(0, limit))
+            if len(candidates) >= ENOUGH or (hits and hits[0].score >= CONFIDENT):
+                break
+        return hits
 
-    def _candidates(self, query: Query, understood: Understood) -> dict[int, float]:
-        """Answer ids worth re-ranking, with their best bm25 rank.
+    def _candidates(self, query: Query, understood: Understood) -> Iterator[dict[int, float]]:
+        """Answer ids worth re-ranking, with their best bm25 rank, wider each time.
 
         Words of a remembered line occur together, so the first try is an AND of the
         rarest words (a fast intersection); then the same with each word left out in
         turn (one of them may be a wrong correction or a wrong memory); an OR of the
-        rarest words covers topic queries whose words are spread out.
+        rarest words covers topic queries whose words are spread out. The caller
+        stops widening once it has enough candidates or a confident hit.
         """
         terms = sorted(understood.terms, key=lambda w: -understood.weights[w])[:MAX_TERMS]
         found: dict[int, float] = {}
         if terms:
             self._lookup(query, " AND ".join(map(_fts_term, terms)), 30, found)
-        if len(found) < ENOUGH and len(terms) > 2:
+            if found:
+                yield found
+        if len(terms) > 2:
             for left_out in range(len(terms)):
                 rest = terms[:left_out] + terms[left_out + 1 :]
                 self._lookup(query, " AND ".join(map(_fts_term, rest)), 10, found)
-        if len(found) < ENOUGH:
-            self._lookup(query, " OR ".join(map(_fts_term, terms[:OR_TERMS])), 30, found)
-        return found
+            if found:
+                yield found
+        self._lookup(query, " OR ".join(map(_fts_term, terms[:OR_TERMS])), 30, found)
+        if found:
+            yield found
 
     def _lookup(self, query: Query, match: str, limit: int, found: dict[int, float]) -> None:
         phrases = [_fts_term(" ".join(words(p))) for p in query.phrases]
