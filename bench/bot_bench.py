@@ -2,10 +2,13 @@
 
 Updates (private messages, commands, group mentions, inline queries) go through the
 real Application; its HTTP layer is replaced by one that answers at once and the
-30 messages/s pacing of AIORateLimiter is left out, so what is timed is quotebot. Then 200 updates are handled concurrently.
+30 messages/s pacing of AIORateLimiter is left out, so what is timed is quotebot.
 Baseline in the same run: the same updates through an Application whose only handler
 replies "ok" (python-telegram-bot's own overhead).
-Usage: python bench/bot_bench.py [--corpus-db PATH] [--updates N]
+Then load through the update queue, as polling feeds it: 200 updates at once, and a
+steady 200 updates a second for 5 seconds (handled concurrently; if quotebot could not
+keep up, the time from arrival to done would grow through the run).
+Usage: python bench/bot_bench.py [--corpus-db PATH] [--updates N] [--rate R] [--seconds S]
 """
 
 from __future__ import annotations
@@ -17,12 +20,13 @@ import random
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from telegram import Update
-from telegram.ext import Application, ApplicationBuilder, MessageHandler, filters
+from telegram.ext import Application, ApplicationBuilder, MessageHandler, TypeHandler, filters
 from telegram.request import BaseRequest, RequestData
 
 from bench.common import corpus_db, median, percentile
@@ -101,42 +105,77 @@ def updates(queries: list[str], n: int, rng: random.Random) -> list[dict]:
     return out
 
 
-async def timed(app: Application, raw: list[dict]) -> tuple[list[float], int]:
-    errors = 0
-
-    async def count_error(update, context):
-        nonlocal errors
-        errors += 1
-
-    app.add_error_handler(count_error)
+async def timed(app: Application, raw: list[dict]) -> list[float]:
+    """Milliseconds per update, one update at a time."""
     times = []
     for payload in raw:
         update = Update.de_json(payload, app.bot)
         started = time.perf_counter()
         await app.process_update(update)
         times.append(1000 * (time.perf_counter() - started))
-    return times, errors
+    return times
 
 
-async def concurrent(app: Application, raw: list[dict]) -> tuple[float, int]:
-    started = time.perf_counter()
-    results = await asyncio.gather(
-        *(app.process_update(Update.de_json(p, app.bot)) for p in raw), return_exceptions=True
-    )
-    return time.perf_counter() - started, sum(isinstance(r, Exception) for r in results)
+async def through_queue(app: Application, raw: list[dict], rate: float | None) -> Load:
+    """Feed updates to the running Application's queue, as polling does.
+
+    ``rate`` updates a second (None: all at once); returns when every update has been
+    handled, with each update's time from arrival to done.
+    """
+    arrived: dict[int, float] = {}
+    finished: dict[int, float] = {}
+    all_done = asyncio.Event()
+
+    async def mark_done(update: Update, context) -> None:
+        finished[update.update_id] = time.perf_counter()
+        if len(finished) == len(raw):
+            all_done.set()
+
+    marker = TypeHandler(Update, mark_done)
+    app.add_handler(marker, group=1)  # runs after quotebot's own handler for the update
+    await app.start()
+    began = time.perf_counter()
+    for i, payload in enumerate(raw):
+        if rate:
+            await asyncio.sleep(max(0.0, began + i / rate - time.perf_counter()))
+        update = Update.de_json(payload, app.bot)
+        arrived[update.update_id] = time.perf_counter()
+        await app.update_queue.put(update)
+    offered = time.perf_counter() - began
+    await asyncio.wait_for(all_done.wait(), timeout=300)
+    seconds = time.perf_counter() - began
+    await app.stop()
+    app.remove_handler(marker, group=1)
+    latency = [1000 * (finished[u] - arrived[u]) for u in arrived]
+    return Load(len(raw), offered, seconds, latency)
 
 
-async def run(db_path: Path, n: int) -> None:
+@dataclass
+class Load:
+    updates: int
+    offered_seconds: float
+    seconds: float
+    latency_ms: list[float]
+
+    def line(self) -> str:
+        return (
+            f"{self.updates} updates offered in {self.offered_seconds:.2f} s, all handled in"
+            f" {self.seconds:.2f} s ({self.updates / self.seconds:.0f} updates/s); time from"
+            f" arrival to done: p50 {median(self.latency_ms):.0f} ms,"
+            f" p95 {percentile(self.latency_ms, 95):.0f} ms"
+        )
+
+
+async def run(db_path: Path, n: int, rate: float, seconds: float) -> None:
     db = store.open_db(db_path)
     queries = [q for _, q, _, _ in misremembered(db, 200, seed=5)]
     rng = random.Random(1)
     raw = updates(queries, n, rng)
     handlers.GROUP_COOLDOWN = 0.0  # every group update is answered, as in a busy deployment
     settings = Settings(token="1:bench")
-    app = build_application(
-        settings, Replier.from_db(db), request=InstantRequest(), rate_limited=False
-    )
-    paced = build_application(settings, Replier.from_db(db), request=InstantRequest())
+    replier = Replier.from_db(db)
+    app = build_application(settings, replier, request=InstantRequest(), rate_limited=False)
+    paced = build_application(settings, replier, request=InstantRequest())
     baseline = (
         ApplicationBuilder()
         .token("1:bench")
@@ -144,6 +183,14 @@ async def run(db_path: Path, n: int) -> None:
         .get_updates_request(InstantRequest())
         .build()
     )
+    errors = 0
+
+    async def count_error(update, context):
+        nonlocal errors
+        errors += 1
+
+    app.add_error_handler(count_error)
+    paced.add_error_handler(count_error)
 
     async def ok(update, context):
         await context.bot.send_message(update.effective_chat.id, "ok")
@@ -152,35 +199,35 @@ async def run(db_path: Path, n: int) -> None:
     async with app, baseline, paced:
         warm = [q for _, q, _, _ in misremembered(db, 100, seed=6)]
         await timed(app, updates(warm, 100, random.Random(2)))  # warm-up on other queries
-        ours, errors = await timed(app, raw)
-        base, _ = await timed(baseline, [r for r in raw if "message" in r])
-        burst = updates(queries, 200, rng)
-        seconds, failed = await concurrent(app, burst)
-        paced_seconds, paced_failed = await concurrent(paced, burst)
+        ours = await timed(app, raw)
+        base = await timed(baseline, [r for r in raw if "message" in r])
+        burst = await through_queue(app, updates(queries, 200, rng), rate=None)
+        steady = await through_queue(app, updates(queries, int(rate * seconds), rng), rate=rate)
+        paced_burst = await through_queue(paced, updates(queries, 200, rng), rate=None)
+    answers = db.execute("SELECT COUNT(*) FROM answers_fts_docsize").fetchone()[0]
+    print(f"{len(raw)} updates, one at a time (answers in database: {answers})")
     print(
-        f"{len(raw)} updates, one at a time (answers in database: {db.execute('SELECT COUNT(*) FROM answers_fts_docsize').fetchone()[0]})"
-    )
-    print(
-        f"  quotebot                         p50 {median(ours):6.2f} ms  p95 {percentile(ours, 95):6.2f} ms  errors {errors}"
+        f"  quotebot                         p50 {median(ours):6.2f} ms  p95 {percentile(ours, 95):6.2f} ms"
     )
     print(
         f"  baseline: handler that says ok   p50 {median(base):6.2f} ms  p95 {percentile(base, 95):6.2f} ms"
     )
-    print(f"200 updates at once: {seconds:.2f} s ({200 / seconds:.0f} updates/s), {failed} failed")
-    print(
-        f"the same through AIORateLimiter (Telegram's 30 messages/s pacing): {paced_seconds:.2f} s,"
-        f" {paced_failed} failed"
-    )
+    print(f"all at once: {burst.line()}")
+    print(f"steady {rate:.0f} a second for {seconds:.0f} s: {steady.line()}")
+    print(f"all at once through AIORateLimiter (30 messages/s pacing): {paced_burst.line()}")
+    print(f"errors: {errors}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--corpus-db", type=Path)
     parser.add_argument("--updates", type=int, default=500)
+    parser.add_argument("--rate", type=float, default=200, help="updates a second, steady")
+    parser.add_argument("--seconds", type=float, default=5)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         path = corpus_db(args.corpus_db, Path(tmp))
-        asyncio.run(run(path, args.updates))
+        asyncio.run(run(path, args.updates, args.rate, args.seconds))
 
 
 if __name__ == "__main__":

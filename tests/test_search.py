@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from click.testing import CliRunner
@@ -68,6 +69,19 @@ def test_typo_correction_uses_the_corpus_vocabulary(searcher: Searcher):
     assert searcher.correct("negotations") == "negotiations"
     assert searcher.correct("usefull") == "useful"
     assert searcher.correct("qwxzv") is None
+
+
+def test_searches_from_many_threads_agree_with_one(searcher: Searcher):
+    queries = [
+        "nagorno karabah is a tragdy",
+        "drug trafficking afghanistan",
+        "relations between russia and america are quite bad",
+        "its my birthday not a natonal holiday",
+    ] * 5
+    alone = [[h.id for h in searcher.search(q)] for q in queries]
+    with ThreadPoolExecutor(4) as pool:
+        together = list(pool.map(lambda q: [h.id for h in searcher.search(q)], queries))
+    assert together == alone and all(alone)
 
 
 def test_stems_match_the_index(searcher: Searcher):

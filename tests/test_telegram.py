@@ -50,6 +50,22 @@ async def test_private_message_gets_quote_with_buttons(fake: FakeBotApi, running
     assert all(len(b["callback_data"].encode()) <= 64 for b in buttons)
 
 
+async def test_many_chats_at_once_each_get_their_own_answer(fake: FakeBotApi, running):
+    asks = {
+        101: ("nagorno karabah is a tragdy", "It is a tragedy"),
+        102: ("i didnt get to see new yrok at all", "I didn’t get to see New York"),
+        103: ("lev tolstoi said there is no hapiness in life", "Lev Tolstoy"),
+        104: ("nato established during the cold war", "NATO was established"),
+    }
+    for _ in range(5):  # twenty updates in one getUpdates batch, handled concurrently
+        for chat_id, (text, _) in asks.items():
+            fake.message(text, chat_id=chat_id, user_id=chat_id)
+    sent = await fake.wait_for("sendMessage", 20)
+    assert len(sent) == 20
+    for message in sent:
+        assert asks[message["chat_id"]][1] in message["text"]
+
+
 async def test_buttons_walk_hits_show_question_and_full_answer(fake: FakeBotApi, running):
     fake.message("drug trafficking")
     first = (await fake.wait_for("sendMessage"))[0]

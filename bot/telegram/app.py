@@ -27,6 +27,8 @@ from ..replies import COMMANDS, Replier
 from . import daily, handlers, inline
 
 log = logging.getLogger(__name__)
+# Updates handled at once: searches wait on worker threads, not on each other.
+CONCURRENT_UPDATES = 64
 
 
 class RedactToken(logging.Filter):
@@ -86,6 +88,7 @@ def build_application(
             )
         )
         .post_init(_post_init)
+        .concurrent_updates(CONCURRENT_UPDATES)
     )
     if rate_limited:
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
