@@ -203,15 +203,24 @@ class Searcher:
     def correct(self, word: str) -> str | None:
         """The corpus word a misspelled ``word`` most likely meant, or None.
 
-        A word the corpus has in another form (``usefulness`` beside ``useful``: the
-        same stem in the index) is not misspelled.
+        A word the corpus never has is a slip of a word it has (``acutally``), even
+        when a stem happens to match (``acut`` of ``acute``); failing that, a form of a
+        word it has (``usefulness`` beside ``useful``, the same stem in the index)
+        stands as typed.
         """
-        if word in self.vocab or (len(word) > 3 and stem(word) in self.doc_freq):
+        if word in self.vocab:
             return word
         if len(word) < 4 or not word.isalpha():
             return None
-        # One slip (a letter dropped, doubled, swapped or wrong) per word, two in long
-        # words; the first letter is rarely the one mistyped.
+        nearest = self._nearest(word)
+        if nearest is not None:
+            return nearest
+        return word if stem(word) in self.doc_freq else None
+
+    def _nearest(self, word: str) -> str | None:
+        """The likeliest corpus word one slip from ``word`` (two in long words)."""
+        # A slip is a letter dropped, doubled, swapped or wrong; the first letter is
+        # rarely the one mistyped.
         max_edits = 1 if len(word) < 10 else 2
         best: tuple[int, bool, int, str] | None = None
         for length in range(len(word) - max_edits, len(word) + max_edits + 1):

@@ -68,6 +68,11 @@ def test_typo_correction_uses_the_corpus_vocabulary(searcher: Searcher):
     assert searcher.correct("afganistan") == "afghanistan"
     assert searcher.correct("negotations") == "negotiations"
     assert searcher.correct("usefull") == "useful"
+    # a slip whose Porter stem happens to be in the index (acut, of acute) is still a slip
+    assert searcher.correct("acutally") == "actually"
+    # an unseen form of a known word, with no word one slip away, stands as typed
+    assert "usefulness" not in searcher.vocab
+    assert searcher.correct("usefulness") == "usefulness"
     assert searcher.correct("qwxzv") is None
 
 
