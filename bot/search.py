@@ -272,24 +272,35 @@ class Searcher:
     def _candidates(self, query: Query, understood: Understood) -> Iterator[dict[int, float]]:
         """Answer ids worth re-ranking, with their best bm25 rank, wider each time.
 
-        Words of a remembered line occur together, so the first try is an AND of the
-        rarest words (a fast intersection); then the same with each word left out in
-        turn (one of them may be a wrong correction or a wrong memory); an OR of the
-        rarest words covers topic queries whose words are spread out. The caller
-        stops widening once it has enough candidates or a confident hit.
+        Words of a remembered line occur together, so the first try is the rarest words
+        NEAR each other (within the query's length): selective even when every word is
+        common; then the same with each word left out in turn (one of them may be a
+        wrong correction or a wrong memory); then both again as plain ANDs, for a
+        paraphrase whose words are spread over the answer; an OR of the rarest words
+        covers topic queries. The caller stops widening once it has enough candidates
+        or a confident hit.
         """
         terms = sorted(understood.terms, key=lambda w: -understood.weights[w])[:MAX_TERMS]
         found: dict[int, float] = {}
-        if terms:
-            self._lookup(query, " AND ".join(map(_fts_term, terms)), 30, found)
-            if found:
-                yield found
-        if len(terms) > 2:
-            for left_out in range(len(terms)):
-                rest = terms[:left_out] + terms[left_out + 1 :]
-                self._lookup(query, " AND ".join(map(_fts_term, rest)), 10, found)
-            if found:
-                yield found
+        span = len(understood.words) + 2  # a word or two the user forgot
+
+        def near(group: list[str]) -> str:
+            return f"NEAR({' '.join(map(_fts_term, group))}, {span})"
+
+        def both(group: list[str]) -> str:
+            return " AND ".join(map(_fts_term, group))
+
+        for together in ([near] if len(terms) > 1 else []) + [both]:
+            if terms:
+                self._lookup(query, together(terms), 30, found)
+                if found:
+                    yield found
+            if len(terms) > 2:
+                for left_out in range(len(terms)):
+                    rest = terms[:left_out] + terms[left_out + 1 :]
+                    self._lookup(query, together(rest), 10, found)
+                if found:
+                    yield found
         self._lookup(query, " OR ".join(map(_fts_term, terms[:OR_TERMS])), 30, found)
         if found:
             yield found

@@ -8,9 +8,11 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from click.testing import CliRunner
+from conftest import FIXTURES, SEEDS
 
 from bot import store
 from bot.cli import main
+from bot.ingest import ingest
 from bot.search import QUOTE_CHARS, Query, Searcher, split_sentences
 from bot.words import stem, words
 
@@ -38,6 +40,19 @@ def test_finds_the_answer_meant(searcher: Searcher, query: str, phrase: str):
     assert phrase in hits[0].answer
     assert hits[0].speaker == "Vladimir Putin"
     assert 0 <= hits[-1].score <= hits[0].score <= 100
+
+
+def test_everyday_words_are_found_where_they_stand_together(tmp_path):
+    """Four answers of the Go Time excerpt hold "project" and "something"; one says them
+    within a few words, as remembered."""
+    db = store.open_db(tmp_path / "mixed.db")
+    ingest(db, [SEEDS, FIXTURES / "markdown"], workers=1)
+    both = db.execute(
+        "SELECT COUNT(*) FROM answers_fts WHERE answers_fts MATCH 'project AND something'"
+    )
+    assert both.fetchone()[0] >= 3
+    hits = Searcher(db).search("project or something on the")
+    assert hits and "project or something on the" in " ".join(words(hits[0].answer))
 
 
 def test_excerpt_is_the_matching_sentence_and_fits_a_bubble(searcher: Searcher):
