@@ -196,7 +196,7 @@ def run(db, queries, label: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--corpus-db", type=Path, help="a database of the three corpora to reuse")
-    parser.add_argument("--quotes", type=int, default=300, help="misremembered quotes to generate")
+    parser.add_argument("--quotes", type=int, default=1000, help="misremembered quotes to generate")
     parser.add_argument("--skip-corpora", action="store_true")
     parser.add_argument("--show-misses", action="store_true")
     args = parser.parse_args()
