@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import io
 import logging
+import socket
 from pathlib import Path
 
+import aiohttp
 import pytest
 from fakebot import BOT_USER, FakeBotApi
 
@@ -14,7 +16,7 @@ from bot.chat import chat
 from bot.config import Settings
 from bot.replies import Replier
 from bot.telegram import handlers
-from bot.telegram.app import RedactToken, build_application
+from bot.telegram.app import RedactToken, build_application, webhook_options
 
 
 @pytest.fixture
@@ -64,6 +66,42 @@ async def test_many_chats_at_once_each_get_their_own_answer(fake: FakeBotApi, ru
     assert len(sent) == 20
     for message in sent:
         assert asks[message["chat_id"]][1] in message["text"]
+
+
+async def test_webhook_takes_updates_with_the_secret_only(fake: FakeBotApi, replier: Replier):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings = Settings(
+        token=fake.token,
+        base_url=fake.base_url,
+        webhook_url="https://quotes.example/",
+        webhook_secret="s3cret-Token_1",
+        port=port,
+    )
+    options = {**webhook_options(settings), "listen": "127.0.0.1"}
+    app = build_application(settings, replier)
+    async with app:
+        await app.start()
+        await app.updater.start_webhook(**options)
+        try:
+            told = (await fake.wait_for("setWebhook"))[0]
+            assert told["url"] == "https://quotes.example/telegram"
+            assert told["secret_token"] == "s3cret-Token_1"
+            url = f"http://127.0.0.1:{port}/telegram"
+            update = fake.message("nagorno karabah is a tragdy")
+            async with aiohttp.ClientSession() as http:
+                wrong = {"X-Telegram-Bot-Api-Secret-Token": "guess"}
+                async with http.post(url, json=update, headers=wrong) as refused:
+                    assert refused.status == 403
+                right = {"X-Telegram-Bot-Api-Secret-Token": "s3cret-Token_1"}
+                async with http.post(url, json=update, headers=right) as taken:
+                    assert taken.status == 200
+            sent = await fake.wait_for("sendMessage")
+            assert len(sent) == 1 and sent[0]["text"].startswith("<blockquote>It is a tragedy")
+        finally:
+            await app.updater.stop()
+            await app.stop()
 
 
 async def test_buttons_walk_hits_show_question_and_full_answer(fake: FakeBotApi, running):

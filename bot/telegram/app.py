@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from telegram import BotCommand, LinkPreviewOptions, Update
@@ -127,21 +128,30 @@ def add_handlers(app: Application) -> None:
     app.add_error_handler(handlers.on_error)
 
 
+WEBHOOK_PATH = "telegram"
+
+
+def webhook_options(settings: Settings) -> dict[str, Any]:
+    """Where the webhook listens and what Telegram is told, with a secret token always:
+    requests without it are refused, so nobody else can post updates to the bot."""
+    if not settings.webhook_url:
+        raise ValueError("a webhook needs a public URL (WEBHOOK_URL)")
+    return {
+        "listen": "0.0.0.0",
+        "port": settings.port,
+        "url_path": WEBHOOK_PATH,
+        "webhook_url": f"{settings.webhook_url.rstrip('/')}/{WEBHOOK_PATH}",
+        "secret_token": settings.webhook_secret or secrets.token_urlsafe(32),
+        "allowed_updates": Update.ALL_TYPES,
+    }
+
+
 def run(settings: Settings, replier: Replier) -> None:
     """Run until stopped: long polling, or a webhook when WEBHOOK_URL is set."""
     app = build_application(settings, replier)
     if settings.webhook_url:
-        secret = settings.webhook_secret or secrets.token_urlsafe(32)
-        path = "telegram"
         log.info("starting webhook on port %s", settings.port)
-        app.run_webhook(
-            listen="0.0.0.0",
-            port=settings.port,
-            url_path=path,
-            webhook_url=f"{settings.webhook_url.rstrip('/')}/{path}",
-            secret_token=secret,
-            allowed_updates=Update.ALL_TYPES,
-        )
+        app.run_webhook(**webhook_options(settings))
     else:
         log.info("starting long polling")
         app.run_polling(allowed_updates=Update.ALL_TYPES)
