@@ -168,7 +168,7 @@ class Searcher:
         for word, count in sorted(self.vocab.items(), key=lambda kv: -kv[1]):
             if count >= 2 and word.isalpha():
                 self._spellings.setdefault((word[0], len(word)), []).append(word)
-        self._random_ids: list[int] | None = None
+        self._reads_well: list[int] | None = None
         # Long answers come back as candidates again and again: keep their analysis.
         self._analysis = lru_cache(maxsize=ANALYSIS_CACHE)(self._analyse)
 
@@ -423,18 +423,23 @@ class Searcher:
             return None
         return self._hit(rows[0], standalone_quote(rows[0]["text"]), 100)
 
-    def random(self, rng: random_module.Random | None = None) -> Hit | None:
-        """A random quotable answer that reads well on its own."""
-        if self._random_ids is None:
-            self._random_ids = [
+    def reads_well(self) -> list[int]:
+        """Ids of the answers that read well alone (:data:`store.READS_WELL`), cached."""
+        if self._reads_well is None:
+            self._reads_well = [
                 row[0]
                 for row in self._conn().execute(
-                    "SELECT id FROM turns WHERE is_answer AND length(text) BETWEEN 160 AND 6000"
+                    f"SELECT id FROM turns WHERE is_answer AND {store.READS_WELL}"
                 )
             ]
-        if not self._random_ids:
+        return self._reads_well
+
+    def random(self, rng: random_module.Random | None = None) -> Hit | None:
+        """A random quotable answer that reads well on its own."""
+        ids = self.reads_well()
+        if not ids:
             return None
-        return self.get((rng or random_module).choice(self._random_ids))
+        return self.get((rng or random_module).choice(ids))
 
 
 def standalone_quote(text: str) -> str:

@@ -22,6 +22,9 @@ from .words import TOKENIZER, words
 SCHEMA_VERSION = 1
 # Turn ids are source_id * TURN_ID_BASE + position.
 TURN_ID_BASE = 1_000_000
+# Answers that read well alone (random and daily quotes): long enough to say
+# something, short enough to post.
+READS_WELL = "length(text) BETWEEN 160 AND 6000"
 
 _SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS sources (

@@ -50,22 +50,24 @@ def test_nine_stays_nine_across_daylight_saving():
     assert winter.hour == 9 and winter.astimezone(UTC).hour == 8
 
 
-def test_no_repeats_until_everything_was_seen(db_file: Path):
+@pytest.mark.parametrize("with_ids", [False, True])
+def test_no_repeats_until_everything_was_seen(db_file: Path, with_ids: bool):
     db = store.open_db(db_file)
     total = db.execute("SELECT COUNT(*) FROM turns WHERE is_answer").fetchone()[0]
     well = db.execute(
-        f"SELECT COUNT(*) FROM turns WHERE is_answer AND {daily.READS_WELL}"
+        f"SELECT COUNT(*) FROM turns WHERE is_answer AND {store.READS_WELL}"
     ).fetchone()[0]
     rng = random.Random(5)
+    ids = [r[0] for r in db.execute(f"SELECT id FROM turns WHERE is_answer AND {store.READS_WELL}")]
     picked = []
     for _ in range(total):
-        answer = daily.next_answer(db, 1, rng)
+        answer = daily.next_answer(db, 1, rng, ids if with_ids else ())
         daily.mark_seen(db, 1, answer)
         picked.append(answer)
     assert len(set(picked)) == total
     long_first = picked[:well]
     assert all(
-        db.execute(f"SELECT {daily.READS_WELL} FROM turns WHERE id = ?", [a]).fetchone()[0]
+        db.execute(f"SELECT {store.READS_WELL} FROM turns WHERE id = ?", [a]).fetchone()[0]
         for a in long_first
     )
     again = daily.next_answer(db, 1, rng)  # history starts over

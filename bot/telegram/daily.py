@@ -56,7 +56,7 @@ async def deliver(
     once it has arrived.
     """
     db = quotes.searcher.db
-    answer_id = daily.next_answer(db, chat_id)
+    answer_id = daily.next_answer(db, chat_id, reads_well=quotes.searcher.reads_well())
     if answer_id is None:
         return "empty"
     reply = quotes.quote(answer_id)
