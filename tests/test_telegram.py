@@ -10,6 +10,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 from fakebot import BOT_USER, FakeBotApi
+from telegram import Message
 
 from bot import store
 from bot.chat import chat
@@ -247,3 +248,37 @@ def test_terminal_chat_answers_as_the_bot(replier: Replier):
     assert "Pavel Zarubin asked:" in text
     assert "76 quotable answers" in text and "Unknown command" in text
     assert "<b>" not in text
+
+
+def test_group_text_meant_for_the_bot_is_told_apart():
+    def message(text: str, replied_to: dict | None = None) -> Message:
+        payload = {
+            "message_id": 1,
+            "date": 0,
+            "chat": {"id": -5, "type": "group", "title": "g"},
+            "text": text,
+        }
+        if "@" in text:
+            start = text.index("@")
+            length = len(text[start:].split()[0])
+            payload["entities"] = [{"type": "mention", "offset": start, "length": length}]
+        if replied_to:
+            payload["reply_to_message"] = {
+                "message_id": 0,
+                "date": 0,
+                "chat": payload["chat"],
+                "from": replied_to,
+                "text": "an earlier quote",
+            }
+        return Message.de_json(payload, None)
+
+    name = BOT_USER["username"]
+    assert (
+        handlers._addressed_text(message(f"@{name} drug trafficking"), name) == "drug trafficking"
+    )
+    assert handlers._addressed_text(message(f"so @{name.upper()} nato"), name) == "so nato"
+    assert handlers._addressed_text(message("more please", BOT_USER), name) == "more please"
+    someone = {"id": 9, "is_bot": False, "first_name": "Bo", "username": "bo"}
+    assert handlers._addressed_text(message("more please", someone), name) is None
+    assert handlers._addressed_text(message("@someone_else nato"), name) is None
+    assert handlers._addressed_text(message("just chatting about nato"), name) is None

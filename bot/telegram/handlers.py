@@ -119,7 +119,7 @@ def _addressed_text(message: Message, username: str) -> str | None:
         return text
     mentions = message.parse_entities([MessageEntity.MENTION])
     if any(value.lstrip("@").lower() == username.lower() for value in mentions.values()):
-        return re.sub(rf"@{re.escape(username)}\b", " ", text, flags=re.I).strip()
+        return " ".join(re.sub(rf"@{re.escape(username)}\b", " ", text, flags=re.I).split())
     return None
 
 
