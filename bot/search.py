@@ -10,6 +10,7 @@ threshold: for a query nothing answers, the result is empty.
 
 from __future__ import annotations
 
+import bisect
 import math
 import random as random_module
 import re
@@ -46,6 +47,9 @@ ANALYSIS_CACHE = 2048
 COVERAGE_POOL = 10
 # A hit scores 0-100; below this it is not shown.
 MIN_SCORE = 58
+# A word being typed becomes its commonest completion when that is this many times
+# as common; completions looked at per prefix.
+TYPED_LIKELIER, COMPLETIONS = 10, 5000
 # Words in more than this share of answers carry no meaning for search ("the").
 COMMON_SHARE = 0.35
 _NEXT = r"\s+(?=[\"“‘(\[]?[A-Z0-9])"
@@ -78,23 +82,30 @@ class Hit:
 
 @dataclass
 class Query:
-    """A user's query split into free text, exact phrases and a speaker filter."""
+    """A user's query split into free text, exact phrases and a speaker filter.
+
+    ``typing``: the query is still being typed (inline mode), so its last free word
+    may be the start of a word.
+    """
 
     text: str = ""
     phrases: list[str] = field(default_factory=list)
     speaker: str | None = None
+    typing: bool = False
 
     @classmethod
-    def parse(cls, raw: str) -> Query:
+    def parse(cls, raw: str, typing: bool = False) -> Query:
         raw = (raw or "")[:MAX_QUERY_CHARS].replace("“", '"').replace("”", '"')
+        typing = typing and raw[-1:].isalnum()
         speaker = None
         match = _SPEAKER_FILTER.search(raw)
         if match:
+            typing = typing and match.end() < len(raw)
             speaker = match[1].strip('"').strip() or None
             raw = raw[: match.start()] + " " + raw[match.end() :]
         phrases = [p.strip() for p in _PHRASE.findall(raw) if words(p)]
         text = _PHRASE.sub(" ", raw).replace('"', " ")
-        return cls(" ".join(text.split()), phrases, speaker)
+        return cls(" ".join(text.split()), phrases, speaker, typing)
 
     @property
     def all_words(self) -> list[str]:
@@ -168,6 +179,8 @@ class Searcher:
         for word, count in sorted(self.vocab.items(), key=lambda kv: -kv[1]):
             if count >= 2 and word.isalpha():
                 self._spellings.setdefault((word[0], len(word)), []).append(word)
+        # For completing the start of a word: words in order.
+        self._sorted_words = sorted(w for w in self.vocab if w.isalpha())
         self._reads_well: list[int] | None = None
         # Long answers come back as candidates again and again: keep their analysis.
         self._analysis = lru_cache(maxsize=ANALYSIS_CACHE)(self._analyse)
@@ -206,7 +219,8 @@ class Searcher:
         A word the corpus never has is a slip of a word it has (``acutally``), even
         when a stem happens to match (``acut`` of ``acute``); failing that, a form of a
         word it has (``usefulness`` beside ``useful``, the same stem in the index)
-        stands as typed.
+        stands as typed; failing that, it is the start of a word (``traffic`` ->
+        ``trafficking``).
         """
         if word in self.vocab:
             return word
@@ -215,7 +229,9 @@ class Searcher:
         nearest = self._nearest(word)
         if nearest is not None:
             return nearest
-        return word if stem(word) in self.doc_freq else None
+        if stem(word) in self.doc_freq:
+            return word
+        return self._completion(word)
 
     def _nearest(self, word: str) -> str | None:
         """The likeliest corpus word one slip from ``word`` (two in long words)."""
@@ -246,19 +262,45 @@ class Searcher:
         """The query's words after typo correction, and how much the corpus knows."""
         original = query.all_words
         corrected = [fixed for w in original if (fixed := self.correct(w))]
+        known = sum(1 for w in original if w in self.vocab)
+        if query.typing and original and (completed := self._typed(original[-1])):
+            # the word being typed: its likeliest ending counts as known
+            known += original[-1] not in self.vocab
+            corrected = [fixed for w in original[:-1] if (fixed := self.correct(w))]
+            corrected.append(completed)
         distinct = list(dict.fromkeys(corrected))
         terms = [w for w in distinct if not self.is_common(w)]
         if not terms and len(distinct) <= 3:
             terms = distinct
-        known = sum(1 for w in original if w in self.vocab)
         fixed = len(corrected) - known
         share = (known + 0.7 * fixed) / len(original) if original else 0.0
         return Understood(corrected, terms, {w: self.idf(w) for w in distinct}, share)
 
+    def _typed(self, word: str) -> str | None:
+        """What a word still being typed most likely becomes: its commonest completion
+        when the word is unknown or far rarer than it (``tolst`` -> ``tolstoy``)."""
+        completion = self._completion(word)
+        if completion and self.vocab[completion] >= TYPED_LIKELIER * self.vocab.get(word, 0):
+            return completion
+        return None
+
+    def _completion(self, prefix: str) -> str | None:
+        """The commonest corpus word that starts with ``prefix`` and is longer."""
+        if len(prefix) < 3 or not prefix.isalpha():
+            return None
+        start = bisect.bisect_right(self._sorted_words, prefix)
+        end = bisect.bisect_left(self._sorted_words, prefix + "\U0010ffff", lo=start)
+        longer = self._sorted_words[start : min(end, start + COMPLETIONS)]
+        return max(longer, key=self.vocab.__getitem__, default=None)
+
     # -- search --------------------------------------------------------------
-    def search(self, raw: str, limit: int = 5) -> list[Hit]:
-        """The best answers for ``raw``, best first; empty when nothing fits."""
-        query = Query.parse(raw)
+    def search(self, raw: str, limit: int = 5, typing: bool = False) -> list[Hit]:
+        """The best answers for ``raw``, best first; empty when nothing fits.
+
+        ``typing``: ``raw`` is still being typed (inline mode), so its last word may
+        be unfinished.
+        """
+        query = Query.parse(raw, typing)
         understood = self.understand(query)
         if not understood.terms and not query.phrases:
             return []

@@ -55,6 +55,17 @@ def test_everyday_words_are_found_where_they_stand_together(tmp_path):
     assert hits and "project or something on the" in " ".join(words(hits[0].answer))
 
 
+def test_a_word_being_typed_is_completed(searcher: Searcher):
+    typed = searcher.search("relations with the unit", typing=True)[0]
+    assert "relations between Russia and the United States" in typed.answer
+    assert "Lev Tolstoy" in searcher.search("lev tolst", typing=True)[0].answer
+    assert Query.parse("relations with the unit", typing=True).typing
+    assert not Query.parse("relations with the unit ", typing=True).typing
+    assert not Query.parse("relations with the unit").typing
+    # a finished message: an unknown word that starts a known one, with no slip near
+    assert searcher.correct("traffic") == "trafficking"
+
+
 def test_excerpt_is_the_matching_sentence_and_fits_a_bubble(searcher: Searcher):
     hit = searcher.search("i never get personel")[0]
     assert hit.quote.startswith("Firstly, I never get personal")

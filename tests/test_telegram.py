@@ -197,6 +197,10 @@ async def test_inline_mode_pages_and_random(fake: FakeBotApi, running):
     fake.inline("")
     random_picks = (await fake.wait_for("answerInlineQuery", 3))[2]
     assert random_picks["results"] and random_picks["cache_time"] < 300
+    fake.inline("relations with the unit")  # still typing "united"
+    typing = (await fake.wait_for("answerInlineQuery", 4))[3]
+    text = typing["results"][0]["input_message_content"]["message_text"]
+    assert "the relations between Russia and the United States are at a fairly low level" in text
 
 
 async def test_hostile_input_gets_calm_replies(fake: FakeBotApi, running):

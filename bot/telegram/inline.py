@@ -40,7 +40,9 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         offset = max(0, int(query.offset or 0))
     except ValueError:
         offset = 0
-    hits = await asyncio.to_thread(searcher.search, text, min(MAX_RESULTS, offset + PAGE + 1))
+    # the query arrives as it is typed: its last word may be unfinished
+    limit = min(MAX_RESULTS, offset + PAGE + 1)
+    hits = await asyncio.to_thread(searcher.search, query.query, limit, True)
     page = hits[offset : offset + PAGE]
     more = len(hits) > offset + PAGE and offset + PAGE < MAX_RESULTS
     await query.answer(
