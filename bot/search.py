@@ -158,6 +158,42 @@ class Understood:
     known: float
 
 
+def _corpus_signature(conn: sqlite3.Connection) -> tuple[Any, ...]:
+    """Changes whenever an ingest adds, changes or drops a source."""
+    return conn.execute(
+        "SELECT COUNT(*), MAX(ingested_at), SUM(turns), SUM(answers) FROM sources"
+    ).fetchone()
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """What search knows of the corpus's words; loaded at once and replaced whole."""
+
+    vocab: dict[str, int]
+    doc_freq: dict[str, int]
+    answers: int
+    # Words grouped by first letter and length: typo correction keeps the first
+    # letter and looks only at near lengths.
+    spellings: dict[tuple[str, int], list[str]]
+    # For completing the start of a word: words in order.
+    sorted_words: list[str]
+    signature: tuple[Any, ...]
+
+    @classmethod
+    def load(cls, conn: sqlite3.Connection) -> Lexicon:
+        signature = _corpus_signature(conn)
+        vocab: dict[str, int] = dict(conn.execute("SELECT word, n FROM vocab WHERE n > 0"))
+        # Stems and the number of answers that hold them, straight from the index.
+        doc_freq: dict[str, int] = dict(conn.execute("SELECT term, doc FROM answers_terms"))
+        answers = conn.execute("SELECT COUNT(*) FROM answers_fts_docsize").fetchone()[0]
+        spellings: dict[tuple[str, int], list[str]] = {}
+        for word, count in sorted(vocab.items(), key=lambda kv: -kv[1]):
+            if count >= 2 and word.isalpha():
+                spellings.setdefault((word[0], len(word)), []).append(word)
+        sorted_words = sorted(w for w in vocab if w.isalpha())
+        return cls(vocab, doc_freq, answers, spellings, sorted_words, signature)
+
+
 class Searcher:
     """Search over one database. Build it once per process and reuse it."""
 
@@ -168,22 +204,34 @@ class Searcher:
         self._owner = threading.get_ident()
         self._path = db.execute("PRAGMA database_list").fetchone()[2]
         self._local = threading.local()
-        rows = db.execute("SELECT word, n FROM vocab WHERE n > 0").fetchall()
-        self.vocab: dict[str, int] = dict(rows)
-        # Stems and the number of answers that hold them, straight from the index.
-        self.doc_freq: dict[str, int] = dict(db.execute("SELECT term, doc FROM answers_terms"))
-        self.answers = db.execute("SELECT COUNT(*) FROM answers_fts_docsize").fetchone()[0]
-        # Words grouped by first letter and length: typo correction keeps the first
-        # letter and looks only at near lengths.
-        self._spellings: dict[tuple[str, int], list[str]] = {}
-        for word, count in sorted(self.vocab.items(), key=lambda kv: -kv[1]):
-            if count >= 2 and word.isalpha():
-                self._spellings.setdefault((word[0], len(word)), []).append(word)
-        # For completing the start of a word: words in order.
-        self._sorted_words = sorted(w for w in self.vocab if w.isalpha())
+        self._lex = Lexicon.load(db.conn)
         self._reads_well: list[int] | None = None
         # Long answers come back as candidates again and again: keep their analysis.
         self._analysis = lru_cache(maxsize=ANALYSIS_CACHE)(self._analyse)
+
+    @property
+    def vocab(self) -> dict[str, int]:
+        """Every word of the corpus and how often it occurs."""
+        return self._lex.vocab
+
+    @property
+    def doc_freq(self) -> dict[str, int]:
+        """Every stem in the index and the number of answers that hold it."""
+        return self._lex.doc_freq
+
+    @property
+    def answers(self) -> int:
+        return self._lex.answers
+
+    def refresh(self) -> bool:
+        """Reload what search knows of the corpus's words when an ingest changed it
+        (the bot keeps running while transcripts are added); True when it did."""
+        conn = self._conn()
+        if _corpus_signature(conn) == self._lex.signature:
+            return False
+        self._lex = Lexicon.load(conn)
+        self._reads_well = None
+        return True
 
     @staticmethod
     def _analyse(answer_id: int, text: str) -> tuple[str, frozenset[str]]:
@@ -242,7 +290,7 @@ class Searcher:
         for length in range(len(word) - max_edits, len(word) + max_edits + 1):
             for candidate, distance, _ in process.extract(
                 word,
-                self._spellings.get((word[0], length), ()),
+                self._lex.spellings.get((word[0], length), ()),
                 scorer=OSA.distance,
                 score_cutoff=max_edits,
                 limit=10,
@@ -288,9 +336,10 @@ class Searcher:
         """The commonest corpus word that starts with ``prefix`` and is longer."""
         if len(prefix) < 3 or not prefix.isalpha():
             return None
-        start = bisect.bisect_right(self._sorted_words, prefix)
-        end = bisect.bisect_left(self._sorted_words, prefix + "\U0010ffff", lo=start)
-        longer = self._sorted_words[start : min(end, start + COMPLETIONS)]
+        ordered = self._lex.sorted_words
+        start = bisect.bisect_right(ordered, prefix)
+        end = bisect.bisect_left(ordered, prefix + "\U0010ffff", lo=start)
+        longer = ordered[start : min(end, start + COMPLETIONS)]
         return max(longer, key=self.vocab.__getitem__, default=None)
 
     # -- search --------------------------------------------------------------

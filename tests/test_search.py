@@ -66,6 +66,19 @@ def test_a_word_being_typed_is_completed(searcher: Searcher):
     assert searcher.correct("traffic") == "trafficking"
 
 
+def test_refresh_picks_up_transcripts_ingested_meanwhile(tmp_path):
+    path = tmp_path / "growing.db"
+    ingest(store.open_db(path), [SEEDS], workers=1)
+    searcher = Searcher(store.open_db(path))
+    assert not searcher.refresh()  # nothing changed
+    assert "kubernetes" not in searcher.vocab
+    ingest(store.open_db(path), [FIXTURES / "markdown" / "podcast.md"], workers=1)
+    assert searcher.refresh()
+    assert searcher.correct("kubernetes") == "kubernetes"
+    assert "Kubernetes" in searcher.search("enabled kubernets and all that cloud stuff")[0].answer
+    assert not searcher.refresh()
+
+
 def test_excerpt_is_the_matching_sentence_and_fits_a_bubble(searcher: Searcher):
     hit = searcher.search("i never get personel")[0]
     assert hit.quote.startswith("Firstly, I never get personal")

@@ -40,6 +40,7 @@ async def running(fake: FakeBotApi, replier: Replier, monkeypatch):
 
 
 async def test_private_message_gets_quote_with_buttons(fake: FakeBotApi, running):
+    assert running.job_queue.get_jobs_by_name("refresh")  # ingests while running are seen
     commands = await fake.wait_for("setMyCommands")
     assert {c["command"] for c in commands[0]["commands"]} >= {"quote", "random", "help", "about"}
     fake.message("nagorno karabah is a tragdy")

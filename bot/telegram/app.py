@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
 from typing import Any
@@ -16,6 +17,7 @@ from telegram.ext import (
     CallbackQueryHandler,
     ChatMemberHandler,
     CommandHandler,
+    ContextTypes,
     Defaults,
     InlineQueryHandler,
     MessageHandler,
@@ -28,6 +30,8 @@ from ..replies import COMMANDS, Replier
 from . import daily, handlers, inline
 
 log = logging.getLogger(__name__)
+# How often the bot looks for transcripts ingested while it runs.
+REFRESH_SECONDS = 60
 # Updates handled at once: searches wait on worker threads, not on each other.
 CONCURRENT_UPDATES = 64
 
@@ -63,6 +67,17 @@ async def _post_init(app: Application) -> None:
     replier.bot_name = app.bot.first_name or replier.bot_name
     restored = daily.restore(app)
     log.info("restored %s daily subscription(s)", restored)
+    if app.job_queue is not None:
+        app.job_queue.run_repeating(
+            _refresh, interval=REFRESH_SECONDS, first=REFRESH_SECONDS, name="refresh"
+        )
+
+
+async def _refresh(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Pick up transcripts ingested while the bot runs (new words, new statistics)."""
+    replier: Replier = context.bot_data["replier"]
+    if await asyncio.to_thread(replier.searcher.refresh):
+        log.info("the corpus changed: search reloaded its vocabulary")
 
 
 def build_application(
