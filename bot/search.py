@@ -286,11 +286,12 @@ class Searcher:
         # A slip is a letter dropped, doubled, swapped or wrong; the first letter is
         # rarely the one mistyped.
         max_edits = 1 if len(word) < 10 else 2
+        lex = self._lex  # one lexicon throughout, even if a refresh swaps it
         best: tuple[int, bool, int, str] | None = None
         for length in range(len(word) - max_edits, len(word) + max_edits + 1):
             for candidate, distance, _ in process.extract(
                 word,
-                self._lex.spellings.get((word[0], length), ()),
+                lex.spellings.get((word[0], length), ()),
                 scorer=OSA.distance,
                 score_cutoff=max_edits,
                 limit=10,
@@ -299,7 +300,7 @@ class Searcher:
                 key = (
                     distance,
                     sorted(candidate) != sorted(word),
-                    -self.vocab[candidate],
+                    -lex.vocab[candidate],
                     candidate,
                 )
                 if best is None or key < best:
@@ -309,12 +310,13 @@ class Searcher:
     def understand(self, query: Query) -> Understood:
         """The query's words after typo correction, and how much the corpus knows."""
         original = query.all_words
-        corrected = [fixed for w in original if (fixed := self.correct(w))]
+        completed = self._typed(original[-1]) if query.typing and original else None
+        typed = original[:-1] if completed else original
+        corrected = [fixed for w in typed if (fixed := self.correct(w))]
         known = sum(1 for w in original if w in self.vocab)
-        if query.typing and original and (completed := self._typed(original[-1])):
+        if completed:
             # the word being typed: its likeliest ending counts as known
             known += original[-1] not in self.vocab
-            corrected = [fixed for w in original[:-1] if (fixed := self.correct(w))]
             corrected.append(completed)
         distinct = list(dict.fromkeys(corrected))
         terms = [w for w in distinct if not self.is_common(w)]
@@ -327,8 +329,10 @@ class Searcher:
     def _typed(self, word: str) -> str | None:
         """What a word still being typed most likely becomes: its commonest completion
         when the word is unknown or far rarer than it (``tolst`` -> ``tolstoy``)."""
+        vocab = self._lex.vocab
         completion = self._completion(word)
-        if completion and self.vocab[completion] >= TYPED_LIKELIER * self.vocab.get(word, 0):
+        # .get: a refresh may have swapped the lexicon in between
+        if completion and vocab.get(completion, 0) >= TYPED_LIKELIER * vocab.get(word, 0):
             return completion
         return None
 
@@ -336,11 +340,11 @@ class Searcher:
         """The commonest corpus word that starts with ``prefix`` and is longer."""
         if len(prefix) < 3 or not prefix.isalpha():
             return None
-        ordered = self._lex.sorted_words
-        start = bisect.bisect_right(ordered, prefix)
-        end = bisect.bisect_left(ordered, prefix + "\U0010ffff", lo=start)
-        longer = ordered[start : min(end, start + COMPLETIONS)]
-        return max(longer, key=self.vocab.__getitem__, default=None)
+        lex = self._lex  # one lexicon throughout, even if a refresh swaps it
+        start = bisect.bisect_right(lex.sorted_words, prefix)
+        end = bisect.bisect_left(lex.sorted_words, prefix + "\U0010ffff", lo=start)
+        longer = lex.sorted_words[start : min(end, start + COMPLETIONS)]
+        return max(longer, key=lex.vocab.__getitem__, default=None)
 
     # -- search --------------------------------------------------------------
     def search(self, raw: str, limit: int = 5, typing: bool = False) -> list[Hit]:
