@@ -16,8 +16,8 @@ from typing import Any
 
 import sqlite_utils
 
-from .transcripts import Transcript
-from .words import TOKENIZER, words
+from ..transcripts import Transcript
+from ..words import TOKENIZER, words
 
 SCHEMA_VERSION = 1
 # Turn ids are source_id * TURN_ID_BASE + position.
