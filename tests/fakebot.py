@@ -25,6 +25,10 @@ BOT_USER = {
     "can_read_all_group_messages": False,
     "supports_inline_queries": True,
 }
+# Seconds a getUpdates with nothing to give waits for an update before answering empty,
+# whatever timeout the bot asked for: stopping the Updater waits for the poll in flight,
+# so a real long poll would add its whole timeout to every test.
+MAX_POLL_WAIT = 0.05
 
 
 class FakeBotApi:
@@ -39,6 +43,10 @@ class FakeBotApi:
         self.admins: set[tuple[int, int]] = set()  # (chat_id, user_id)
         self.blocked: set[int] = set()  # chats where sendMessage is Forbidden
         self.migrated: dict[int, int] = {}  # old chat id -> new supergroup id
+        # chats whose sendMessage is recorded at once but answered only on release():
+        # a Telegram that is slow for one chat
+        self.held: set[int] = set()
+        self._released = asyncio.Event()
         self.runner: web.AppRunner | None = None
         self.port = 0
 
@@ -146,6 +154,10 @@ class FakeBotApi:
             }
         )
 
+    def release(self) -> None:
+        """Answer every held sendMessage (and those that arrive later)."""
+        self._released.set()
+
     # -- what tests read --------------------------------------------------------
     def sent(self, method: str = "sendMessage") -> list[dict[str, Any]]:
         return [params for name, params in self.calls if name == method]
@@ -214,7 +226,7 @@ class FakeBotApi:
             offset = int(params.get("offset") or 0)
             # as Telegram does, an offset confirms (and forgets) every earlier update
             self.updates = [u for u in self.updates if u["update_id"] >= offset]
-            wait = min(float(params.get("timeout") or 0), 1.0)
+            wait = min(float(params.get("timeout") or 0), MAX_POLL_WAIT)
             pending = [u for u in self.updates if u["update_id"] >= offset]
             if not pending and wait > 0:
                 self._new_update.clear()
@@ -234,6 +246,8 @@ class FakeBotApi:
                 )
             if len(params.get("text", "")) > 4096:
                 return self._error(400, "Bad Request: message is too long")
+            if chat_id in self.held:
+                await self._released.wait()
             return ok(self._sent_message(params))
         if method == "editMessageText":
             return ok(self._sent_message(params))
