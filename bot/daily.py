@@ -1,27 +1,36 @@
-"""Daily quotes: subscriptions, their times, and which quote a chat gets next.
+"""Daily quotes: what ``/daily`` means, the subscriptions, and which quote a chat gets next.
 
-Subscriptions live in SQLite so they survive restarts; times are wall-clock times in
-the chat's own zone, so 09:00 stays 09:00 across daylight-saving changes. A chat sees
-no quote twice until it has seen every quotable answer. Nothing here imports
-``telegram``.
+:class:`Dailies` is the whole feature as the Telegram layer and the terminal chat see
+it; they only schedule jobs and deliver messages. Subscriptions live in the chat
+state file so they survive restarts and rebuilds of the corpus; times are wall-clock
+times in the chat's own zone, so 09:00 stays 09:00 across daylight-saving changes. A
+chat sees no quote twice until it has seen every quotable answer. Nothing here
+imports ``telegram``.
 """
 
 from __future__ import annotations
 
 import random
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import sqlite_utils
-
 from . import store
+from .replies import Replier, Reply
 
 DEFAULT_TIME = "09:00"
 _TIME = re.compile(r"^(\d{1,2})[:.h](\d{2})$")
 EXAMPLE = "/daily 09:00 Europe/Berlin"
+# The longest IANA zone name is about 30 characters; anything far longer is not one.
+MAX_ZONE_CHARS = 64
+# Random draws from the answers that read well before scanning for an unseen one.
+DRAWS = 20
+NOT_ADMIN = (
+    "Sorry, only the group's administrators can change the daily quote. "
+    "Anyone may look with /daily."
+)
 
 
 class DailyError(ValueError):
@@ -64,6 +73,16 @@ def job_name(chat_id: int) -> str:
     return f"daily:{chat_id}"
 
 
+def _zone(name: str) -> ZoneInfo | None:
+    if len(name) > MAX_ZONE_CHARS:
+        return None
+    try:
+        return ZoneInfo(name)
+    # not found, a folder of zones ("Europe"), a path, a name too long for the disk
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return None
+
+
 def parse_request(args: list[str], default_tz: str) -> tuple[str, str] | None:
     """``["09:00", "Europe/Berlin"]`` -> (``09:00``, ``Europe/Berlin``); ``["off"]`` -> None.
 
@@ -76,104 +95,9 @@ def parse_request(args: list[str], default_tz: str) -> tuple[str, str] | None:
     if not match or int(match[1]) > 23 or int(match[2]) > 59:
         raise DailyError(f"“{raw_time[:20]}” is not a time I understand. Use HH:MM, e.g. {EXAMPLE}")
     tz = args[1] if len(args) > 1 else default_tz
-    try:
-        ZoneInfo(tz)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise DailyError(
-            f"“{tz[:40]}” is not a time zone I know. Use Area/City, e.g. {EXAMPLE}"
-        ) from None
+    if _zone(tz) is None:
+        raise DailyError(f"“{tz[:40]}” is not a time zone I know. Use Area/City, e.g. {EXAMPLE}")
     return f"{int(match[1]):02d}:{match[2]}", tz
-
-
-def subscribe(db: sqlite_utils.Database, chat_id: int, at: str, tz: str) -> Subscription:
-    with db.atomic():
-        db.execute(
-            "INSERT INTO subscriptions (chat_id, time, tz, updated_at) VALUES (?, ?, ?, ?)"
-            " ON CONFLICT(chat_id) DO UPDATE SET time = excluded.time, tz = excluded.tz,"
-            " updated_at = excluded.updated_at",
-            [chat_id, at, tz, datetime.now(UTC).isoformat(timespec="seconds")],
-        )
-    return Subscription(chat_id, at, tz)
-
-
-def unsubscribe(db: sqlite_utils.Database, chat_id: int) -> bool:
-    """End a chat's subscription; True if there was one."""
-    with db.atomic():
-        cur = db.execute("DELETE FROM subscriptions WHERE chat_id = ?", [chat_id])
-    return cur.rowcount > 0
-
-
-def get(db: sqlite_utils.Database, chat_id: int) -> Subscription | None:
-    row = db.execute(
-        "SELECT chat_id, time, tz FROM subscriptions WHERE chat_id = ?", [chat_id]
-    ).fetchone()
-    return Subscription(*row) if row else None
-
-
-def all_subscriptions(db: sqlite_utils.Database) -> list[Subscription]:
-    return [
-        Subscription(*row)
-        for row in db.execute("SELECT chat_id, time, tz FROM subscriptions ORDER BY chat_id")
-    ]
-
-
-def move_chat(db: sqlite_utils.Database, old_id: int, new_id: int) -> Subscription | None:
-    """A group became a supergroup: its subscription and history follow the new id."""
-    with db.atomic():
-        db.execute(
-            "UPDATE OR REPLACE subscriptions SET chat_id = ? WHERE chat_id = ?", [new_id, old_id]
-        )
-        db.execute("UPDATE OR IGNORE seen SET chat_id = ? WHERE chat_id = ?", [new_id, old_id])
-        db.execute("DELETE FROM seen WHERE chat_id = ?", [old_id])
-    return get(db, new_id)
-
-
-# Random draws from the answers that read well before scanning for an unseen one.
-DRAWS = 20
-
-
-def next_answer(
-    db: sqlite_utils.Database,
-    chat_id: int,
-    rng: random.Random | None = None,
-    reads_well: Sequence[int] = (),
-) -> int | None:
-    """An answer this chat has not seen yet, preferring ones that read well alone.
-
-    ``reads_well`` (the ids of those answers, when the caller has them) makes the
-    usual case a few lookups instead of a scan of every answer. When every answer
-    has been seen, the chat's history starts over.
-    """
-    rng = rng or random.Random()
-    for _ in range(DRAWS if reads_well else 0):
-        pick = rng.choice(reads_well)
-        if not db.execute(
-            "SELECT 1 FROM seen WHERE chat_id = ? AND answer_id = ?", [chat_id, pick]
-        ).fetchone():
-            return pick
-    for condition in (store.READS_WELL, "1"):
-        ids = [
-            r[0]
-            for r in db.execute(
-                f"SELECT id FROM turns WHERE is_answer AND {condition} AND id NOT IN"
-                " (SELECT answer_id FROM seen WHERE chat_id = ?)",
-                [chat_id],
-            )
-        ]
-        if ids:
-            return rng.choice(ids)
-    if db.execute("SELECT 1 FROM seen WHERE chat_id = ? LIMIT 1", [chat_id]).fetchone():
-        with db.atomic():
-            db.execute("DELETE FROM seen WHERE chat_id = ?", [chat_id])
-        return next_answer(db, chat_id, rng, reads_well)
-    return None
-
-
-def mark_seen(db: sqlite_utils.Database, chat_id: int, answer_id: int) -> None:
-    with db.atomic():
-        db.execute(
-            "INSERT OR IGNORE INTO seen (chat_id, answer_id) VALUES (?, ?)", [chat_id, answer_id]
-        )
 
 
 def describe(sub: Subscription | None, now: datetime | None = None) -> str:
@@ -185,3 +109,110 @@ def describe(sub: Subscription | None, now: datetime | None = None) -> str:
         f"A quote arrives here every day at {sub.time} ({sub.tz}). "
         f"Next: {upcoming:%a %d %b %H:%M %Z}. /daily off stops it."
     )
+
+
+@dataclass(frozen=True)
+class Change:
+    """What a /daily request did: the text to send, and the chat's subscription now
+    (None: the chat has none, so its job goes)."""
+
+    text: str
+    subscription: Subscription | None
+
+
+@dataclass(frozen=True)
+class Post:
+    """Today's quote for a chat: which answer, and the message."""
+
+    answer_id: int
+    reply: Reply
+
+
+class Dailies:
+    """The daily-quote service over the chat state file and the corpus.
+
+    Every method does blocking SQLite work: the bot calls them from worker threads.
+    """
+
+    def __init__(self, state: store.State, replier: Replier, default_tz: str = "UTC") -> None:
+        self.state = state
+        self.replier = replier
+        self.default_tz = default_tz if _zone(default_tz) else "UTC"
+
+    @classmethod
+    def open(
+        cls, replier: Replier, state_path: Path | None = None, default_tz: str = "UTC"
+    ) -> Dailies:
+        """Over the state file at ``state_path`` (default: beside the corpus); chat state
+        an older corpus file still holds is moved over once."""
+        corpus = replier.searcher.path
+        state = store.State.open(state_path or store.default_path(corpus), legacy_corpus=corpus)
+        return cls(state, replier, default_tz)
+
+    # -- subscriptions ----------------------------------------------------------
+    def get(self, chat_id: int) -> Subscription | None:
+        row = self.state.subscription(chat_id)
+        return Subscription(*row) if row else None
+
+    def subscriptions(self) -> list[Subscription]:
+        return [Subscription(*row) for row in self.state.subscriptions()]
+
+    def show(self, chat_id: int) -> str:
+        return describe(self.get(chat_id))
+
+    def parse(self, args: list[str]) -> tuple[str, str] | None:
+        """See :func:`parse_request`; the default zone is the deployment's."""
+        return parse_request(args, self.default_tz)
+
+    def change(self, chat_id: int, request: tuple[str, str] | None) -> Change:
+        """Subscribe (``(time, zone)``) or stop (None); only after the admin check."""
+        if request is None:
+            had = self.state.unsubscribe(chat_id)
+            text = "Daily quotes stopped." if had else "There was no daily quote here to stop."
+            return Change(text, None)
+        self.state.subscribe(chat_id, *request)
+        sub = Subscription(chat_id, *request)
+        return Change(describe(sub), sub)
+
+    def ended(self, chat_id: int) -> bool:
+        """The chat is gone (blocked, removed, not found): its subscription ends."""
+        return self.state.unsubscribe(chat_id)
+
+    def moved(self, old_id: int, new_id: int) -> Subscription | None:
+        """A group became a supergroup: everything follows the new id."""
+        self.state.move_chat(old_id, new_id)
+        return self.get(new_id)
+
+    # -- the quote --------------------------------------------------------------
+    def next_answer(self, chat_id: int, rng: random.Random | None = None) -> int | None:
+        """An answer this chat has not seen yet, preferring ones that read well alone.
+
+        A few random draws settle the usual case; a scan settles the rest. When every
+        answer has been seen, the chat's history starts over.
+        """
+        rng = rng or random.Random()
+        well = self.replier.searcher.reads_well()
+        for _ in range(DRAWS if well else 0):
+            pick = rng.choice(well)
+            if not self.state.has_seen(chat_id, pick):
+                return pick
+        seen = self.state.seen(chat_id)
+        for pool in (well, self.replier.searcher.answer_ids()):
+            unseen = [a for a in pool if a not in seen]
+            if unseen:
+                return rng.choice(unseen)
+        if seen:
+            self.state.forget_seen(chat_id)
+            return self.next_answer(chat_id, rng)
+        return None
+
+    def prepare(self, chat_id: int, rng: random.Random | None = None) -> Post | None:
+        """Today's quote for ``chat_id``; None when the corpus has no answers."""
+        answer_id = self.next_answer(chat_id, rng)
+        if answer_id is None:
+            return None
+        return Post(answer_id, self.replier.quote(answer_id))
+
+    def delivered(self, chat_id: int, post: Post) -> None:
+        """The quote arrived: the chat has seen it."""
+        self.state.mark_seen(chat_id, [post.answer_id])

@@ -19,6 +19,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import sqlite_utils
@@ -135,14 +136,6 @@ def _fts_term(word: str) -> str:
     return f'"{word}"'
 
 
-_HIT_SQL = """
-SELECT t.id, t.speaker, t.text, t.question, t.asked_by, t.timestamp,
-       s.title, s.date, s.place, s.url, s.file
-FROM turns t JOIN sources s ON s.id = t.source_id
-WHERE t.id IN ({ids})
-"""
-
-
 @dataclass
 class Understood:
     """A query as the corpus sees it.
@@ -156,13 +149,6 @@ class Understood:
     terms: list[str]
     weights: dict[str, float]
     known: float
-
-
-def _corpus_signature(conn: sqlite3.Connection) -> tuple[Any, ...]:
-    """Changes whenever an ingest adds, changes or drops a source."""
-    return conn.execute(
-        "SELECT COUNT(*), MAX(ingested_at), SUM(turns), SUM(answers) FROM sources"
-    ).fetchone()
 
 
 @dataclass(frozen=True)
@@ -181,11 +167,11 @@ class Lexicon:
 
     @classmethod
     def load(cls, conn: sqlite3.Connection) -> Lexicon:
-        signature = _corpus_signature(conn)
-        vocab: dict[str, int] = dict(conn.execute("SELECT word, n FROM vocab WHERE n > 0"))
+        signature = store.signature(conn)
+        vocab = store.vocabulary(conn)
         # Stems and the number of answers that hold them, straight from the index.
-        doc_freq: dict[str, int] = dict(conn.execute("SELECT term, doc FROM answers_terms"))
-        answers = conn.execute("SELECT COUNT(*) FROM answers_fts_docsize").fetchone()[0]
+        doc_freq = store.stem_answer_counts(conn)
+        answers = store.indexed_answers(conn)
         spellings: dict[tuple[str, int], list[str]] = {}
         for word, count in sorted(vocab.items(), key=lambda kv: -kv[1]):
             if count >= 2 and word.isalpha():
@@ -197,14 +183,17 @@ class Lexicon:
 class Searcher:
     """Search over one database. Build it once per process and reuse it."""
 
-    def __init__(self, db: sqlite_utils.Database) -> None:
-        self.db = db
-        # Other threads (the bot searches in worker threads) get their own read-only
-        # connection to the same file: a SQLite connection belongs to one thread.
-        self._owner = threading.get_ident()
-        self._path = db.execute("PRAGMA database_list").fetchone()[2]
+    def __init__(self, corpus: sqlite_utils.Database | str | Path) -> None:
+        """``corpus``: the corpus file (or an open database of it, whose file is used).
+
+        Every thread (the bot searches in worker threads) gets its own read-only
+        connection: a SQLite connection belongs to one thread, and search never writes.
+        """
+        if isinstance(corpus, sqlite_utils.Database):
+            corpus = store.file_of(corpus)
+        self.path = Path(corpus)
         self._local = threading.local()
-        self._lex = Lexicon.load(db.conn)
+        self._lex = Lexicon.load(self._conn())
         self._reads_well: list[int] | None = None
         # Long answers come back as candidates again and again: keep their analysis.
         self._analysis = lru_cache(maxsize=ANALYSIS_CACHE)(self._analyse)
@@ -227,7 +216,7 @@ class Searcher:
         """Reload what search knows of the corpus's words when an ingest changed it
         (the bot keeps running while transcripts are added); True when it did."""
         conn = self._conn()
-        if _corpus_signature(conn) == self._lex.signature:
+        if store.signature(conn) == self._lex.signature:
             return False
         self._lex = Lexicon.load(conn)
         self._reads_well = None
@@ -240,18 +229,15 @@ class Searcher:
         return " ".join(tokens), frozenset(stem.many(set(tokens)))
 
     def _conn(self) -> sqlite3.Connection:
-        if threading.get_ident() == self._owner or not self._path:
-            return self.db.conn
         conn = getattr(self._local, "conn", None)
         if conn is None:
-            conn = sqlite3.connect(self._path)
-            conn.execute("PRAGMA query_only = 1")
+            conn = store.connect_readonly(self.path)
             self._local.conn = conn
         return conn
 
     def stats(self) -> dict[str, Any]:
         """What the corpus holds (:func:`store.corpus_stats`), from any thread."""
-        return store.corpus_stats(sqlite_utils.Database(self._conn()))
+        return store.corpus_stats(self._conn())
 
     # -- query understanding -------------------------------------------------
     def idf(self, word: str) -> float:
@@ -405,19 +391,7 @@ class Searcher:
         match = " AND ".join([*phrases, f"({match})"] if match else phrases)
         if not match:
             return
-        sql = "SELECT f.rowid, bm25(answers_fts, 1.0, 0.35) FROM answers_fts f"
-        params: list[Any] = [match]
-        if query.speaker:
-            sql += " JOIN turns t ON t.id = f.rowid WHERE answers_fts MATCH ?"
-            sql += " AND (t.speaker = ? COLLATE NOCASE OR t.speaker LIKE ?)"
-            params += [query.speaker, f"% {query.speaker}"]
-        else:
-            sql += " WHERE answers_fts MATCH ?"
-        sql += f" ORDER BY 2 LIMIT {int(limit)}"
-        try:
-            rows = self._conn().execute(sql, params).fetchall()
-        except sqlite3.Error:  # an FTS corner case: no hits from this lookup, no crash
-            return
+        rows = store.match_answers(self._conn(), match, limit, query.speaker)
         for rowid, rank in rows:
             found[rowid] = min(rank, found.get(rowid, 0.0))
 
@@ -486,12 +460,7 @@ class Searcher:
 
     # -- fetching ------------------------------------------------------------
     def _rows(self, ids: list[int]) -> list[dict[str, Any]]:
-        if not ids:
-            return []
-        sql = _HIT_SQL.format(ids=", ".join("?" for _ in ids))
-        cursor = self._conn().execute(sql, ids)
-        columns = [c[0] for c in cursor.description]
-        return [dict(zip(columns, row, strict=True)) for row in cursor]
+        return store.answer_rows(self._conn(), ids)
 
     @staticmethod
     def _hit(row: dict[str, Any], quote: str, score: float) -> Hit:
@@ -521,13 +490,12 @@ class Searcher:
     def reads_well(self) -> list[int]:
         """Ids of the answers that read well alone (:data:`store.READS_WELL`), cached."""
         if self._reads_well is None:
-            self._reads_well = [
-                row[0]
-                for row in self._conn().execute(
-                    f"SELECT id FROM turns WHERE is_answer AND {store.READS_WELL}"
-                )
-            ]
+            self._reads_well = store.reads_well_ids(self._conn())
         return self._reads_well
+
+    def answer_ids(self) -> list[int]:
+        """Ids of every answer in the corpus."""
+        return store.answer_ids(self._conn())
 
     def random(self, rng: random_module.Random | None = None) -> Hit | None:
         """A random quotable answer that reads well on its own."""

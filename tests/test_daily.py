@@ -11,12 +11,15 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import SEEDS
 from fakebot import FakeBotApi
 
 from bot import daily, store
 from bot.cli import main
 from bot.config import Settings
+from bot.daily import Dailies
 from bot.replies import Replier
+from bot.search import Searcher
 from bot.telegram.app import build_application
 from bot.telegram.daily import post_now
 
@@ -41,6 +44,13 @@ def test_parse_request():
         daily.parse_request(["<b>nine</b>"], "UTC")
 
 
+@pytest.mark.parametrize("zone", ["Europe", "America", "x" * 300, "../../etc/passwd", "Europe/"])
+def test_zones_that_are_not_zones(zone: str):
+    """A folder of zones, a path, a name too long for the disk: a calm, specific answer."""
+    with pytest.raises(daily.DailyError, match="not a time zone I know"):
+        daily.parse_request(["09:00", zone], "UTC")
+
+
 def test_nine_stays_nine_across_daylight_saving():
     sub = daily.Subscription(1, "09:00", "Europe/Berlin")
     before = sub.next_post(datetime(2026, 3, 28, 10, 0, tzinfo=UTC))  # Berlin switches on 29 March
@@ -50,34 +60,63 @@ def test_nine_stays_nine_across_daylight_saving():
     assert winter.hour == 9 and winter.astimezone(UTC).hour == 8
 
 
-@pytest.mark.parametrize("with_ids", [False, True])
-def test_no_repeats_until_everything_was_seen(db_file: Path, with_ids: bool):
-    db = store.open_db(db_file)
-    total = db.execute("SELECT COUNT(*) FROM turns WHERE is_answer").fetchone()[0]
-    well = db.execute(
-        f"SELECT COUNT(*) FROM turns WHERE is_answer AND {store.READS_WELL}"
-    ).fetchone()[0]
+def service(db_file: Path) -> Dailies:
+    return Dailies.open(Replier(Searcher(db_file)))
+
+
+def test_no_repeats_until_everything_was_seen(db_file: Path):
+    dailies = service(db_file)
+    conn = store.connect_readonly(db_file)
+    total = len(store.answer_ids(conn))
+    well = set(store.reads_well_ids(conn))
     rng = random.Random(5)
-    ids = [r[0] for r in db.execute(f"SELECT id FROM turns WHERE is_answer AND {store.READS_WELL}")]
     picked = []
     for _ in range(total):
-        answer = daily.next_answer(db, 1, rng, ids if with_ids else ())
-        daily.mark_seen(db, 1, answer)
-        picked.append(answer)
+        post = dailies.prepare(1, rng)
+        dailies.delivered(1, post)
+        picked.append(post.answer_id)
     assert len(set(picked)) == total
-    long_first = picked[:well]
-    assert all(
-        db.execute(f"SELECT {store.READS_WELL} FROM turns WHERE id = ?", [a]).fetchone()[0]
-        for a in long_first
-    )
-    again = daily.next_answer(db, 1, rng)  # history starts over
+    assert set(picked[: len(well)]) == well  # the ones that read well alone come first
+    again = dailies.next_answer(1, rng)  # history starts over
     assert again in picked
-    assert db.execute("SELECT COUNT(*) FROM seen WHERE chat_id = 1").fetchone()[0] == 0
+    assert dailies.state.seen(1) == set()
+
+
+def test_chat_state_lives_beside_the_corpus_not_in_it(db_file: Path):
+    dailies = service(db_file)
+    dailies.change(5, ("09:00", "UTC"))
+    assert (db_file.parent / "state.db").exists()
+    tables = {
+        r[0]
+        for r in store.connect_readonly(db_file).execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table'"
+        )
+    }
+    assert "subscriptions" not in tables and "seen" not in tables
+
+
+def test_rebuilding_the_corpus_keeps_subscriptions(db_file: Path, tmp_path: Path):
+    """A new corpus put in place under a running service: no subscription lost, and the
+    searcher sees the new corpus."""
+    dailies = service(db_file)
+    dailies.change(5, ("07:00", "Europe/Berlin"))
+    searcher = dailies.replier.searcher
+    before = searcher.answers
+    result = CliRunner().invoke(
+        main,
+        ["ingest", "--rebuild", "--db", str(db_file), str(next(SEEDS.glob("001_*.txt")))],
+    )
+    assert result.exit_code == 0, result.output
+    assert "replaced" in result.output
+    assert searcher.refresh() and searcher.answers < before
+    assert dailies.get(5) == daily.Subscription(5, "07:00", "Europe/Berlin")
+    assert searcher.search("the sco is a usefull organisaton")
+    assert not list(tmp_path.glob("*.new*"))
 
 
 async def start_app(fake: FakeBotApi, db_file: Path):
     settings = Settings(token=fake.token, base_url=fake.base_url, timezone="Europe/Berlin")
-    app = build_application(settings, Replier.from_db(store.open_db(db_file)))
+    app = build_application(settings, Replier(Searcher(db_file)))
     await app.initialize()
     await app.post_init(app)
     await app.start()
@@ -120,14 +159,14 @@ async def test_subscribe_restart_post_and_stop(fake: FakeBotApi, db_file: Path):
         await jobs[0].run(app)  # the clock reaches 07:15
         posted = fake.sent()[before]
         assert posted["chat_id"] == 7 and posted["text"].startswith("<blockquote>")
-        db = app.bot_data["replier"].searcher.db
-        assert db.execute("SELECT COUNT(*) FROM seen WHERE chat_id = 7").fetchone()[0] == 1
+        dailies = app.bot_data["dailies"]
+        assert len(dailies.state.seen(7)) == 1
         fake.message("/daily")
         shown = (await fake.wait_for("sendMessage", before + 2))[-1]["text"]
         assert "07:15" in shown and "Next:" in shown
         fake.message("/daily off")
         assert "stopped" in (await fake.wait_for("sendMessage", before + 3))[-1]["text"]
-        assert daily.get(db, 7) is None and not app.job_queue.get_jobs_by_name("daily:7")
+        assert dailies.get(7) is None and not app.job_queue.get_jobs_by_name("daily:7")
     finally:
         await stop_app(app)
 
@@ -146,34 +185,35 @@ async def test_group_admins_only(fake: FakeBotApi, db_file: Path):
         await asyncio.sleep(0)
         fake.message("/daily 09:00", chat_id=group, kind="group", user_id=8)
         assert "every day at 09:00" in (await fake.wait_for("sendMessage", 3))[2]["text"]
-        db = app.bot_data["replier"].searcher.db
-        assert daily.get(db, group) is not None
+        dailies = app.bot_data["dailies"]
+        assert dailies.get(group) is not None
         fake.my_chat_member(group, "kicked")
         for _ in range(50):
-            if daily.get(db, group) is None:
+            if dailies.get(group) is None:
                 break
             await asyncio.sleep(0.1)
-        assert daily.get(db, group) is None
+        assert dailies.get(group) is None
         assert not app.job_queue.get_jobs_by_name(f"daily:{group}")
     finally:
         await stop_app(app)
 
 
-async def test_blocked_chat_dropped_and_migrated_chat_moved(fake: FakeBotApi, db_file: Path):
+async def test_blocked_missing_and_migrated_chats(fake: FakeBotApi, db_file: Path):
     app = await start_app(fake, db_file)
     try:
-        db = app.bot_data["replier"].searcher.db
-        for chat in (11, -200):
-            sub = daily.subscribe(db, chat, "09:00", "UTC")
-            from bot.telegram.daily import schedule
+        from bot.telegram.daily import schedule
 
-            schedule(app.job_queue, sub)
+        dailies = app.bot_data["dailies"]
+        for chat in (11, 12, -200):
+            schedule(app.job_queue, dailies.change(chat, ("09:00", "UTC")).subscription)
         fake.blocked.add(11)
+        fake.missing.add(12)
         fake.migrated[-200] = -100200
-        await app.job_queue.get_jobs_by_name("daily:11")[0].run(app)
-        assert daily.get(db, 11) is None and not app.job_queue.get_jobs_by_name("daily:11")
+        for chat in (11, 12):
+            await app.job_queue.get_jobs_by_name(f"daily:{chat}")[0].run(app)
+            assert dailies.get(chat) is None and not app.job_queue.get_jobs_by_name(f"daily:{chat}")
         await app.job_queue.get_jobs_by_name("daily:-200")[0].run(app)
-        assert daily.get(db, -200) is None and daily.get(db, -100200) is not None
+        assert dailies.get(-200) is None and dailies.get(-100200) is not None
         assert [m["chat_id"] for m in fake.sent()][-1] == -100200
         assert len(app.job_queue.get_jobs_by_name("daily:-100200")) == 1
     finally:
@@ -181,10 +221,11 @@ async def test_blocked_chat_dropped_and_migrated_chat_moved(fake: FakeBotApi, db
 
 
 async def test_post_now_shares_the_job_path(fake: FakeBotApi, db_file: Path):
-    db = store.open_db(db_file)
+    dailies = service(db_file)
     for chat in (21, 22):
-        daily.subscribe(db, chat, "09:00", "UTC")
-    app = build_application(Settings(token=fake.token, base_url=fake.base_url), Replier.from_db(db))
+        dailies.change(chat, ("09:00", "UTC"))
+    settings = Settings(token=fake.token, base_url=fake.base_url)
+    app = build_application(settings, dailies.replier, dailies=dailies)
     results = await post_now(app)
     assert results == {21: "sent", 22: "sent"}
     assert {m["chat_id"] for m in fake.sent()} == {21, 22}
@@ -197,10 +238,10 @@ def test_post_daily_command(db_file: Path, monkeypatch):
     thread.start()
     asyncio.run_coroutine_threadsafe(server.start(), loop).result(5)
     try:
-        db = store.open_db(db_file)
-        daily.subscribe(db, 31, "09:00", "UTC")
-        daily.subscribe(db, 32, "09:00", "UTC")
-        db.close()
+        dailies = service(db_file)
+        dailies.change(31, ("09:00", "UTC"))
+        dailies.change(32, ("09:00", "UTC"))
+        dailies.state.close()
         monkeypatch.setenv("TELEGRAM_BOT_TOKEN", server.token)
         monkeypatch.setenv("TELEGRAM_BASE_URL", server.base_url)
         result = CliRunner().invoke(main, ["post-daily", "--db", str(db_file), "--chat", "32"])

@@ -6,28 +6,56 @@ transcripts at any time, read-only for the bot) in :mod:`.corpus`, and chat stat
 a rebuild of the corpus. Nothing outside this package holds SQL text.
 """
 
+from .connection import DatabaseError, connect_readonly, file_of, writing
 from .corpus import (
     READS_WELL,
     SCHEMA_VERSION,
     TURN_ID_BASE,
-    DatabaseError,
+    answer_ids,
+    answer_rows,
     corpus_stats,
+    has_sources,
+    indexed_answers,
     known_files,
     list_sources,
+    match_answers,
     open_db,
+    pending_migrations,
+    reads_well_ids,
+    replace_corpus,
     save_transcript,
+    signature,
     source_with_hash,
+    stem_answer_counts,
+    vocabulary,
 )
+from .state import State, default_path
 
 __all__ = [
     "READS_WELL",
     "SCHEMA_VERSION",
     "TURN_ID_BASE",
     "DatabaseError",
+    "State",
+    "answer_ids",
+    "answer_rows",
+    "connect_readonly",
     "corpus_stats",
+    "default_path",
+    "file_of",
+    "has_sources",
+    "indexed_answers",
     "known_files",
     "list_sources",
+    "match_answers",
     "open_db",
+    "pending_migrations",
+    "reads_well_ids",
+    "replace_corpus",
     "save_transcript",
+    "signature",
     "source_with_hash",
+    "stem_answer_counts",
+    "vocabulary",
+    "writing",
 ]

@@ -1,15 +1,18 @@
-"""The SQLite database: schema, saving transcripts, and the queries the bot needs.
+"""The corpus database: saving transcripts, and every query search and the bot make.
 
-One file replaces its own rows in one transaction; turn ids are derived from the
-source id and the turn's position, so re-ingesting keeps every id (deep links and
-button data hold them).
+The corpus can be rebuilt from transcripts at any time; nothing a chat does is kept
+here (that is :mod:`.state`). One file replaces its own rows in one transaction;
+turn ids are derived from the source id and the turn's position, so re-ingesting
+keeps every id (deep links and button data hold them).
 """
 
 from __future__ import annotations
 
 import json
+import os
+import sqlite3
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -17,114 +20,35 @@ from typing import Any
 import sqlite_utils
 
 from ..transcripts import Transcript
-from ..words import TOKENIZER, words
+from ..words import words
+from . import migrations
+from .connection import (
+    WRITE_WAIT_MS,
+    needs_migration,
+    open_writable,
+    registered_names,
+    writing,
+)
 
-SCHEMA_VERSION = 1
 # Turn ids are source_id * TURN_ID_BASE + position.
 TURN_ID_BASE = 1_000_000
 # Answers that read well alone (random and daily quotes): long enough to say
 # something, short enough to post.
 READS_WELL = "length(text) BETWEEN 160 AND 6000"
-
-_SCHEMA = f"""
-CREATE TABLE IF NOT EXISTS sources (
-    id INTEGER PRIMARY KEY,
-    path TEXT NOT NULL UNIQUE,
-    file TEXT NOT NULL,
-    sha256 TEXT NOT NULL,
-    format TEXT NOT NULL,
-    title TEXT,
-    date TEXT,
-    place TEXT,
-    url TEXT,
-    speakers TEXT NOT NULL DEFAULT '',
-    warnings TEXT NOT NULL DEFAULT '[]',
-    turns INTEGER NOT NULL DEFAULT 0,
-    answers INTEGER NOT NULL DEFAULT 0,
-    ingested_at TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS sources_sha256 ON sources(sha256);
-CREATE TABLE IF NOT EXISTS turns (
-    id INTEGER PRIMARY KEY,
-    source_id INTEGER NOT NULL REFERENCES sources(id),
-    position INTEGER NOT NULL,
-    speaker TEXT NOT NULL,
-    text TEXT NOT NULL,
-    timestamp TEXT,
-    is_answer INTEGER NOT NULL DEFAULT 0,
-    question_ids TEXT NOT NULL DEFAULT '[]',
-    question TEXT NOT NULL DEFAULT '',
-    asked_by TEXT,
-    UNIQUE (source_id, position)
-);
-CREATE INDEX IF NOT EXISTS turns_answers ON turns(is_answer, speaker);
-CREATE TABLE IF NOT EXISTS vocab (
-    word TEXT PRIMARY KEY,
-    n INTEGER NOT NULL
-) WITHOUT ROWID;
-CREATE VIRTUAL TABLE IF NOT EXISTS answers_fts USING fts5(
-    text, question, content='turns', content_rowid='id',
-    tokenize='{TOKENIZER}'
-);
-CREATE TABLE IF NOT EXISTS subscriptions (
-    chat_id INTEGER PRIMARY KEY,
-    time TEXT NOT NULL,
-    tz TEXT NOT NULL,
-    updated_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS seen (
-    chat_id INTEGER NOT NULL,
-    answer_id INTEGER NOT NULL,
-    PRIMARY KEY (chat_id, answer_id)
-) WITHOUT ROWID;
-CREATE VIRTUAL TABLE IF NOT EXISTS answers_terms USING fts5vocab(answers_fts, 'row');
-CREATE TRIGGER IF NOT EXISTS turns_fts_insert AFTER INSERT ON turns WHEN new.is_answer BEGIN
-    INSERT INTO answers_fts(rowid, text, question) VALUES (new.id, new.text, new.question);
-END;
-CREATE TRIGGER IF NOT EXISTS turns_fts_delete AFTER DELETE ON turns WHEN old.is_answer BEGIN
-    INSERT INTO answers_fts(answers_fts, rowid, text, question)
-    VALUES ('delete', old.id, old.text, old.question);
-END;
-CREATE TRIGGER IF NOT EXISTS turns_fts_update_old AFTER UPDATE ON turns WHEN old.is_answer BEGIN
-    INSERT INTO answers_fts(answers_fts, rowid, text, question)
-    VALUES ('delete', old.id, old.text, old.question);
-END;
-CREATE TRIGGER IF NOT EXISTS turns_fts_update_new AFTER UPDATE ON turns WHEN new.is_answer BEGIN
-    INSERT INTO answers_fts(rowid, text, question) VALUES (new.id, new.text, new.question);
-END;
-"""
+SCHEMA_VERSION = len(registered_names(migrations.corpus))
+WHAT = "corpus database"
 
 
-class DatabaseError(Exception):
-    """The database file cannot be used; the message says why."""
+def open_db(
+    path: str | Path, *, create: bool = True, on_migrate: Callable[[str], None] | None = None
+) -> sqlite_utils.Database:
+    """Open (and if needed create) the corpus for writing, migrated to this schema."""
+    return open_writable(Path(path), migrations.corpus, WHAT, create=create, on_migrate=on_migrate)
 
 
-def open_db(path: str | Path, *, create: bool = True) -> sqlite_utils.Database:
-    """Open (and if needed create) the quotebot database in WAL mode."""
-    path = Path(path)
-    if not create and not path.exists():
-        raise DatabaseError(f"no database at {path}; run 'quotebot ingest' first")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        db = sqlite_utils.Database(path)
-        db.execute("PRAGMA busy_timeout = 5000")
-        if db.journal_mode != "wal":
-            db.enable_wal()
-        db.execute("PRAGMA synchronous = NORMAL")
-        ensure_schema(db)
-    except Exception as exc:  # sqlite3.DatabaseError and friends: not a database
-        raise DatabaseError(f"cannot open database {path}: {exc}") from exc
-    return db
-
-
-def ensure_schema(db: sqlite_utils.Database) -> None:
-    """Create the tables, index and triggers if they are missing."""
-    version = db.execute("PRAGMA user_version").fetchone()[0]
-    if version > SCHEMA_VERSION:
-        raise DatabaseError(f"database schema {version} is newer than this quotebot")
-    with db.conn:
-        db.conn.executescript(_SCHEMA)
-        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+def pending_migrations(path: str | Path) -> list[str]:
+    """What ``quotebot migrate`` would apply to the corpus at ``path``."""
+    return needs_migration(Path(path), migrations.corpus)
 
 
 def known_files(db: sqlite_utils.Database) -> dict[str, tuple[str, str]]:
@@ -188,7 +112,7 @@ def save_transcript(
     }
     if len(transcript.turns) >= TURN_ID_BASE:
         raise ValueError(f"{file}: more than {TURN_ID_BASE - 1} turns")
-    with db.atomic():
+    with writing(db):
         existing = db.execute("SELECT id FROM sources WHERE path = ?", [path]).fetchone()
         if existing:
             source_id = existing[0]
@@ -228,17 +152,17 @@ def save_transcript(
     return source_id
 
 
-def list_sources(db: sqlite_utils.Database) -> list[dict[str, Any]]:
+def list_sources(db: sqlite3.Connection | sqlite_utils.Database) -> list[dict[str, Any]]:
     """Every source, oldest date first, with its turn and answer counts."""
-    return list(
-        db.query(
-            "SELECT id, title, date, place, url, file, format, turns, answers FROM sources"
-            " ORDER BY date IS NULL, date, file"
-        )
+    cursor = db.execute(
+        "SELECT id, title, date, place, url, file, format, turns, answers FROM sources"
+        " ORDER BY date IS NULL, date, file"
     )
+    columns = [c[0] for c in cursor.description]
+    return [dict(zip(columns, row, strict=True)) for row in cursor]
 
 
-def corpus_stats(db: sqlite_utils.Database) -> dict[str, Any]:
+def corpus_stats(db: sqlite3.Connection | sqlite_utils.Database) -> dict[str, Any]:
     """Sources, answers and the date range: what ``/about`` tells people."""
     row = db.execute(
         "SELECT COUNT(*), COALESCE(SUM(answers), 0), COALESCE(SUM(turns), 0),"
@@ -256,3 +180,131 @@ def corpus_stats(db: sqlite_utils.Database) -> dict[str, Any]:
         "last_date": row[4],
         "top_speakers": [(s, n) for s, n in speakers],
     }
+
+
+def has_sources(db: sqlite_utils.Database) -> bool:
+    return db.execute("SELECT 1 FROM sources LIMIT 1").fetchone() is not None
+
+
+def replace_corpus(built: Path, live: Path) -> None:
+    """Put a freshly built corpus in the place of the live one, atomically.
+
+    Readers of ``live`` (a running bot) must never see half a corpus, and SQLite's
+    side files (``-wal``, ``-shm``) must never be paired with another file's pages,
+    which renaming over a database in WAL mode risks. So a live corpus is
+    overwritten through SQLite's backup API, in one transaction under its own
+    locks; only a corpus that does not exist yet is simply renamed into place.
+    """
+    if not live.exists():
+        source = sqlite3.connect(built)
+        source.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        source.close()
+        os.replace(built, live)
+        return
+    source = sqlite3.connect(f"{built.resolve().as_uri()}?mode=ro", uri=True)
+    target = sqlite3.connect(live)
+    try:
+        target.execute(f"PRAGMA busy_timeout = {WRITE_WAIT_MS}")
+        source.backup(target)
+    finally:
+        source.close()
+        target.close()
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{built}{suffix}").unlink(missing_ok=True)
+
+
+# -- what search reads -----------------------------------------------------------
+# Search opens the corpus read-only (:func:`connect_readonly`) and passes its
+# connection here; nothing below writes.
+
+
+def signature(conn: sqlite3.Connection) -> tuple[Any, ...]:
+    """Changes whenever an ingest adds, changes or drops a source."""
+    return conn.execute(
+        "SELECT COUNT(*), MAX(ingested_at), SUM(turns), SUM(answers) FROM sources"
+    ).fetchone()
+
+
+def vocabulary(conn: sqlite3.Connection) -> dict[str, int]:
+    """Every word of the corpus and how often it occurs."""
+    return dict(conn.execute("SELECT word, n FROM vocab WHERE n > 0"))
+
+
+def stem_answer_counts(conn: sqlite3.Connection) -> dict[str, int]:
+    """Every stem in the full-text index and the number of answers that hold it."""
+    return dict(conn.execute("SELECT term, doc FROM answers_terms"))
+
+
+def indexed_answers(conn: sqlite3.Connection) -> int:
+    return conn.execute("SELECT COUNT(*) FROM answers_fts_docsize").fetchone()[0]
+
+
+def _like_literal(text: str) -> str:
+    """``text`` for a LIKE pattern, its wildcards meaning themselves."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def match_answers(
+    conn: sqlite3.Connection, match: str, limit: int, speaker: str | None = None
+) -> list[tuple[int, float]]:
+    """(answer id, bm25 rank: lower is better) for an FTS5 MATCH expression.
+
+    ``speaker`` keeps answers by that speaker (the whole label, or its last words:
+    ``Putin`` matches ``Vladimir Putin``), wildcards taken literally. A MATCH that
+    FTS5 cannot parse finds nothing; any other error is the database's and rises.
+    """
+    sql = "SELECT f.rowid, bm25(answers_fts, 1.0, 0.35) FROM answers_fts f"
+    params: list[Any] = [match]
+    if speaker:
+        sql += " JOIN turns t ON t.id = f.rowid WHERE answers_fts MATCH ?"
+        sql += " AND (t.speaker = ? COLLATE NOCASE OR t.speaker LIKE ? ESCAPE '\\')"
+        params += [speaker, f"% {_like_literal(speaker)}"]
+    else:
+        sql += " WHERE answers_fts MATCH ?"
+    sql += f" ORDER BY 2 LIMIT {int(limit)}"
+    try:
+        return conn.execute(sql, params).fetchall()
+    except sqlite3.OperationalError as exc:
+        if str(exc).startswith("fts5:"):  # a query FTS5 cannot parse: no hits, no crash
+            return []
+        raise
+
+
+_ANSWER_ROWS = """
+SELECT t.id, t.speaker, t.text, t.question, t.asked_by, t.timestamp,
+       s.title, s.date, s.place, s.url, s.file
+FROM turns t JOIN sources s ON s.id = t.source_id
+WHERE t.id IN ({ids})
+"""
+
+
+def answer_rows(conn: sqlite3.Connection, ids: list[int]) -> list[dict[str, Any]]:
+    """Answers with their source, by id (order not kept)."""
+    if not ids:
+        return []
+    cursor = conn.execute(_ANSWER_ROWS.format(ids=", ".join("?" for _ in ids)), ids)
+    columns = [c[0] for c in cursor.description]
+    return [dict(zip(columns, row, strict=True)) for row in cursor]
+
+
+def reads_well_ids(conn: sqlite3.Connection) -> list[int]:
+    """Ids of the answers that read well alone (:data:`READS_WELL`)."""
+    return [r[0] for r in conn.execute(f"SELECT id FROM turns WHERE is_answer AND {READS_WELL}")]
+
+
+def answer_ids(conn: sqlite3.Connection) -> list[int]:
+    """Ids of every answer, in order."""
+    return [r[0] for r in conn.execute("SELECT id FROM turns WHERE is_answer ORDER BY id")]
+
+
+def legacy_chat_state(conn: sqlite3.Connection) -> tuple[list[tuple], list[tuple]]:
+    """Subscriptions and seen answers that a corpus built before chat state had its own
+    file still holds (``[]`` for a newer corpus), to be moved to the state file."""
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if "subscriptions" not in tables:
+        return [], []
+    subs = conn.execute("SELECT chat_id, time, tz, updated_at FROM subscriptions").fetchall()
+    seen = (
+        conn.execute("SELECT chat_id, answer_id FROM seen").fetchall() if "seen" in tables else []
+    )
+    return subs, seen

@@ -1,5 +1,7 @@
-"""Daily quote posts: /daily, the scheduled job, and delivery with its failure modes.
+"""Daily quote posts in Telegram: /daily, the scheduled job, and delivery's failure modes.
 
+The rules live in :class:`bot.daily.Dailies`; this module translates updates into its
+calls (in worker threads: they write SQLite) and its results into messages and jobs.
 The JobQueue does not persist jobs, so every subscription is re-created at start-up
 under a stable name (one job per chat). ``post-daily`` and the job share
 :func:`deliver`.
@@ -13,67 +15,76 @@ from html import escape
 
 from telegram import Bot, ChatMember, ChatMemberUpdated, Update
 from telegram.constants import ChatType
-from telegram.error import ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import Application, ContextTypes, JobQueue
 
-from .. import daily
-from ..replies import Replier, Reply
-from .handlers import keyboard, replier, send
+from ..daily import NOT_ADMIN, Dailies, DailyError, Subscription, job_name
+from ..replies import Reply
+from .handlers import keyboard, send
 
 log = logging.getLogger(__name__)
 RETRIES = 3
+# Longest wait (seconds) for one RetryAfter before trying again.
+MAX_RETRY_WAIT = 60
 ADMINS = (ChatMember.ADMINISTRATOR, ChatMember.OWNER)
+# BadRequest messages that mean the chat no longer exists for the bot.
+CHAT_GONE = ("chat not found", "chat_id is empty", "group chat was deactivated")
 
 
-def schedule(job_queue: JobQueue, sub: daily.Subscription) -> None:
+def dailies(context: ContextTypes.DEFAULT_TYPE) -> Dailies:
+    return context.bot_data["dailies"]
+
+
+def schedule(job_queue: JobQueue, sub: Subscription) -> None:
     """(Re)create the chat's job; never two jobs for one chat."""
     for job in job_queue.get_jobs_by_name(sub.job_name):
         job.schedule_removal()
     job_queue.run_daily(post_job, time=sub.local_time(), name=sub.job_name, chat_id=sub.chat_id)
 
 
-def unschedule(job_queue: JobQueue, chat_id: int) -> None:
-    for job in job_queue.get_jobs_by_name(daily.job_name(chat_id)):
+def unschedule(job_queue: JobQueue | None, chat_id: int) -> None:
+    if job_queue is None:
+        return
+    for job in job_queue.get_jobs_by_name(job_name(chat_id)):
         job.schedule_removal()
 
 
-def restore(app: Application) -> int:
+async def restore(app: Application) -> int:
     """Put every stored subscription back into the JobQueue (at start-up)."""
-    db = app.bot_data["replier"].searcher.db
-    subs = daily.all_subscriptions(db)
+    subs = await asyncio.to_thread(app.bot_data["dailies"].subscriptions)
     for sub in subs:
         schedule(app.job_queue, sub)
     return len(subs)
 
 
 async def deliver(
-    bot: Bot, quotes: Replier, chat_id: int, job_queue: JobQueue | None = None
+    bot: Bot, service: Dailies, chat_id: int, job_queue: JobQueue | None = None
 ) -> str:
     """Post today's quote to one chat: "sent", "dropped" (chat gone), "failed" or "empty".
 
-    Forbidden ends the subscription; ChatMigrated moves it to the new chat id and posts
-    there; RetryAfter and network errors are retried; the quote is marked seen only
-    once it has arrived.
+    Forbidden or a chat that no longer exists ends the subscription; ChatMigrated
+    moves it to the new chat id and posts there; RetryAfter and network errors are
+    retried; the quote is marked seen only once it has arrived.
     """
-    db = quotes.searcher.db
-    answer_id = daily.next_answer(db, chat_id, reads_well=quotes.searcher.reads_well())
-    if answer_id is None:
+    post = await asyncio.to_thread(service.prepare, chat_id)
+    if post is None:
         return "empty"
-    reply = quotes.quote(answer_id)
     target = chat_id
     for attempt in range(RETRIES + 1):
         try:
-            await bot.send_message(target, reply.html, reply_markup=keyboard(reply))
-        except Forbidden:
-            log.info("chat %s blocked or removed the bot: subscription ended", target)
-            daily.unsubscribe(db, target)
-            if job_queue is not None:
-                unschedule(job_queue, target)
+            await bot.send_message(target, post.reply.html, reply_markup=keyboard(post.reply))
+        except (Forbidden, BadRequest) as exc:
+            if isinstance(exc, BadRequest) and not any(m in str(exc).lower() for m in CHAT_GONE):
+                log.warning("daily post to %s refused: %s", target, exc)
+                return "failed"
+            log.info("chat %s blocked, removed or gone: subscription ended", target)
+            await asyncio.to_thread(service.ended, target)
+            unschedule(job_queue, target)
             return "dropped"
         except ChatMigrated as exc:
             new_id = exc.new_chat_id
             log.info("chat %s moved to %s: subscription follows", target, new_id)
-            sub = daily.move_chat(db, target, new_id)
+            sub = await asyncio.to_thread(service.moved, target, new_id)
             if job_queue is not None:
                 unschedule(job_queue, target)
                 if sub:
@@ -83,20 +94,19 @@ async def deliver(
         except RetryAfter as exc:
             wait = exc.retry_after
             seconds = wait.total_seconds() if hasattr(wait, "total_seconds") else float(wait)
-            await asyncio.sleep(min(seconds, 60))
+            await asyncio.sleep(min(seconds, MAX_RETRY_WAIT))
             continue
         except (TimedOut, NetworkError) as exc:
             log.warning("daily post to %s failed (attempt %s): %s", target, attempt + 1, exc)
             await asyncio.sleep(min(2**attempt, 30) * 0.1)
             continue
-        daily.mark_seen(db, target, answer_id)
+        await asyncio.to_thread(service.delivered, target, post)
         return "sent"
     return "failed"
 
 
 async def post_job(context: ContextTypes.DEFAULT_TYPE) -> None:
-    job = context.job
-    await deliver(context.bot, replier(context), job.chat_id, context.job_queue)
+    await deliver(context.bot, dailies(context), context.job.chat_id, context.job_queue)
 
 
 async def _may_change(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
@@ -113,53 +123,46 @@ async def _may_change(update: Update, context: ContextTypes.DEFAULT_TYPE) -> boo
 async def daily_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/daily shows the setting; /daily HH:MM [Area/City] subscribes; /daily off ends it."""
     chat = update.effective_chat
-    db = replier(context).searcher.db
+    service = dailies(context)
     args = context.args or []
     if not args:
-        await send(update, context, Reply(escape(daily.describe(daily.get(db, chat.id)))))
+        text = await asyncio.to_thread(service.show, chat.id)
+        await send(update, context, Reply(escape(text, quote=False)))
         return
-    default_tz = context.bot_data.get("timezone", "UTC")
     try:
-        request = daily.parse_request(args, default_tz)
-    except daily.DailyError as exc:
-        await send(update, context, Reply(escape(str(exc))))
+        request = service.parse(args)
+    except DailyError as exc:
+        await send(update, context, Reply(escape(str(exc), quote=False)))
         return
     if not await _may_change(update, context):
-        await send(
-            update,
-            context,
-            Reply(
-                "Sorry, only the group's administrators can change the daily quote. Anyone may look with /daily."
-            ),
-        )
+        await send(update, context, Reply(escape(NOT_ADMIN, quote=False)))
         return
-    if request is None:
-        had = daily.unsubscribe(db, chat.id)
+    change = await asyncio.to_thread(service.change, chat.id, request)
+    if change.subscription is None:
         unschedule(context.job_queue, chat.id)
-        text = "Daily quotes stopped." if had else "There was no daily quote here to stop."
-        await send(update, context, Reply(text))
-        return
-    sub = daily.subscribe(db, chat.id, *request)
-    schedule(context.job_queue, sub)
-    await send(update, context, Reply(escape(daily.describe(sub))))
+    else:
+        schedule(context.job_queue, change.subscription)
+    await send(update, context, Reply(escape(change.text, quote=False)))
 
 
 async def membership(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Removed from a group (or blocked in private): the subscription ends."""
     change: ChatMemberUpdated = update.my_chat_member
     if change.new_chat_member.status in (ChatMember.LEFT, ChatMember.BANNED):
-        db = replier(context).searcher.db
-        if daily.unsubscribe(db, change.chat.id):
+        if await asyncio.to_thread(dailies(context).ended, change.chat.id):
             log.info("removed from chat %s: subscription ended", change.chat.id)
         unschedule(context.job_queue, change.chat.id)
 
 
 async def post_now(app: Application, chat_id: int | None = None) -> dict[int, str]:
     """Post the daily quote now to every subscribed chat (or one): ``post-daily``."""
-    db = app.bot_data["replier"].searcher.db
-    chats = [chat_id] if chat_id is not None else [s.chat_id for s in daily.all_subscriptions(db)]
+    service: Dailies = app.bot_data["dailies"]
+    if chat_id is not None:
+        chats = [chat_id]
+    else:
+        chats = [s.chat_id for s in await asyncio.to_thread(service.subscriptions)]
     results = {}
     async with app:
         for chat in chats:
-            results[chat] = await deliver(app.bot, app.bot_data["replier"], chat)
+            results[chat] = await deliver(app.bot, service, chat)
     return results

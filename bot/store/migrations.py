@@ -1,0 +1,117 @@
+"""Schema changes, one decorated function each, applied in order (sqlite-utils Migrations).
+
+A database records which migrations it has had in ``_sqlite_migrations``; a new
+migration is appended here and never edited once released, so a database built by
+any earlier version can be brought up to date. ``PRAGMA user_version`` mirrors the
+number applied, so a database from a newer quotebot is recognised and refused.
+
+The first corpus migration is the schema as it was before migrations existed, in
+``IF NOT EXISTS`` form: a database built then passes through it unchanged.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+from ..words import TOKENIZER
+
+corpus = Migrations("quotebot-corpus")
+state = Migrations("quotebot-state")
+
+
+def _run(db: Database, statements: list[str]) -> None:
+    # one statement at a time: executescript would commit the migration's transaction
+    for statement in statements:
+        db.execute(statement)
+
+
+@corpus()
+def m001_sources_turns_index(db: Database) -> None:
+    _run(
+        db,
+        [
+            """CREATE TABLE IF NOT EXISTS sources (
+                id INTEGER PRIMARY KEY,
+                path TEXT NOT NULL UNIQUE,
+                file TEXT NOT NULL,
+                sha256 TEXT NOT NULL,
+                format TEXT NOT NULL,
+                title TEXT,
+                date TEXT,
+                place TEXT,
+                url TEXT,
+                speakers TEXT NOT NULL DEFAULT '',
+                warnings TEXT NOT NULL DEFAULT '[]',
+                turns INTEGER NOT NULL DEFAULT 0,
+                answers INTEGER NOT NULL DEFAULT 0,
+                ingested_at TEXT NOT NULL
+            )""",
+            "CREATE INDEX IF NOT EXISTS sources_sha256 ON sources(sha256)",
+            """CREATE TABLE IF NOT EXISTS turns (
+                id INTEGER PRIMARY KEY,
+                source_id INTEGER NOT NULL REFERENCES sources(id),
+                position INTEGER NOT NULL,
+                speaker TEXT NOT NULL,
+                text TEXT NOT NULL,
+                timestamp TEXT,
+                is_answer INTEGER NOT NULL DEFAULT 0,
+                question_ids TEXT NOT NULL DEFAULT '[]',
+                question TEXT NOT NULL DEFAULT '',
+                asked_by TEXT,
+                UNIQUE (source_id, position)
+            )""",
+            "CREATE INDEX IF NOT EXISTS turns_answers ON turns(is_answer, speaker)",
+            """CREATE TABLE IF NOT EXISTS vocab (
+                word TEXT PRIMARY KEY,
+                n INTEGER NOT NULL
+            ) WITHOUT ROWID""",
+            f"""CREATE VIRTUAL TABLE IF NOT EXISTS answers_fts USING fts5(
+                text, question, content='turns', content_rowid='id',
+                tokenize='{TOKENIZER}'
+            )""",
+            "CREATE VIRTUAL TABLE IF NOT EXISTS answers_terms USING fts5vocab(answers_fts, 'row')",
+            """CREATE TRIGGER IF NOT EXISTS turns_fts_insert AFTER INSERT ON turns
+            WHEN new.is_answer BEGIN
+                INSERT INTO answers_fts(rowid, text, question)
+                VALUES (new.id, new.text, new.question);
+            END""",
+            """CREATE TRIGGER IF NOT EXISTS turns_fts_delete AFTER DELETE ON turns
+            WHEN old.is_answer BEGIN
+                INSERT INTO answers_fts(answers_fts, rowid, text, question)
+                VALUES ('delete', old.id, old.text, old.question);
+            END""",
+            """CREATE TRIGGER IF NOT EXISTS turns_fts_update_old AFTER UPDATE ON turns
+            WHEN old.is_answer BEGIN
+                INSERT INTO answers_fts(answers_fts, rowid, text, question)
+                VALUES ('delete', old.id, old.text, old.question);
+            END""",
+            """CREATE TRIGGER IF NOT EXISTS turns_fts_update_new AFTER UPDATE ON turns
+            WHEN new.is_answer BEGIN
+                INSERT INTO answers_fts(rowid, text, question)
+                VALUES (new.id, new.text, new.question);
+            END""",
+        ],
+    )
+
+
+@state()
+def m001_subscriptions_seen(db: Database) -> None:
+    _run(
+        db,
+        [
+            """CREATE TABLE IF NOT EXISTS subscriptions (
+                chat_id INTEGER PRIMARY KEY,
+                time TEXT NOT NULL,
+                tz TEXT NOT NULL,
+                updated_at TEXT NOT NULL
+            )""",
+            """CREATE TABLE IF NOT EXISTS seen (
+                chat_id INTEGER NOT NULL,
+                answer_id INTEGER NOT NULL,
+                PRIMARY KEY (chat_id, answer_id)
+            ) WITHOUT ROWID""",
+            # key/value facts about this state file, e.g. legacy chat state imported
+            "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+        ],
+    )

@@ -1,0 +1,115 @@
+"""The store: migrations of databases built by older versions, chat state apart from
+the corpus, write locks, read-only search connections."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import FIXTURES, seed
+
+from bot import store
+from bot.cli import main
+from bot.ingest import ingest
+from bot.search import Searcher
+
+# Built by quotebot before schema migrations existed (seed 004 ingested, two daily
+# subscriptions, one answer seen), with the chat state inside the corpus file.
+LEGACY_V1 = FIXTURES / "legacy" / "quotes_v1.db"
+QUERIES = [
+    "what does russia gain from the csto",
+    "stability in the post soviet space",
+    "kyrgyzstan",
+]
+
+
+@pytest.fixture
+def legacy(tmp_path: Path) -> Path:
+    path = tmp_path / "quotes.db"
+    shutil.copy(LEGACY_V1, path)
+    return path
+
+
+def test_a_legacy_database_migrates_and_answers_the_same(legacy: Path, tmp_path: Path):
+    said: list[str] = []
+    db = store.open_db(legacy, on_migrate=said.append)
+    assert said == ["corpus database: applying migration m001_sources_turns_index"]
+    assert db.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION
+    db.close()
+    fresh = tmp_path / "fresh" / "quotes.db"
+    ingest(store.open_db(fresh), [seed("004")], workers=1)
+    old, new = Searcher(legacy), Searcher(fresh)
+    for query in QUERIES:
+        found = [(h.id, h.quote) for h in old.search(query)]
+        assert found and found == [(h.id, h.quote) for h in new.search(query)]
+    again: list[str] = []
+    store.open_db(legacy, on_migrate=again.append).close()
+    assert again == []  # nothing left to do
+
+
+def test_legacy_chat_state_moves_to_its_own_file_once(legacy: Path, tmp_path: Path):
+    state = store.State.open(tmp_path / "state.db", legacy_corpus=legacy)
+    assert state.subscriptions() == [(-1001, "21:00", "UTC"), (42, "08:30", "Europe/Berlin")]
+    assert len(state.seen(42)) == 1
+    state.unsubscribe(-1001)
+    state.close()
+    reopened = store.State.open(tmp_path / "state.db", legacy_corpus=legacy)
+    assert [s[0] for s in reopened.subscriptions()] == [42]  # not imported twice
+
+
+def test_migrate_command_says_what_it_did(legacy: Path, monkeypatch):
+    monkeypatch.setenv("QUOTEBOT_STATE_DB", str(legacy.with_name("chats.db")))
+    first = CliRunner().invoke(main, ["migrate", "--db", str(legacy)])
+    assert first.exit_code == 0, first.output
+    assert "applying migration m001_sources_turns_index" in first.output
+    assert "moved 2 daily subscription(s)" in first.output
+    assert legacy.with_name("chats.db").exists()
+    second = CliRunner().invoke(main, ["migrate", "--db", str(legacy)])
+    assert second.exit_code == 0 and "up to date" in second.output
+
+
+def test_a_database_from_a_newer_version_is_refused(legacy: Path):
+    conn = sqlite3.connect(legacy)
+    conn.execute("PRAGMA user_version = 99")
+    conn.commit()
+    conn.close()
+    with pytest.raises(store.DatabaseError, match="newer quotebot"):
+        store.open_db(legacy)
+
+
+def test_a_second_writer_waits_then_says_plainly(legacy: Path):
+    holder = store.open_db(legacy)
+    other = store.open_db(legacy)
+    other.execute("PRAGMA busy_timeout = 50")
+    with store.writing(holder):
+        holder.execute("DELETE FROM vocab WHERE word = 'x'")
+        with pytest.raises(store.DatabaseError, match="another process"), store.writing(other):
+            pass
+    with store.writing(other):  # the lock is free again
+        other.execute("DELETE FROM vocab WHERE word = 'x'")
+
+
+def test_search_connections_cannot_write(legacy: Path):
+    conn = store.connect_readonly(legacy)
+    with pytest.raises(sqlite3.OperationalError):
+        conn.execute("DELETE FROM vocab")
+
+
+def test_speaker_filter_wildcards_are_literal(legacy: Path):
+    searcher = Searcher(legacy)
+    assert searcher.search("speaker:Putin stability")
+    assert searcher.search("speaker:% stability") == []
+    assert searcher.search("speaker:_ stability") == []
+
+
+def test_a_missing_index_is_an_error_not_an_empty_answer(legacy: Path):
+    searcher = Searcher(legacy)
+    conn = sqlite3.connect(legacy)
+    conn.execute("DROP TABLE answers_fts")
+    conn.commit()
+    conn.close()
+    with pytest.raises(sqlite3.OperationalError, match="no such table"):
+        searcher.search("stability in the post soviet space")
