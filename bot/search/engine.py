@@ -26,8 +26,8 @@ import sqlite_utils
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from . import store
-from .words import stem, words
+from .. import store
+from ..words import stem, words
 
 MAX_QUERY_CHARS = 500
 QUOTE_CHARS = 400
