@@ -45,6 +45,12 @@ from .transcripts.speakers import is_asker_label, is_procedural_label, is_pseudo
 # surname, to merge them: Vlaidmir/Vladimir 87.5, Sergei/Sergey 83, Yevgeny/Evgeny 92,
 # while Dmitry/Alexander 27 and Ben/Ken 67 stay apart.
 FIRST_NAME_MIN_RATIO = 80.0
+# A name that speaks beside a near-identical one in the same source is a slip of the
+# pen only when it is this many edits (OSA) off the other's whole name...
+SLIP_MAX_EDITS = 1
+# ...and has at most this many turns there ("Vladmir Putin" once beside "Vladimir
+# Putin"); two people with near-identical names both speak at length.
+SLIP_MAX_TURNS = 2
 # Edits (OSA: insert, delete, substitute, swap two letters) between a label's surname
 # and a surname in a title or elsewhere in the corpus, which must also start alike:
 # Sullvian, Berstein, Walesnky, Mayorakas are one slip; Slavitt/Leavitt are two.
@@ -694,13 +700,15 @@ def _odd_case(name: str) -> int:
 
 
 def _merge_spellings(
-    names: dict[str, int], sources_of: dict[str, set[int]], fixed: set[str]
+    names: dict[str, int], turns_in: dict[str, Counter[int]], fixed: set[str]
 ) -> dict[str, str]:
     """Map near-identical spellings of one name onto the most used one.
 
-    Only names that share a surname are compared, by their first names; two names that
-    both speak in one source are two people; ``fixed`` names (from the people file, or
-    a surname kept as written) are never merged into another.
+    Only names that share a surname are compared, by their first names. Two names that
+    both speak in one source are two people, unless one is a slip of the pen there (one
+    letter off the other's whole name, in at most SLIP_MAX_TURNS turns of that source).
+    ``fixed`` names (from the people file, or a surname kept as written) are never
+    merged into another.
     """
     by_surname: dict[str, list[str]] = defaultdict(list)
     for name in sorted(names, key=lambda n: (-names[n], n)):
@@ -711,22 +719,31 @@ def _merge_spellings(
     for group in by_surname.values():
         kept: list[str] = []
         for name in group:
-            first = " ".join(name.split()[:-1]).casefold()
             target = None
             if name not in fixed:
-                for other in kept:
-                    other_first = " ".join(other.split()[:-1]).casefold()
-                    if fuzz.ratio(first, other_first) >= FIRST_NAME_MIN_RATIO and sources_of[
-                        name
-                    ].isdisjoint(sources_of[other]):
-                        target = other
-                        break
+                target = next((o for o in kept if _same_person(name, o, turns_in)), None)
             if target is None:
                 kept.append(name)
             else:
                 merged[name] = target
-                sources_of[target] |= sources_of[name]
+                turns_in[target] = turns_in[target] + turns_in[name]
     return merged
+
+
+def _same_person(name: str, other: str, turns_in: dict[str, Counter[int]]) -> bool:
+    first = " ".join(name.split()[:-1]).casefold()
+    other_first = " ".join(other.split()[:-1]).casefold()
+    if fuzz.ratio(first, other_first) < FIRST_NAME_MIN_RATIO:
+        return False
+    shared = turns_in[name].keys() & turns_in[other].keys()
+    if not shared:
+        return True
+    if OSA.distance(name_key(name), name_key(other)) > SLIP_MAX_EDITS:
+        return False
+    return all(
+        turns_in[name][sid] <= SLIP_MAX_TURNS and turns_in[name][sid] < turns_in[other][sid]
+        for sid in shared
+    )
 
 
 def _resolve_all(
@@ -735,7 +752,7 @@ def _resolve_all(
     corpus = _Corpus(sources, people)
     results: dict[tuple[int, str], _Resolution] = {}
     turns: Counter[str] = Counter()
-    sources_of: dict[str, set[int]] = defaultdict(set)
+    turns_in: dict[str, Counter[int]] = defaultdict(Counter)
     fixed = set(people.aliases.values())
     for source in corpus.sources:
         for label, n in source.labels.items():
@@ -746,11 +763,11 @@ def _resolve_all(
                     res.steps.append(f"people file alias of {canonical}")
                     res.name = canonical
                 turns[res.name] += n
-                sources_of[res.name].add(source.source_id)
+                turns_in[res.name][source.source_id] += n
                 if res.as_written:
                     fixed.add(res.name)
             results[(source.source_id, label)] = res
-    merged = _merge_spellings(dict(turns), sources_of, fixed)
+    merged = _merge_spellings(dict(turns), turns_in, fixed)
     for res in results.values():
         if res.name in merged:
             res.steps.append(f"spelling merged into {merged[res.name]!r}")
