@@ -49,7 +49,8 @@ FIRST_NAME_MIN_RATIO = 80.0
 # pen only when it is this many edits (OSA) off the other's whole name...
 SLIP_MAX_EDITS = 1
 # ...and has at most this many turns there ("Vladmir Putin" once beside "Vladimir
-# Putin"); two people with near-identical names both speak at length.
+# Putin", "Tatiana Golikova" twice beside "Tatyana"); two people with near-identical
+# names both speak at length.
 SLIP_MAX_TURNS = 2
 # Edits (OSA: insert, delete, substitute, swap two letters) between a label's surname
 # and a surname in a title or elsewhere in the corpus, which must also start alike:
@@ -310,7 +311,9 @@ def fix_case(words: list[str]) -> list[str]:
     fixed = []
     for word in words:
         letters = [c for c in word if c.isalpha()]
-        if len(letters) >= 3 and all(c.isupper() for c in letters):
+        if word.isupper() and word.casefold() in _LOWER_WORDS:
+            word = word.casefold()  # "GOVERNOR OF CALIFORNIA"
+        elif len(letters) >= 3 and all(c.isupper() for c in letters):
             word = "-".join(p[:1] + p[1:].lower() for p in word.split("-"))
         elif letters and all(c.islower() for c in letters) and word not in _LOWER_WORDS:
             word = word[:1].upper() + word[1:]
@@ -486,16 +489,20 @@ def title_names(title: str | None) -> list[tuple[str, ...]]:
 
 
 def settle_name(words: tuple[str, ...], ambiguous: bool, known: set[str]) -> tuple[str, ...]:
-    """The personal name at the end of ``words`` when a place may open them.
+    """The personal name at the end of ``words``, which may open with a place.
 
-    The longest ending the corpus knows as a bare label wins ("Russia Vladimir Putin"
-    -> "Vladimir Putin"); else the last words up to AMBIGUOUS_NAME_WORDS non-particles.
+    The longest ending the corpus knows as a name wins ("Russia Vladimir Putin" ->
+    "Vladimir Putin", "Hermitage Mikhail Piotrovsky" -> "Mikhail Piotrovsky"); else,
+    when a place may open them, the last words up to AMBIGUOUS_NAME_WORDS
+    non-particles, and otherwise all of them.
     """
-    if not ambiguous:
+    if len(words) <= AMBIGUOUS_NAME_WORDS:
         return words
     for start in range(len(words) - 1):
         if name_key(" ".join(words[start:])) in known:
             return words[start:]
+    if not ambiguous:
+        return words
     core = 0
     for start in range(len(words) - 1, -1, -1):
         if words[start].casefold() not in _PARTICLES and not _INITIAL.match(words[start]):
@@ -534,6 +541,13 @@ class _Corpus:
         for p in self.parsed.values():
             if p.kind in ("name", "initial") and not p.title:
                 self.bare.add(name_key(" ".join(p.name)))
+        # ...and so do two-word names that other labels settle on ("Mahmoud Abbas" from
+        # "President of Palestine Mahmoud Abbas" for "... State Palestine Mahmoud Abbas").
+        for p in self.parsed.values():
+            if p.kind == "name" and p.ambiguous:
+                words = settle_name(p.name, True, self.bare)
+                if len(words) == AMBIGUOUS_NAME_WORDS:
+                    self.bare.add(name_key(" ".join(words)))
         self.full: dict[str, tuple[str, ...]] = {}  # label -> name words, full names only
         for label, p in self.parsed.items():
             if p.kind == "name":
@@ -740,10 +754,7 @@ def _same_person(name: str, other: str, turns_in: dict[str, Counter[int]]) -> bo
         return True
     if OSA.distance(name_key(name), name_key(other)) > SLIP_MAX_EDITS:
         return False
-    return all(
-        turns_in[name][sid] <= SLIP_MAX_TURNS and turns_in[name][sid] < turns_in[other][sid]
-        for sid in shared
-    )
+    return all(turns_in[name][sid] <= SLIP_MAX_TURNS for sid in shared)
 
 
 def _resolve_all(
