@@ -96,7 +96,7 @@ _ROLE_WORDS = _word_set(
     gen paramedic journalist justice judge senator representative congressman
     congresswoman surgeon sheikh king queen prince princess emir patriarch pope
     mufti grand ruling crown counsellor councillor winner coordinator ombudsperson
-    lady gentleman the a an region territory republic federation council committee
+    lady gentleman the region territory republic federation council committee
     corporation agency service office academy university bank institute centre
     center association union company group bureau party court chamber commission
     comission organisation organization railways ministry government forum countries
@@ -124,6 +124,8 @@ _GLUE_PREFIXES = _word_set("mc mac de di da la le du van von o")
 # Words left in lower case when a label is re-cased.
 _LOWER_WORDS = _PARTICLES | _word_set("of and the for in on to at")
 _ORDINALS = _word_set("one two three four five six 1 2 3 4 5 6 #1 #2 #3")
+# Title words that end a name without being a title: "Andrew Bates En Route Woodstock".
+_TITLE_BREAKS = _word_set("en route aboard via during at on in with from to")
 _GENERIC_LABEL = re.compile(
     r"^(unidentified |unknown )?(speaker|speakers|participant|participants|audience member|"
     r"audience members|male|female|man|woman|voice|person|crowd|other)( \d+| [a-z])?$",
@@ -474,7 +476,12 @@ def title_names(title: str | None) -> list[tuple[str, ...]]:
     run: list[str] = []
     for token in [*_TITLE_TOKEN.findall(title), ","]:
         word = re.sub(r"['’]s$", "", token)
-        if _is_name_word(word) and word[0].isalpha() and word != "On-the-Record":
+        if (
+            _is_name_word(word)
+            and word[0].isalpha()
+            and word != "On-the-Record"
+            and word.casefold() not in _TITLE_BREAKS
+        ):
             run.append(word)
             continue
         if word.casefold() in _PARTICLES and run:
@@ -683,7 +690,7 @@ class _Corpus:
             steps.append(f"surname completed from the people file: {known[0]!r}")
             return _Resolution(known[0], steps)
         shown = " ".join(p.name)
-        if p.title:
+        if p.title and len(p.name) == 1:  # "A. Vedyashchev" reads as a name already
             honorific = p.title[-1]
             shown = f"{_HONORIFIC_SPELLING.get(honorific.casefold().strip('.'), honorific)} {shown}"
         steps.append("surname not completed: kept as written")
