@@ -24,7 +24,8 @@ Rules run in this order, and :func:`explain` lists the ones that fired:
    labels, else the one the corpus gives most often, else the people file's, else the
    label stays as written (honorific kept: ``Mr. Sams`` is safer than a bare surname);
 8. spellings of one name are merged across the corpus (same surname, first names
-   within a small typo), never when both names speak in one source.
+   within a small typo), never when both names speak in one source unless one is a
+   one-letter slip said once or twice there.
 """
 
 from __future__ import annotations
