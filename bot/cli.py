@@ -5,8 +5,10 @@ Scripts depend on these commands, options and JSON keys: keep them stable.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -179,6 +181,24 @@ def chat_command(db_path: Path | None) -> None:
     )
 
 
+TOKEN_REFUSED = "Telegram refused the bot token (check TELEGRAM_BOT_TOKEN and TELEGRAM_BASE_URL)"
+
+
+@contextlib.contextmanager
+def _telegram_errors(token: str) -> Iterator[None]:
+    """Telegram's errors as one clear line and exit code 1, without a traceback: PTB's
+    InvalidToken names the token, and a wrong TELEGRAM_BASE_URL path (404) is one too."""
+    from telegram.error import InvalidToken, TelegramError
+
+    try:
+        yield
+    except InvalidToken:
+        raise click.ClickException(TOKEN_REFUSED) from None
+    except TelegramError as exc:
+        message = str(exc).replace(token, "<token>")
+        raise click.ClickException(f"Telegram did not answer as expected: {message}") from None
+
+
 @main.command("run")
 @_db_option
 def run_command(db_path: Path | None) -> None:
@@ -208,7 +228,8 @@ def run_command(db_path: Path | None) -> None:
     from .telegram.app import configure_logging, run
 
     configure_logging(settings.token)
-    run(settings, replier)
+    with _telegram_errors(settings.token):
+        run(settings, replier)
 
 
 @main.command("post-daily")
@@ -226,7 +247,8 @@ def post_daily_command(db_path: Path | None, chat_id: int | None) -> None:
 
     configure_logging(settings.token)
     app = build_application(settings, _replier(settings, db_path))
-    results = asyncio.run(post_now(app, chat_id))
+    with _telegram_errors(settings.token):
+        results = asyncio.run(post_now(app, chat_id))
     for chat, status in results.items():
         click.echo(f"{chat}: {status}")
     if any(status == "failed" for status in results.values()):

@@ -16,6 +16,16 @@ def split_names(value: str | None) -> list[str]:
     return [name.strip() for name in (value or "").split(",") if name.strip()]
 
 
+def api_root(url: str | None) -> str | None:
+    """A Bot API server's root, ``http://host:8081``, from ``TELEGRAM_BASE_URL`` given with
+    or without a trailing ``/bot`` (both are common in docs): the bot adds ``/bot<token>``."""
+    if not url:
+        return None
+    root = url.strip().rstrip("/")
+    root = root.removesuffix("/bot").rstrip("/")
+    return root or None
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything a deployment can set. The token is kept out of ``repr``."""
@@ -37,7 +47,7 @@ class Settings:
             token=env.get("TELEGRAM_BOT_TOKEN") or None,
             db_path=Path(env.get("QUOTEBOT_DB") or DEFAULT_DB),
             transcripts=Path(env.get("QUOTEBOT_TRANSCRIPTS") or DEFAULT_TRANSCRIPTS),
-            base_url=env.get("TELEGRAM_BASE_URL") or None,
+            base_url=api_root(env.get("TELEGRAM_BASE_URL")),
             webhook_url=env.get("WEBHOOK_URL") or None,
             webhook_secret=env.get("WEBHOOK_SECRET") or None,
             port=int(env.get("PORT") or 8443),

@@ -25,7 +25,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from ..config import Settings
+from ..config import Settings, api_root
 from ..replies import COMMANDS, Replier
 from . import daily, handlers, inline
 
@@ -49,6 +49,14 @@ class RedactToken(logging.Filter):
             if self.token in message:
                 record.msg = message.replace(self.token, "<token>")
                 record.args = None
+            # exceptions carry the token too (PTB's InvalidToken names it): format the
+            # traceback here, redacted, so the handler prints this text instead
+            if record.exc_info and not record.exc_text:
+                record.exc_text = logging.Formatter().formatException(record.exc_info)
+            if record.exc_text:
+                record.exc_text = record.exc_text.replace(self.token, "<token>")
+            if record.stack_info:
+                record.stack_info = record.stack_info.replace(self.token, "<token>")
         return True
 
 
@@ -110,8 +118,8 @@ def build_application(
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
-    if settings.base_url:
-        base = settings.base_url.rstrip("/")
+    base = api_root(settings.base_url)
+    if base:
         builder = builder.base_url(f"{base}/bot").base_file_url(f"{base}/file/bot")
     app = builder.build()
     app.bot_data["replier"] = replier
