@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import TextIO
 
 from .render import plain_text
-from .replies import Replier, Reply
+from .replies import Replier, Reply, parse_id
 
 INTRO = (
     "quotebot chat: type words you remember and press Enter. /help lists commands;\n"
@@ -45,8 +45,9 @@ def chat(
         if not line or line.strip() in ("/quit", "/exit"):
             return
         text = line.strip()
-        if text.isdigit() and 1 <= int(text) <= len(buttons):
-            reply, _ = replier.button(buttons[int(text) - 1])
+        pressed = parse_id(text)
+        if pressed is not None and 1 <= pressed <= len(buttons):
+            reply, _ = replier.button(buttons[pressed - 1])
             if reply is None:
                 continue
         elif text.startswith("/"):

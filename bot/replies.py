@@ -8,6 +8,7 @@ Button data holds ids only (Telegram allows 64 bytes).
 from __future__ import annotations
 
 import itertools
+import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -15,11 +16,30 @@ from html import escape
 
 import sqlite_utils
 
-from .render import answer_parts, hit_html, human_date, question_html
+from .render import answer_parts, hit_html, human_date, question_html, source_line
 from .search import Hit, Searcher
 
 HITS_PER_SEARCH = 5
 REMEMBERED_SEARCHES = 5000
+# Inline mode: results a page (Telegram shows at most 50 a query), and how deep paging goes.
+INLINE_PAGE = 10
+INLINE_MAX_RESULTS = 50
+# Characters of an inline result's title (Telegram cuts longer ones mid-word).
+INLINE_TITLE_CHARS = 100
+# SQLite integers are signed 64-bit: a larger number names no row, and binding it raises.
+MAX_ID = 2**63 - 1
+# ASCII digits only: str.isdigit() and int() also take "²" and "٣" (19 digits hold MAX_ID).
+_ID = re.compile(r"[0-9]{1,19}")
+
+
+def parse_id(text: str) -> int | None:
+    """A row id or offset from user-supplied text, or None: text from chats is hostile,
+    so nothing but plain digits in SQLite's range becomes a number."""
+    if not _ID.fullmatch(text):
+        return None
+    value = int(text)
+    return value if value <= MAX_ID else None
+
 
 COMMANDS = [
     ("quote", "find a quote: /quote words you remember"),
@@ -50,6 +70,30 @@ NO_MATCH = (
     "or a different way of putting it."
 )
 EXPIRED = "That search has expired. Send the words again and I will look once more."
+GONE = "I cannot find that quote any more."
+BROKEN_LINK = (
+    "That link does not lead to a quote I know. Send me a few words you remember and I will look."
+)
+
+
+@dataclass(frozen=True)
+class InlineResult:
+    """One inline-mode result as plain data: the Telegram layer makes it an article."""
+
+    id: str
+    title: str
+    description: str
+    html: str
+
+
+@dataclass
+class InlinePage:
+    """One page of inline results; ``next_offset`` is "" on the last page. ``random``
+    pages are a fresh draw each time, so they should not be cached for long."""
+
+    results: list[InlineResult]
+    next_offset: str = ""
+    random: bool = False
 
 
 class Replier:
@@ -58,10 +102,14 @@ class Replier:
     Safe to call from several threads at once: the bot searches in worker threads.
     """
 
-    def __init__(self, searcher: Searcher, bot_name: str = "quotebot") -> None:
+    def __init__(
+        self, searcher: Searcher, bot_name: str = "quotebot", remembered: int = REMEMBERED_SEARCHES
+    ) -> None:
         self.searcher = searcher
         self.bot_name = bot_name
-        self._searches: OrderedDict[int, list[int]] = OrderedDict()
+        self.remembered = remembered
+        # (chat id, search id) -> answer ids: a chat pages only through its own searches
+        self._searches: OrderedDict[tuple[int, int], list[int]] = OrderedDict()
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
 
@@ -70,8 +118,12 @@ class Replier:
         return cls(Searcher(db), bot_name)
 
     # -- searches and buttons --------------------------------------------------
-    def search(self, text: str) -> Reply:
-        """The best quote for ``text``, with buttons to walk the other matches."""
+    def search(self, text: str, chat_id: int = 0) -> Reply:
+        """The best quote for ``text``, with buttons to walk the other matches.
+
+        The matches are remembered for ``chat_id`` only: button data comes back from
+        clients and can be forged, and one chat's searches are nobody else's business.
+        """
         if not text.strip():
             return Reply("Send me a few words you remember, and I will find who said them.")
         hits = self.searcher.search(text, limit=HITS_PER_SEARCH)
@@ -79,8 +131,8 @@ class Replier:
             return Reply(NO_MATCH)
         with self._lock:
             search_id = next(self._ids)
-            self._searches[search_id] = [h.id for h in hits]
-            while len(self._searches) > REMEMBERED_SEARCHES:
+            self._searches[(chat_id, search_id)] = [h.id for h in hits]
+            while len(self._searches) > self.remembered:
                 self._searches.popitem(last=False)
         return self._hit_reply(hits[0], search_id, 0, len(hits))
 
@@ -100,34 +152,55 @@ class Replier:
         """One answer by id: deep links (``/start q123``) and the daily post."""
         hit = self.searcher.get(answer_id)
         if hit is None:
-            return Reply("I cannot find that quote any more.")
+            return Reply(GONE)
         return self._hit_reply(hit, None, 0, 1)
 
-    def button(self, data: str) -> tuple[Reply | None, bool]:
-        """(reply, edit_in_place) for button data; (None, False) for unknown data."""
+    def button(self, data: str, chat_id: int = 0) -> tuple[Reply | None, bool]:
+        """(reply, edit_in_place) for button data pressed in ``chat_id``; (None, False)
+        for data that is not ours. Another chat's search is refused as expired."""
         kind, _, rest = data.partition(":")
-        try:
-            if kind == "m":
-                search_id, index = (int(x) for x in rest.split(":"))
-                with self._lock:
-                    ids = self._searches.get(search_id)
-                if not ids or not 0 <= index < len(ids):
-                    return Reply(EXPIRED), False
-                hit = self.searcher.get(ids[index])
-                if hit is None:
-                    return Reply(EXPIRED), False
-                return self._hit_reply(hit, search_id, index, len(ids)), True
-            if kind in ("q", "a"):
-                hit = self.searcher.get(int(rest))
-                if hit is None:
-                    return Reply("I cannot find that quote any more."), False
-                if kind == "q":
-                    return Reply(question_html(hit)), False
-                first, *more = answer_parts(hit)
-                return Reply(first, extra=more), False
-        except ValueError:
-            pass
+        if kind == "m":
+            search_text, _, index_text = rest.partition(":")
+            search_id, index = parse_id(search_text), parse_id(index_text)
+            with self._lock:
+                ids = self._searches.get((chat_id, search_id)) if search_id is not None else None
+            if not ids or index is None or index >= len(ids):
+                return Reply(EXPIRED), False
+            hit = self.searcher.get(ids[index])
+            if hit is None:
+                return Reply(EXPIRED), False
+            return self._hit_reply(hit, search_id, index, len(ids)), True
+        if kind in ("q", "a"):
+            answer_id = parse_id(rest)
+            if answer_id is None:
+                return (Reply(GONE) if rest.isdigit() else None), False
+            hit = self.searcher.get(answer_id)
+            if hit is None:
+                return Reply(GONE), False
+            if kind == "q":
+                return Reply(question_html(hit)), False
+            first, *more = answer_parts(hit)
+            return Reply(first, extra=more), False
         return None, False
+
+    # -- inline mode --------------------------------------------------------------
+    def inline(self, text: str, offset: str = "") -> InlinePage:
+        """One page of inline results for ``text`` as it is being typed (its last word may
+        be unfinished); random quotes for empty text. ``offset`` is the client's paging
+        token, hostile like any client data: anything but a small number starts over."""
+        if not text.strip():
+            drawn = [self.searcher.random() for _ in range(INLINE_PAGE)]
+            picks = {h.id: h for h in drawn if h}
+            return InlinePage([_inline_result(h) for h in picks.values()], random=True)
+        start = parse_id(offset)
+        start = start if start is not None and start < INLINE_MAX_RESULTS else 0
+        limit = min(INLINE_MAX_RESULTS, start + INLINE_PAGE + 1)
+        hits = self.searcher.search(text, limit, True)
+        end = start + INLINE_PAGE
+        more = len(hits) > end and end < INLINE_MAX_RESULTS
+        return InlinePage(
+            [_inline_result(h) for h in hits[start:end]], next_offset=str(end) if more else ""
+        )
 
     # -- commands ---------------------------------------------------------------
     def random(self) -> Reply:
@@ -137,8 +210,10 @@ class Replier:
         return self._hit_reply(hit, None, 0, 1)
 
     def start(self, payload: str = "") -> Reply:
-        if payload.startswith("q") and payload[1:].isdigit():
-            return self.quote(int(payload[1:]))
+        """The greeting, or the quote a deep link (``q<id>``) points at."""
+        if payload.startswith("q") and len(payload) > 1:
+            answer_id = parse_id(payload[1:])
+            return self.quote(answer_id) if answer_id is not None else Reply(BROKEN_LINK)
         return Reply(
             f"Hello! I am <b>{escape(self.bot_name)}</b>. I find what people actually said in "
             "interviews and press conferences.\n\nSend me a phrase you half remember, a "
@@ -172,3 +247,15 @@ class Replier:
             f"{stats['answers']} quotable answers.\n"
             + (f"Most quoted: {speakers}." if speakers else "")
         )
+
+
+def _inline_result(hit: Hit) -> InlineResult:
+    quote = hit.quote
+    if len(quote) > INLINE_TITLE_CHARS:
+        quote = quote[: INLINE_TITLE_CHARS - 1].rsplit(" ", 1)[0] + "…"
+    return InlineResult(
+        id=str(hit.id),
+        title=quote,
+        description=f"{hit.speaker}, {source_line(hit)}",
+        html=hit_html(hit),
+    )

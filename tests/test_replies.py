@@ -2,13 +2,28 @@
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 
 import pytest
 
 from bot import store
-from bot.replies import COMMANDS, EXPIRED, NO_MATCH, REMEMBERED_SEARCHES, Replier
+from bot.chat import chat
+from bot.replies import (
+    BROKEN_LINK,
+    COMMANDS,
+    EXPIRED,
+    GONE,
+    INLINE_MAX_RESULTS,
+    INLINE_PAGE,
+    INLINE_TITLE_CHARS,
+    MAX_ID,
+    NO_MATCH,
+    REMEMBERED_SEARCHES,
+    Replier,
+    parse_id,
+)
 
 
 @pytest.fixture(scope="module")
@@ -61,11 +76,14 @@ def test_stale_or_forged_button_data(replier: Replier):
         assert reply is None or reply.html in (EXPIRED, "I cannot find that quote any more.")
 
 
-def test_old_searches_are_forgotten(seeded_db: Path):
-    fresh = Replier.from_db(store.open_db(seeded_db, create=False))
+def test_old_searches_are_forgotten(replier: Replier):
+    assert Replier(replier.searcher).remembered == REMEMBERED_SEARCHES
+    fresh = Replier(replier.searcher, remembered=20)  # the same bound, reached sooner
     first = buttons(fresh.search("drug trafficking"))["Another match"]
-    for _ in range(REMEMBERED_SEARCHES):
+    for _ in range(fresh.remembered - 1):
         fresh.search("nagorno karabah")
+    assert fresh.button(first)[0].html != EXPIRED  # the oldest one still remembered
+    fresh.search("nagorno karabah")
     assert fresh.button(first)[0].html == EXPIRED
 
 
@@ -94,3 +112,68 @@ def test_about_tells_the_corpus(replier: Replier):
     text = replier.about().html
     assert "5 sources" in text and "76 quotable answers" in text
     assert "Vladimir Putin (76)" in text
+
+
+def test_searches_belong_to_the_chat_that_asked(replier: Replier):
+    mine = buttons(replier.search("drug trafficking", chat_id=7))["Another match"]
+    reply, in_place = replier.button(mine, chat_id=8)  # forged in another chat
+    assert reply.html == EXPIRED and not in_place
+    reply, in_place = replier.button(mine, chat_id=7)
+    assert in_place and reply.html.startswith("<blockquote>")
+
+
+def test_only_plain_digits_in_range_become_numbers():
+    assert parse_id("0") == 0 and parse_id("123") == 123 and parse_id(str(MAX_ID)) == MAX_ID
+    for hostile in (
+        "",
+        "²",
+        "٣",
+        "１２",
+        "-1",
+        "+1",
+        " 1",
+        "1\n",
+        "1e3",
+        str(MAX_ID + 1),
+        "9" * 5000,
+    ):
+        assert parse_id(hostile) is None, hostile
+
+
+def test_hostile_deep_links_and_button_ids(replier: Replier):
+    digits = "9" * 20
+    assert replier.start(f"q{digits}").html == BROKEN_LINK
+    assert replier.start("q²").html == BROKEN_LINK
+    assert replier.start("q-1").html == BROKEN_LINK
+    assert replier.start(f"q{MAX_ID}").html == GONE
+    for kind in ("q", "a"):
+        reply, in_place = replier.button(f"{kind}:{digits}")
+        assert reply.html == GONE and not in_place
+        assert replier.button(f"{kind}:²")[0].html == GONE
+    assert replier.button(f"m:{digits}:{digits}")[0].html == EXPIRED
+    assert replier.button("m:1:²")[0].html == EXPIRED
+
+
+def test_terminal_chat_takes_only_plain_digits_as_buttons(replier: Replier):
+    out = io.StringIO()
+    chat(replier, io.StringIO("nagorno karabah tragdy\n²\n" + "9" * 30 + "\n"), out)
+    assert "It is a tragedy" in out.getvalue() and "Traceback" not in out.getvalue()
+
+
+def test_inline_pages_are_plain_data(replier: Replier):
+    first = replier.inline("russia")
+    assert len(first.results) == INLINE_PAGE and first.next_offset == str(INLINE_PAGE)
+    assert not first.random
+    result = first.results[0]
+    assert result.id.isdigit() and len(result.title) <= INLINE_TITLE_CHARS
+    assert result.html.startswith("<blockquote>") and ", " in result.description
+    second = replier.inline("russia", first.next_offset)
+    assert not {r.id for r in second.results} & {r.id for r in first.results}
+    last = replier.inline("russia", str(INLINE_MAX_RESULTS - INLINE_PAGE))
+    assert last.next_offset == ""  # paging stops at Telegram's 50
+    for hostile in ("-10", "²", "9" * 30, str(INLINE_MAX_RESULTS), "x"):
+        assert replier.inline("russia", hostile).results == first.results  # starts over
+    drawn = replier.inline("   ")
+    assert drawn.random and drawn.results and drawn.next_offset == ""
+    assert len({r.id for r in drawn.results}) == len(drawn.results)
+    assert replier.inline("asdfghjkl qwertyuiop").results == []

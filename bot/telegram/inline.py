@@ -1,4 +1,7 @@
-"""Inline mode: ``@bot words`` in any chat offers quotes to send."""
+"""Inline mode: ``@bot words`` in any chat offers quotes to send.
+
+What to offer is the Replier's business; this only makes its results Telegram articles.
+"""
 
 from __future__ import annotations
 
@@ -7,46 +10,33 @@ import asyncio
 from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
 from telegram.ext import ContextTypes
 
-from ..render import hit_html, source_line
-from ..search import Hit
+from ..replies import InlineResult
 from .handlers import replier
 
-PAGE = 10
-MAX_RESULTS = 50
+# Seconds Telegram may serve the same answer again for the same query: search results
+# change only when the corpus does.
 CACHE_SECONDS = 300
+# Random picks for an empty query are meant to change: a short cache only.
 RANDOM_CACHE_SECONDS = 30
 
 
-def _article(hit: Hit) -> InlineQueryResultArticle:
-    title = hit.quote if len(hit.quote) <= 100 else hit.quote[:99].rsplit(" ", 1)[0] + "…"
+def _article(result: InlineResult) -> InlineQueryResultArticle:
     return InlineQueryResultArticle(
-        id=str(hit.id),
-        title=title,
-        description=f"{hit.speaker}, {source_line(hit)}",
-        input_message_content=InputTextMessageContent(hit_html(hit)),
+        id=result.id,
+        title=result.title,
+        description=result.description,
+        input_message_content=InputTextMessageContent(result.html),
     )
 
 
 async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Answer one inline query with a page of results (searching in a worker thread)."""
     query = update.inline_query
-    searcher = replier(context).searcher
-    text = query.query.strip()
-    if not text:
-        drawn = await asyncio.to_thread(lambda: [searcher.random() for _ in range(PAGE)])
-        picks = {h.id: h for h in drawn if h}
-        await query.answer([_article(h) for h in picks.values()], cache_time=RANDOM_CACHE_SECONDS)
+    if query is None:
         return
-    try:
-        offset = max(0, int(query.offset or 0))
-    except ValueError:
-        offset = 0
-    # the query arrives as it is typed: its last word may be unfinished
-    limit = min(MAX_RESULTS, offset + PAGE + 1)
-    hits = await asyncio.to_thread(searcher.search, query.query, limit, True)
-    page = hits[offset : offset + PAGE]
-    more = len(hits) > offset + PAGE and offset + PAGE < MAX_RESULTS
+    page = await asyncio.to_thread(replier(context).inline, query.query, query.offset or "")
     await query.answer(
-        [_article(h) for h in page],
-        next_offset=str(offset + PAGE) if more else "",
-        cache_time=CACHE_SECONDS,
+        [_article(r) for r in page.results],
+        next_offset=page.next_offset,
+        cache_time=RANDOM_CACHE_SECONDS if page.random else CACHE_SECONDS,
     )
