@@ -1,8 +1,15 @@
-"""Hits as text people read: Telegram HTML (escaped, within limits) and plain text."""
+"""Hits as text people read: Telegram HTML (escaped, within limits) and plain text.
+
+Every message fits in Telegram's limit by construction, whatever the stored fields
+hold: each field around the quote has a fixed budget (cut with '…' past it), and the
+quote or answer gets what is left. Lengths are counted in UTF-16 code units, as
+Telegram counts them, over the escaped text (never less than what Telegram sees).
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date as date_type
 from html import escape, unescape
 from pathlib import Path
@@ -10,6 +17,67 @@ from pathlib import Path
 from .search import Hit
 
 MESSAGE_LIMIT = 4096
+# Budgets of the fields every reply shows, in UTF-16 units after escaping. Stored
+# fields are bounded at ingest (a title at 300 characters, a speaker at 120), but
+# escaping can multiply a length by six ("&quot;"), and a database may predate the
+# bounds. Together with the markup they leave at least 1,500 units for the quote.
+SPEAKER_ROOM = 200
+TITLE_ROOM = 600
+# Date, place and timestamp together.
+DETAILS_ROOM = 400
+# A longer (escaped) link is left out and the title shown without it.
+URL_ROOM = 1200
+# The source line of the full answer's first message and of plain text.
+SOURCE_ROOM = TITLE_ROOM + DETAILS_ROOM
+# A cut is moved back to the last space when that loses at most this share of the text.
+_WORD_CUT_SHARE = 0.3
+ELLIPSIS = "…"
+
+
+def units(text: str) -> int:
+    """Length in UTF-16 code units: what Telegram's limits count."""
+    if text.isascii():
+        return len(text)
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _plain(text: str) -> str:
+    return text
+
+
+def _take(text: str, room: int, render: Callable[[str], str]) -> int:
+    """The longest prefix length k of ``text`` with units(render(text[:k])) <= room.
+
+    Every character renders to at most 6 units ("&quot;"), so k lies between room // 6
+    and room; a binary search over that range renders at most 12 prefixes.
+    """
+    low, high = min(len(text), max(0, room // 6)), min(len(text), room)
+    while low < high:
+        mid = (low + high + 1) // 2
+        if units(render(text[:mid])) <= room:
+            low = mid
+        else:
+            high = mid - 1
+    return low
+
+
+def _word_cut(text: str, k: int) -> int:
+    """``k`` moved back to just after the last space before it, when that is near."""
+    if k >= len(text):
+        return k
+    space = text.rfind(" ", 0, k + 1)
+    return space if space > 0 and space >= k * (1 - _WORD_CUT_SHARE) else k
+
+
+def fit(text: str, room: int, render: Callable[[str], str] = escape) -> str:
+    """``render(text)``, or of its start cut at a word with '…', in at most ``room`` units."""
+    rendered = render(text)
+    if units(rendered) <= room:
+        return rendered
+    if room < len(ELLIPSIS):
+        return ""
+    k = _word_cut(text, _take(text, room - len(ELLIPSIS), render))
+    return render(text[:k].rstrip()) + ELLIPSIS
 
 
 def human_date(iso: str | None) -> str | None:
@@ -28,91 +96,103 @@ def source_title(hit: Hit) -> str:
     return hit.title or Path(hit.file).stem.replace("_", " ").replace("-", " ")
 
 
-def source_line(hit: Hit) -> str:
-    """Title, date, place and timestamp, as plain text."""
-    parts = [source_title(hit), human_date(hit.date), hit.place]
-    line = ", ".join(p for p in parts if p)
+def _details(hit: Hit, render: Callable[[str], str]) -> str:
+    """``, 4 July 2024, Astana (at 01:37)`` within DETAILS_ROOM, rendered."""
+    parts = [p for p in (human_date(hit.date), hit.place) if p]
+    text = "".join(f", {p}" for p in parts)
     if hit.timestamp:
-        line += f" (at {hit.timestamp})"
-    return line
+        text += f" (at {hit.timestamp})"
+    return fit(text, DETAILS_ROOM, render)
+
+
+def source_line(hit: Hit) -> str:
+    """Title, date, place and timestamp, as plain text (at most SOURCE_ROOM units)."""
+    return fit(source_title(hit), TITLE_ROOM, _plain) + _details(hit, _plain)
+
+
+def _link(url: str | None) -> str | None:
+    """The escaped href for ``url``, or None when it is not a short http(s) address."""
+    if not url or not url.lower().startswith(("http://", "https://")):
+        return None
+    href = escape(url, quote=True)
+    return href if units(href) <= URL_ROOM else None
 
 
 def hit_text(hit: Hit) -> str:
-    """A hit for a terminal: quote, speaker, source."""
-    lines = [f"“{hit.quote}”", f"  — {hit.speaker}", f"  {source_line(hit)}"]
-    if hit.url:
-        lines.append(f"  {hit.url}")
-    return "\n".join(lines)
+    """A hit for a terminal: quote, speaker, source (within MESSAGE_LIMIT too)."""
+    speaker = f"  — {fit(hit.speaker, SPEAKER_ROOM, _plain)}"
+    source = f"  {source_line(hit)}"
+    url = f"\n  {hit.url}" if _link(hit.url) else ""
+    room = MESSAGE_LIMIT - units(speaker) - units(source) - units(url) - len("“”\n\n")
+    return f"“{fit(hit.quote, room, _plain)}”\n{speaker}\n{source}{url}"
 
 
 def hit_html(hit: Hit) -> str:
     """A hit for Telegram: the quote as a blockquote, who said it, and the source."""
-    title = escape(source_title(hit))
-    if hit.url:
-        title = f'<a href="{escape(hit.url, quote=True)}">{title}</a>'
-    details = [human_date(hit.date), hit.place]
-    source = ", ".join([title, *(escape(d) for d in details if d)])
-    if hit.timestamp:
-        source += f" (at {escape(hit.timestamp)})"
-    speaker = f"— <b>{escape(hit.speaker[:200])}</b>"
-    room = MESSAGE_LIMIT - len(source) - len(speaker) - len("<blockquote></blockquote>\n\n")
-    return f"<blockquote>{_escaped_within(hit.quote, room)}</blockquote>\n{speaker}\n{source}"
-
-
-def _escaped_within(text: str, room: int) -> str:
-    """``text`` HTML-escaped, cut at a word so the escaped form fits in ``room``."""
-    escaped = escape(text)
-    if len(escaped) <= room:
-        return escaped
-    while len(escaped) > room and text:
-        text = text[: max(0, min(len(text) - 1, room - 1))].rsplit(" ", 1)[0]
-        escaped = escape(text) + "…"
-    return escaped
+    title = fit(source_title(hit), TITLE_ROOM)
+    href = _link(hit.url)
+    if href:
+        title = f'<a href="{href}">{title}</a>'
+    source = title + _details(hit, escape)
+    speaker = f"— <b>{fit(hit.speaker, SPEAKER_ROOM)}</b>"
+    room = MESSAGE_LIMIT - units(source) - units(speaker) - len("<blockquote></blockquote>\n\n")
+    return f"<blockquote>{fit(hit.quote, room)}</blockquote>\n{speaker}\n{source}"
 
 
 def question_html(hit: Hit) -> str:
     """The question that was asked, and who asked it, within one message."""
     if not hit.question:
         return "No question was recorded before this answer."
-    who = f"<b>{escape((hit.asked_by or 'Someone')[:200])}</b> asked:\n"
-    room = MESSAGE_LIMIT - len(who) - len("<blockquote></blockquote>")
-    return f"{who}<blockquote>{_escaped_within(hit.question, room)}</blockquote>"
+    who = f"<b>{fit(hit.asked_by or 'Someone', SPEAKER_ROOM)}</b> asked:\n"
+    room = MESSAGE_LIMIT - units(who) - len("<blockquote></blockquote>")
+    return f"{who}<blockquote>{fit(hit.question, room)}</blockquote>"
+
+
+_OPEN, _CLOSE = "<blockquote expandable>", "</blockquote>"
 
 
 def answer_parts(hit: Hit) -> list[str]:
-    """The whole answer as messages of at most 4,096 characters, split on paragraphs.
+    """The whole answer as messages of at most 4,096 units, split on paragraphs.
 
-    Each part is a complete blockquote, so no tag is ever cut.
+    Each part is a complete blockquote, so no tag is ever cut; a paragraph too long
+    for one message is cut at spaces (or anywhere, when it has none).
     """
-    header = f"— <b>{escape(hit.speaker)}</b>, {escape(source_line(hit))}\n"
+    speaker = fit(hit.speaker, SPEAKER_ROOM)
+    header = f"— <b>{speaker}</b>, {fit(source_line(hit), SOURCE_ROOM)}\n"
+    budget = MESSAGE_LIMIT - units(header) - len(_OPEN) - len(_CLOSE)
     parts: list[str] = []
     current: list[str] = []
-    budget = MESSAGE_LIMIT - len(header) - len("<blockquote expandable></blockquote>") - 8
     size = 0
-    for paragraph in _chunks(hit.answer, budget):
-        piece = escape(paragraph)
-        if current and size + len(piece) + 2 > budget:
+    for piece in _pieces(hit.answer, budget):
+        cost = units(piece)
+        if current and size + 2 + cost > budget:
             parts.append("\n\n".join(current))
             current, size = [], 0
+        size += cost + (2 if current else 0)
         current.append(piece)
-        size += len(piece) + 2
     if current:
         parts.append("\n\n".join(current))
-    messages = [f"<blockquote expandable>{p}</blockquote>" for p in parts]
+    messages = [f"{_OPEN}{p}{_CLOSE}" for p in parts] or [f"{_OPEN}{_CLOSE}"]
     messages[0] = header + messages[0]
     return messages
 
 
-def _chunks(text: str, budget: int) -> list[str]:
-    """Paragraphs, with any paragraph too long for one message cut at a space."""
+def _pieces(text: str, budget: int) -> list[str]:
+    """Escaped paragraphs, each at most ``budget`` units; a longer one is cut at spaces.
+
+    Every cut takes at least one character, so the loop always ends.
+    """
     out: list[str] = []
     for paragraph in text.split("\n\n"):
-        while len(escape(paragraph)) > budget:
-            cut = paragraph[: budget // 2].rsplit(" ", 1)[0] or paragraph[: budget // 2]
-            out.append(cut)
-            paragraph = paragraph[len(cut) :].lstrip()
-        if paragraph:
-            out.append(paragraph)
+        paragraph = paragraph.strip()
+        while paragraph:
+            escaped = escape(paragraph)
+            if units(escaped) <= budget:
+                out.append(escaped)
+                break
+            k = max(1, _word_cut(paragraph, _take(paragraph, budget, escape)))
+            out.append(escape(paragraph[:k].rstrip()))
+            paragraph = paragraph[k:].lstrip()
     return out
 
 

@@ -60,3 +60,64 @@ def test_long_texts_stay_within_one_message_and_whole_tags():
     assert all("<blockquote expandable>" in p for p in parts)
     one_paragraph = replace(HIT, answer="x" * 9000 + " end")
     assert all(len(p) <= MESSAGE_LIMIT for p in answer_parts(one_paragraph))
+
+
+def units(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def test_a_4100_character_title_still_leaves_room_for_the_quote():
+    long_title = replace(HIT, title="Answers to Russian media questions " * 120)
+    assert len(long_title.title) > 4050
+    html = hit_html(long_title)
+    assert len(html) <= MESSAGE_LIMIT and balanced(html)
+    assert "It is a &lt;b&gt;tragedy&lt;/b&gt; &amp; more" in html
+    parts = answer_parts(long_title)  # looped forever on a header over the limit
+    assert parts and all(len(p) <= MESSAGE_LIMIT and balanced(p) for p in parts)
+    assert "First paragraph." in parts[0] and "Second paragraph." in parts[-1]
+
+
+def test_every_field_at_once_too_long_and_made_of_entities():
+    amp = "&" * 5000
+    worst = replace(
+        HIT,
+        speaker=amp,
+        quote=amp,
+        answer=amp,
+        question=amp,
+        asked_by=amp,
+        title=amp,
+        place=amp,
+        url="https://en.kremlin.ru/?" + "&" * 5000,
+        timestamp=amp,
+        date=amp,
+    )
+    for html in (hit_html(worst), question_html(worst), *answer_parts(worst)):
+        assert units(html) <= MESSAGE_LIMIT and balanced(html)
+    assert "href" not in hit_html(worst)  # a link too long to send is left out
+    assert len(hit_text(worst)) <= MESSAGE_LIMIT
+
+
+def test_answer_with_no_spaces_is_cut_anywhere_and_nothing_is_lost():
+    answer = "<>" * 9000
+    parts = answer_parts(replace(HIT, answer=answer))
+    assert len(parts) > 2 and all(len(p) <= MESSAGE_LIMIT for p in parts)
+    body = "".join(
+        re.sub(r"^.*?<blockquote expandable>|</blockquote>$", "", p, flags=re.S) for p in parts
+    )
+    assert body.replace("\n", "") == answer.replace("<", "&lt;").replace(">", "&gt;")
+
+
+def test_astral_characters_count_twice_as_telegram_counts_them():
+    emoji = replace(HIT, quote="😀" * 4000, answer="😀" * 9000, question="😀" * 4000)
+    for html in (hit_html(emoji), question_html(emoji), *answer_parts(emoji)):
+        assert units(html) <= MESSAGE_LIMIT
+
+
+def test_empty_answer_is_one_message():
+    parts = answer_parts(replace(HIT, answer=""))
+    assert len(parts) == 1 and parts[0].startswith("— <b>")
+
+
+def test_non_http_link_is_not_made_a_link():
+    assert "href" not in hit_html(replace(HIT, url="javascript:alert(1)"))
