@@ -64,6 +64,7 @@ class FakeBotApi:
         self.port = site._server.sockets[0].getsockname()[1]
 
     async def stop(self) -> None:
+        self.release()  # a held request would keep the server from shutting down
         if self.runner:
             await self.runner.cleanup()
 
@@ -113,6 +114,12 @@ class FakeBotApi:
             message["reply_to_message"] = reply_to
         return self._push({"message": message})
 
+    def edit(self, sent: dict[str, Any], text: str) -> dict[str, Any]:
+        """The user edits a message pushed earlier (``sent`` is what message() returned)."""
+        message = {**sent["message"], "text": text, "edit_date": int(time.time())}
+        message.pop("entities", None)
+        return self._push({"edited_message": message})
+
     def callback(self, data: str, message: dict[str, Any], user_id: int = 7) -> dict[str, Any]:
         return self._push(
             {
@@ -159,24 +166,31 @@ class FakeBotApi:
         self._released.set()
 
     # -- what tests read --------------------------------------------------------
-    def sent(self, method: str = "sendMessage") -> list[dict[str, Any]]:
-        return [params for name, params in self.calls if name == method]
+    def sent(self, method: str = "sendMessage", chat_id: int | None = None) -> list[dict[str, Any]]:
+        """The bot's calls of ``method`` (to ``chat_id`` only, when given), in order."""
+        return [
+            params
+            for name, params in self.calls
+            if name == method and (chat_id is None or int(params.get("chat_id", 0)) == chat_id)
+        ]
 
     async def wait_for(
-        self, method: str, count: int = 1, timeout: float = 10.0
+        self, method: str, count: int = 1, timeout: float = 10.0, chat_id: int | None = None
     ) -> list[dict[str, Any]]:
-        """Wait until the bot has made ``count`` calls of ``method``; return them all."""
+        """Wait until the bot has made ``count`` calls of ``method`` (to ``chat_id``, when
+        given); return them all."""
         deadline = time.monotonic() + timeout
-        while len(self.sent(method)) < count:
+        while len(self.sent(method, chat_id)) < count:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
+                made = len(self.sent(method, chat_id))
                 raise AssertionError(
-                    f"bot made {len(self.sent(method))} {method} calls, wanted {count}: {self.calls}"
+                    f"bot made {made} {method} calls, wanted {count}: {self.calls}"
                 )
             self._new_call.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._new_call.wait(), remaining)
-        return self.sent(method)
+        return self.sent(method, chat_id)
 
     # -- the Bot API --------------------------------------------------------------
     async def _params(self, request: web.Request) -> dict[str, Any]:

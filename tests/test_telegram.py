@@ -2,22 +2,42 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import logging
+import os
+import shutil
 import socket
+import sys
+import time
 from pathlib import Path
 
 import aiohttp
 import pytest
 from fakebot import BOT_USER, FakeBotApi
-from telegram import Message
+from telegram import Message, Update
 
 from bot import store
 from bot.chat import chat
 from bot.config import Settings
-from bot.replies import Replier
+from bot.replies import BROKEN_LINK, EXPIRED, GONE, Replier
 from bot.telegram import handlers
 from bot.telegram.app import RedactToken, build_application, webhook_options
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Clock:
+    """The admission clock: real time plus whatever a test skips ahead."""
+
+    def __init__(self) -> None:
+        self.skipped = 0.0
+
+    def __call__(self) -> float:
+        return time.monotonic() + self.skipped
+
+    def advance(self, seconds: float) -> None:
+        self.skipped += seconds
 
 
 @pytest.fixture
@@ -26,8 +46,14 @@ def replier(seeded_db: Path) -> Replier:
 
 
 @pytest.fixture
-async def running(fake: FakeBotApi, replier: Replier, monkeypatch):
-    monkeypatch.setattr(handlers, "GROUP_COOLDOWN", 0.5)
+def clock(monkeypatch) -> Clock:
+    moved = Clock()
+    monkeypatch.setattr(handlers, "clock", moved)
+    return moved
+
+
+@pytest.fixture
+async def running(fake: FakeBotApi, replier: Replier, clock: Clock):
     settings = Settings(token=fake.token, base_url=fake.base_url)
     app = build_application(settings, replier)
     async with app:
@@ -76,7 +102,7 @@ async def test_webhook_takes_updates_with_the_secret_only(fake: FakeBotApi, repl
         port = probe.getsockname()[1]
     settings = Settings(
         token=fake.token,
-        base_url=fake.base_url,
+        base_url=fake.base_url + "/bot",  # given with the path's /bot, as some docs do
         webhook_url="https://quotes.example/",
         webhook_secret="s3cret-Token_1",
         port=port,
@@ -153,23 +179,24 @@ async def test_commands_and_deep_link(fake: FakeBotApi, running, replier: Replie
     assert "Nothing close" in (await fake.wait_for("sendMessage", 5))[4]["text"]
 
 
-async def test_group_answers_only_when_addressed(fake: FakeBotApi, running):
+async def test_group_answers_only_when_addressed(fake: FakeBotApi, running, clock: Clock):
     group = -100
     fake.message("ordinary chatter about nato and the cold war", chat_id=group, kind="group")
     fake.message("/quote nato cold war", chat_id=group, kind="group", user_id=8)
     sent = await fake.wait_for("sendMessage")
     assert len(sent) == 1 and "NATO" in sent[0]["text"] and sent[0]["chat_id"] == group
     assert sent[0]["reply_parameters"]["message_id"]
-    # within the cool-down a second request is ignored
+    # within the cool-down a second request is ignored, /help as much as /random
     fake.message("/random", chat_id=group, kind="group", user_id=9)
-    import asyncio
-
-    await asyncio.sleep(0.6)
+    fake.message("/help", chat_id=group, kind="group", user_id=9)
+    fake.message("/help", chat_id=7)  # a private chat is not the group's cool-down
+    await fake.wait_for("sendMessage", 1, chat_id=7)
+    clock.advance(handlers.GROUP_COOLDOWN)
     fake.message("@quote_test_bot happiness health prosperity", chat_id=group, kind="group")
-    mention = (await fake.wait_for("sendMessage", 2))[1]
+    mention = (await fake.wait_for("sendMessage", 2, chat_id=group))[1]
     assert "happiness, health, and prosperity" in mention["text"]
-    assert len(fake.sent()) == 2  # the /random inside the cool-down got nothing
-    await asyncio.sleep(0.6)
+    assert len(fake.sent(chat_id=group)) == 2  # /random and /help in the cool-down got nothing
+    clock.advance(handlers.GROUP_COOLDOWN)
     bot_message = {
         "message_id": 9,
         "date": 0,
@@ -178,7 +205,7 @@ async def test_group_answers_only_when_addressed(fake: FakeBotApi, running):
         "text": "q",
     }
     fake.message("lev tolstoy happiness", chat_id=group, kind="group", reply_to=bot_message)
-    reply = (await fake.wait_for("sendMessage", 3))[2]
+    reply = (await fake.wait_for("sendMessage", 3, chat_id=group))[2]
     assert "Tolstoy" in reply["text"]
 
 
@@ -224,7 +251,7 @@ async def test_hostile_input_gets_calm_replies(fake: FakeBotApi, running):
 async def test_errors_are_logged_and_user_told_briefly(
     fake: FakeBotApi, running, replier, monkeypatch, caplog
 ):
-    def broken(text: str):
+    def broken(text: str, chat_id: int = 0):
         raise RuntimeError("disk on fire")
 
     monkeypatch.setattr(replier, "search", broken)
@@ -242,6 +269,13 @@ def test_token_is_redacted_from_logs(caplog):
     )
     RedactToken(token).filter(record)
     assert token not in record.getMessage() and "<token>" in record.getMessage()
+    try:
+        raise RuntimeError(f"The token `{token}` was rejected by the server.")
+    except RuntimeError:
+        failed = logging.LogRecord("telegram", logging.ERROR, "", 0, "aborting", (), sys.exc_info())
+    RedactToken(token).filter(failed)
+    printed = logging.Formatter().format(failed)
+    assert "was rejected" in printed and token not in printed
 
 
 def test_terminal_chat_answers_as_the_bot(replier: Replier):
@@ -287,3 +321,176 @@ def test_group_text_meant_for_the_bot_is_told_apart():
     assert handlers._addressed_text(message("more please", someone), name) is None
     assert handlers._addressed_text(message("@someone_else nato"), name) is None
     assert handlers._addressed_text(message("just chatting about nato"), name) is None
+
+
+async def test_a_flooded_group_costs_only_itself(fake: FakeBotApi, running):
+    group = -300
+    for i in range(120):  # every command under the cool-down, the ones without words too
+        command = ("/help", "/about", "/start", "/quote", "/random")[i % 5]
+        fake.message(command, chat_id=group, kind="group", user_id=8)
+    fake.message("nagorno karabah is a tragdy", chat_id=51, user_id=51)
+    private = await fake.wait_for("sendMessage", chat_id=51)
+    assert "It is a tragedy" in private[0]["text"]
+    fake.message("nato established during the cold war", chat_id=52, user_id=52)
+    assert "NATO" in (await fake.wait_for("sendMessage", chat_id=52))[0]["text"]
+    assert len(fake.sent(chat_id=group)) == 1  # one answer; the rest dropped, not queued
+
+
+async def test_a_chat_telegram_is_slow_for_holds_few_update_slots(fake: FakeBotApi, running):
+    slow, other = 61, 62
+    fake.held.add(slow)
+    for _ in range(handlers.MAX_PENDING_PER_CHAT * 10):  # more than the 64 update slots
+        fake.message("/help", chat_id=slow, user_id=slow)
+    fake.message("drug trafficking", chat_id=other, user_id=other)
+    answer = (await fake.wait_for("sendMessage", chat_id=other))[0]
+    assert answer["text"].startswith("<blockquote>")
+    waiting = fake.sent(chat_id=slow)  # each recorded, none answered yet
+    assert 1 <= len(waiting) <= handlers.MAX_PENDING_PER_CHAT
+    fake.release()
+    fake.message("/about", chat_id=other, user_id=other)
+    await fake.wait_for("sendMessage", 2, chat_id=other)
+    # the rest were dropped when they came, not queued behind the slow sends
+    assert len(fake.sent(chat_id=slow)) <= handlers.MAX_PENDING_PER_CHAT
+
+
+def test_admission_bounds_each_chat_on_its_own(clock: Clock):
+    def update(chat_id: int, kind: str) -> Update:
+        chat = {"id": chat_id, "type": kind, "title": "g", "first_name": "A"}
+        payload = {"message_id": 1, "date": 0, "chat": chat, "text": "/help"}
+        return Update.de_json({"update_id": 1, "message": payload}, None)
+
+    class Context:
+        def __init__(self) -> None:
+            self.chat_data: dict = {}
+
+    group, private = Context(), Context()
+    first = handlers.admit(update(-1, "group"), group)
+    assert first is not None and handlers.admit(update(-1, "group"), group) is None
+    assert handlers.admit(update(5, "private"), private) is not None  # its own budget
+    clock.advance(handlers.GROUP_COOLDOWN)
+    with first:  # one in flight, the next admitted after the cool-down
+        assert handlers.admit(update(-1, "group"), group) is not None
+    tickets = [handlers.admit(update(5, "private"), private) for _ in range(20)]
+    admitted = [t for t in tickets if t is not None]
+    assert len(admitted) == min(handlers.PRIVATE_BURST, handlers.MAX_PENDING_PER_CHAT) - 1
+    clock.advance(handlers.PRIVATE_INTERVAL * handlers.PRIVATE_BURST)
+    assert handlers.admit(update(5, "private"), private) is None  # still too many in flight
+    for ticket in admitted:
+        with ticket:
+            pass
+    assert handlers.admit(update(5, "private"), private) is not None
+
+
+async def test_edited_messages_get_no_second_answer(fake: FakeBotApi, running):
+    asked = fake.message("nagorno karabah is a tragdy")
+    await fake.wait_for("sendMessage")
+    edited = fake.edit(asked, "nato established during the cold war")
+    command = fake.message("/random")
+    fake.edit(command, "/help")
+    fake.message("lev tolstoi said there is no hapiness in life")
+    sent = await fake.wait_for("sendMessage", 3)
+    assert "Lev Tolstoy" in sent[-1]["text"]
+    assert not any("NATO" in m["text"] or "How to use me" in m["text"] for m in sent)
+    assert not fake.sent("editMessageText")
+    update = Update.de_json(edited, running.bot)
+    assert not [h for h in running.handlers[0] if h.check_update(update)]
+
+
+async def test_another_chat_cannot_page_through_a_search(fake: FakeBotApi, running):
+    fake.message("drug trafficking")
+    first = (await fake.wait_for("sendMessage"))[0]
+    data = first["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    assert data.startswith("m:")
+    elsewhere = {
+        "message_id": 556,
+        "date": 0,
+        "chat": {"id": 8, "type": "private", "first_name": "Bo"},
+        "from": BOT_USER,
+        "text": "x",
+    }
+    fake.callback(data, elsewhere, user_id=8)  # button data forged in chat 8
+    refused = (await fake.wait_for("sendMessage", chat_id=8))[0]
+    assert refused["text"] == EXPIRED
+    assert not fake.sent("editMessageText")
+    own = {**elsewhere, "chat": {"id": 7, "type": "private", "first_name": "Ann"}}
+    fake.callback(data, own)
+    assert (await fake.wait_for("editMessageText"))[0]["chat_id"] == 7
+
+
+async def test_hostile_numbers_get_calm_specific_replies(fake: FakeBotApi, running, caplog):
+    bot_message = {
+        "message_id": 557,
+        "date": 0,
+        "chat": {"id": 7, "type": "private", "first_name": "Ann"},
+        "from": BOT_USER,
+        "text": "x",
+    }
+    digits = "9" * 20  # beyond SQLite's 64-bit integers
+    with caplog.at_level(logging.WARNING):
+        fake.message(f"/start q{digits}")
+        assert (await fake.wait_for("sendMessage", 1))[0]["text"] == BROKEN_LINK
+        fake.message("/start q²")  # str.isdigit() says yes, int() says no
+        assert (await fake.wait_for("sendMessage", 2))[1]["text"] == BROKEN_LINK
+        fake.callback(f"q:{digits}", bot_message)
+        assert (await fake.wait_for("sendMessage", 3))[2]["text"] == GONE
+        fake.callback(f"a:{digits}", bot_message)
+        assert (await fake.wait_for("sendMessage", 4))[3]["text"] == GONE
+        fake.callback(f"m:{digits}:{digits}", bot_message)
+        assert (await fake.wait_for("sendMessage", 5))[4]["text"] == EXPIRED
+        fake.inline("russia", offset=digits)
+        answer = (await fake.wait_for("answerInlineQuery"))[0]
+        assert answer["results"] and str(answer["next_offset"]) == "10"  # starts over
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
+    assert all("something went wrong" not in m["text"] for m in fake.sent())
+
+
+def test_base_url_with_or_without_bot_path():
+    for given in ("http://127.0.0.1:8081", "http://127.0.0.1:8081/", "http://127.0.0.1:8081/bot/"):
+        settings = Settings.from_env({"TELEGRAM_BASE_URL": given})
+        assert settings.base_url == "http://127.0.0.1:8081"
+    assert Settings.from_env({}).base_url is None
+
+
+async def test_a_refused_token_is_never_printed(fake: FakeBotApi, seeded_db: Path, tmp_path):
+    """Both commands that talk to Telegram: one against a server that rejects the token
+    (401), one against a wrong base URL path (404, which PTB takes as a refusal too).
+    Each prints a clear message and exits non-zero, the token nowhere."""
+    cases = [
+        ("run", "777777:WRONG-secret-Token_xyz", fake.base_url),
+        ("post-daily", fake.token, fake.base_url + "/nowhere"),
+    ]
+
+    async def run(i: int, command: str, token: str, base: str) -> tuple[int, str]:
+        folder = tmp_path / str(i)
+        folder.mkdir()
+        shutil.copy(seeded_db, folder / "quotes.db")
+        env = {
+            key: value
+            for key, value in os.environ.items()
+            if not key.startswith(("TELEGRAM_", "WEBHOOK_", "QUOTEBOT_"))
+        }
+        env.update(
+            TELEGRAM_BOT_TOKEN=token,
+            TELEGRAM_BASE_URL=base,
+            QUOTEBOT_DB=str(folder / "quotes.db"),
+        )
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            command,
+            cwd=ROOT,
+            env=env,
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        out, err = await asyncio.wait_for(process.communicate(), 60)
+        return process.returncode, out.decode() + err.decode()
+
+    results = await asyncio.gather(*(run(i, *case) for i, case in enumerate(cases)))
+    for (command, token, base), (code, output) in zip(cases, results, strict=True):
+        assert code != 0, (command, base, output)
+        assert token not in output, (command, base)
+        assert "Telegram refused the bot token" in output, (command, base, output)
+        assert "Traceback" not in output.split("Error: ")[-1]

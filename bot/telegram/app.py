@@ -129,21 +129,26 @@ def build_application(
 
 
 def add_handlers(app: Application) -> None:
-    app.add_handler(CommandHandler("start", handlers.start))
-    app.add_handler(CommandHandler("help", handlers.help_command))
-    app.add_handler(CommandHandler("about", handlers.about))
-    app.add_handler(CommandHandler("random", handlers.random_quote))
-    app.add_handler(CommandHandler("quote", handlers.quote))
-    app.add_handler(CommandHandler("daily", daily.daily_command))
+    """Every handler, each for new messages only: an edited message is not answered
+    again (a second reply per edit would let anyone flood a chat by editing, and the
+    first answer stays right for what was asked)."""
+    new = filters.UpdateType.MESSAGE
+    app.add_handler(CommandHandler("start", handlers.start, new))
+    app.add_handler(CommandHandler("help", handlers.help_command, new))
+    app.add_handler(CommandHandler("about", handlers.about, new))
+    app.add_handler(CommandHandler("random", handlers.random_quote, new))
+    app.add_handler(CommandHandler("quote", handlers.quote, new))
+    app.add_handler(CommandHandler("daily", daily.daily_command, new))
     app.add_handler(ChatMemberHandler(daily.membership, ChatMemberHandler.MY_CHAT_MEMBER))
     app.add_handler(
         MessageHandler(
-            filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE, handlers.private_text
+            new & filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE,
+            handlers.private_text,
         )
     )
     app.add_handler(
         MessageHandler(
-            filters.TEXT & ~filters.COMMAND & filters.ChatType.GROUPS, handlers.group_text
+            new & filters.TEXT & ~filters.COMMAND & filters.ChatType.GROUPS, handlers.group_text
         )
     )
     app.add_handler(CallbackQueryHandler(handlers.button))

@@ -7,9 +7,12 @@ so the event loop keeps taking updates, and SQLite's reads overlap across cores.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import re
 import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 
 from telegram import (
     InlineKeyboardButton,
@@ -25,8 +28,107 @@ from telegram.ext import ContextTypes
 from ..replies import Replier, Reply
 
 log = logging.getLogger(__name__)
-# Seconds between two answers in one group chat.
+
+# -- admission: what one chat may cost -------------------------------------------------
+# Every update that makes the bot send to a chat passes :func:`admit` first. A chat
+# spends one token per answer from a small bucket that refills at a steady pace; with
+# no token, or too many of its answers still in flight, the update is dropped quietly.
+# Dropping costs nothing, so a flooded chat never holds the Application's concurrent
+# update slots with sends waiting in the rate limiter: it costs only itself.
+#
+# Seconds between two answers in one group chat. Telegram allows 20 messages a minute
+# in a group (AIORateLimiter waits out the rest, holding an update slot): one answer per
+# 4 s stays under it, so a group's answers never queue.
 GROUP_COOLDOWN = 4.0
+# Answers a group may have before the cool-down applies: one, as the cool-down intends.
+GROUP_BURST = 1
+# Seconds between two answers in a private chat once its burst is spent: Telegram asks
+# for about one message a second in one chat, with short bursts allowed.
+PRIVATE_INTERVAL = 1.0
+# Answers a private chat may have at once: a person typing several lines quickly is
+# answered in full; a script gets its first ten, then one a second.
+PRIVATE_BURST = 10
+# Updates of one chat being handled at once, whatever the bucket says: when Telegram is
+# slow for a chat (RetryAfter, network), its sends wait, each holding one of the 64
+# update slots; one chat may hold at most this many, and its further updates are dropped.
+MAX_PENDING_PER_CHAT = 8
+# The clock admission reads (seconds, monotonic); tests move it instead of sleeping.
+clock: Callable[[], float] = time.monotonic
+
+_BUDGET = "admission"
+Callback = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]
+
+
+@dataclass
+class _Budget:
+    """One chat's admission state, kept in its chat_data."""
+
+    tokens: float
+    updated: float
+    pending: int = 0
+
+
+class Ticket:
+    """An admitted update: holds one of its chat's in-flight places until closed."""
+
+    def __init__(self, budget: _Budget | None) -> None:
+        self._budget = budget
+
+    def __enter__(self) -> Ticket:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        if self._budget is not None:
+            self._budget.pending -= 1
+            self._budget = None
+
+
+def _pace(chat_type: str) -> tuple[float, float]:
+    """(burst, seconds per answer) for a kind of chat."""
+    if chat_type == ChatType.PRIVATE:
+        return PRIVATE_BURST, PRIVATE_INTERVAL
+    return GROUP_BURST, GROUP_COOLDOWN
+
+
+def admit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Ticket | None:
+    """A Ticket when the update's chat may be answered now, else None (drop it quietly).
+
+    The one admission rule for every handler that answers in a chat; use it as
+    ``with ticket:`` around the work, or decorate the handler with :func:`admitted`.
+    Updates without a chat (inline queries) are not counted.
+    """
+    chat = update.effective_chat
+    if chat is None or context.chat_data is None:
+        return Ticket(None)
+    burst, interval = _pace(chat.type)
+    now = clock()
+    budget = context.chat_data.get(_BUDGET)
+    if budget is None:
+        budget = context.chat_data[_BUDGET] = _Budget(tokens=burst, updated=now)
+    elif interval <= 0:
+        budget.tokens, budget.updated = burst, now
+    else:
+        budget.tokens = min(burst, budget.tokens + (now - budget.updated) / interval)
+        budget.updated = now
+    if budget.tokens < 1 or budget.pending >= MAX_PENDING_PER_CHAT:
+        return None
+    budget.tokens -= 1
+    budget.pending += 1
+    return Ticket(budget)
+
+
+def admitted(callback: Callback) -> Callback:
+    """Run ``callback`` only for updates :func:`admit` lets through."""
+
+    @functools.wraps(callback)
+    async def guarded(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        ticket = admit(update, context)
+        if ticket is None:
+            return
+        with ticket:
+            await callback(update, context)
+
+    return guarded
 
 
 def replier(context: ContextTypes.DEFAULT_TYPE) -> Replier:
@@ -59,39 +161,32 @@ async def send(update: Update, context: ContextTypes.DEFAULT_TYPE, reply: Reply)
     return sent
 
 
-def _cooling_down(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
-    """True when a group asked too soon after the last answer (flood guard)."""
-    chat = update.effective_chat
-    if chat is None or chat.type == ChatType.PRIVATE:
-        return False
-    now = time.monotonic()
-    last = context.chat_data.get("last_answer", 0.0) if context.chat_data is not None else 0.0
-    if now - last < GROUP_COOLDOWN:
-        return True
-    if context.chat_data is not None:
-        context.chat_data["last_answer"] = now
-    return False
+def _chat_id(update: Update) -> int:
+    return update.effective_chat.id if update.effective_chat else 0
 
 
+@admitted
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     payload = context.args[0] if context.args else ""
     await send(update, context, await asyncio.to_thread(replier(context).start, payload))
 
 
+@admitted
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await send(update, context, replier(context).help(context.bot.username))
 
 
+@admitted
 async def about(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await send(update, context, await asyncio.to_thread(replier(context).about))
 
 
+@admitted
 async def random_quote(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if _cooling_down(update, context):
-        return
     await send(update, context, await asyncio.to_thread(replier(context).random))
 
 
+@admitted
 async def quote(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     words = " ".join(context.args or [])
     if not words:
@@ -101,14 +196,15 @@ async def quote(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             Reply("Tell me what to look for: <code>/quote words you remember</code>"),
         )
         return
-    if _cooling_down(update, context):
-        return
-    await send(update, context, await asyncio.to_thread(replier(context).search, words))
+    reply = await asyncio.to_thread(replier(context).search, words, _chat_id(update))
+    await send(update, context, reply)
 
 
+@admitted
 async def private_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     text = update.effective_message.text if update.effective_message else ""
-    await send(update, context, await asyncio.to_thread(replier(context).search, text or ""))
+    reply = await asyncio.to_thread(replier(context).search, text or "", _chat_id(update))
+    await send(update, context, reply)
 
 
 def _addressed_text(message: Message, username: str) -> str | None:
@@ -128,15 +224,23 @@ async def group_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     if message is None:
         return
     text = _addressed_text(message, context.bot.username)
-    if text is None or _cooling_down(update, context):
+    if text is None:  # chatter not meant for the bot costs the group nothing
         return
-    await send(update, context, await asyncio.to_thread(replier(context).search, text))
+    ticket = admit(update, context)
+    if ticket is None:
+        return
+    with ticket:
+        reply = await asyncio.to_thread(replier(context).search, text, _chat_id(update))
+        await send(update, context, reply)
 
 
+@admitted
 async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     await query.answer()
-    reply, in_place = await asyncio.to_thread(replier(context).button, query.data or "")
+    reply, in_place = await asyncio.to_thread(
+        replier(context).button, query.data or "", _chat_id(update)
+    )
     if reply is None:
         return
     if in_place and query.message is not None:
