@@ -13,7 +13,8 @@ import re
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 from selectolax.lexbor import LexborNode as Node
 
-from .model import RawTurn, SourceInfo, Transcript
+from .limits import MAX_HTML_DEPTH, MAX_TITLE_CHARS, check_turns
+from .model import RawTurn, SourceInfo, Transcript, TranscriptError
 from .speakers import assemble, looks_like_label
 from .text import clean, to_iso_date
 
@@ -28,6 +29,80 @@ _BOLD = frozenset({"b", "strong"})
 _ASIDE = frozenset({"i", "em"})
 _SEPARATOR = re.compile(r"^[*\s]+$|^<…>$|^<\.\.\.>$|^\[…\]$")
 _SITE_SUFFIX = re.compile(r"\s+[•|–-]\s+[^•|–-]+$")
+# A bold label is a name and a colon; a bold run longer than this opens a paragraph
+# that is all bold (a heading), and is not read further.
+_MAX_BOLD_LABEL_CHARS = 200
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)")
+# Elements that never nest: void elements, and those whose end tag is optional (the
+# next one closes them), so they never grow the stack of open elements.
+_FLAT_TAGS = frozenset(
+    [
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "param",
+        "source",
+        "track",
+        "wbr",
+        "p",
+        "li",
+        "dt",
+        "dd",
+        "option",
+        "optgroup",
+        "tr",
+        "td",
+        "th",
+        "thead",
+        "tbody",
+        "tfoot",
+        "colgroup",
+        "caption",
+        "rb",
+        "rt",
+        "rtc",
+        "rp",
+        "html",
+        "head",
+        "body",
+    ]
+)
+_RAW_TEXT_TAGS = frozenset({"script", "style", "textarea", "title", "xmp", "noscript"})
+
+
+def _check_nesting(text: str) -> None:
+    """Refuse a page whose elements nest deeper than MAX_HTML_DEPTH.
+
+    The HTML parser's work grows with the square of the depth of open elements, so
+    this linear scan of tag names runs first.
+    """
+    depth = 0
+    pos = 0
+    lowered = text.lower()
+    while match := _TAG.search(lowered, pos):
+        closing, name = match[1], match[2]
+        pos = match.end()
+        if name in _FLAT_TAGS:
+            continue
+        if closing:
+            depth = max(0, depth - 1)
+            continue
+        if name in _RAW_TEXT_TAGS:
+            end = lowered.find(f"</{name}", pos)
+            pos = len(lowered) if end < 0 else end
+            continue
+        depth += 1
+        if depth > MAX_HTML_DEPTH:
+            raise TranscriptError(
+                f"HTML elements nested more than {MAX_HTML_DEPTH} deep: not a transcript page"
+            )
 
 
 def _meta(tree: HTMLParser, selector: str, attr: str) -> str | None:
@@ -41,10 +116,21 @@ def _text(tree: HTMLParser, selector: str) -> str | None:
     return clean(node.text(deep=True)) if node else None
 
 
+def _title_text(tree: HTMLParser, selector: str) -> str | None:
+    """A title element's text; a huge one is cut (with room for the limit's warning)
+    before the suffix pattern runs over it."""
+    text = _text(tree, selector)
+    return (
+        text[: 4 * MAX_TITLE_CHARS]
+        if text is not None and len(text) > 4 * MAX_TITLE_CHARS
+        else text
+    )
+
+
 def _source_info(tree: HTMLParser) -> SourceInfo:
-    title = _text(tree, "h1") or _meta(tree, "meta[property='og:title']", "content")
+    title = _title_text(tree, "h1") or _meta(tree, "meta[property='og:title']", "content")
     if not title:
-        page_title = _text(tree, "title")
+        page_title = _title_text(tree, "title")
         title = _SITE_SUFFIX.sub("", page_title) if page_title else None
     date = _meta(tree, "time[datetime]", "datetime") or _meta(
         tree, "meta[itemprop=datePublished]", "content"
@@ -62,12 +148,14 @@ def _split_label(paragraph: Node) -> tuple[str | None, str]:
     """(speaker label or None, the paragraph's text without the label)."""
     full = paragraph.text(deep=True)
     bold: list[str] = []
+    bold_chars = 0
     prefix_len = 0
     for child in paragraph.iter(include_text=True):
         piece = child.text(deep=True)
         opening = piece.strip().lstrip(")").lstrip()
         if child.tag in _BOLD:
             bold.append(piece)
+            bold_chars += len(piece)
         elif child.tag == "-text" and opening.startswith(":"):
             prefix_len += piece.index(":") + 1
             bold.append(":")
@@ -75,7 +163,7 @@ def _split_label(paragraph: Node) -> tuple[str | None, str]:
         elif not (child.tag in _ASIDE or piece.strip() in ("", "(", ")")):
             break
         prefix_len += len(piece)
-        if "".join(bold).rstrip().endswith(":"):
+        if bold_chars > _MAX_BOLD_LABEL_CHARS or (piece.strip() and piece.rstrip().endswith(":")):
             break
     label = "".join(bold).strip()
     if not label.endswith(":"):
@@ -89,6 +177,7 @@ def _split_label(paragraph: Node) -> tuple[str | None, str]:
 
 def parse_html(text: str, quoted_speakers: list[str] | None = None) -> Transcript:
     """Parse a saved transcript page into a transcript."""
+    _check_nesting(text)
     tree = HTMLParser(text)
     info = _source_info(tree)
     body = next((n for s in _BODY_SELECTORS if (n := tree.css_first(s)) is not None), None)
@@ -99,19 +188,33 @@ def parse_html(text: str, quoted_speakers: list[str] | None = None) -> Transcrip
         rest = clean(rest)
         if label:
             turns.append(RawTurn(label, [rest] if rest else []))
+            check_turns(len(turns))
             speaking = True
             continue
         if not rest or _SEPARATOR.match(rest):
             speaking = speaking and not rest.strip("* ")
             continue
-        if _is_heading(paragraph, rest):
+        if _is_heading(paragraph):
             speaking = False
         elif speaking:
             turns[-1].paragraphs.append(rest)
     return assemble("kremlin-html", info, turns, quoted_speakers=quoted_speakers)
 
 
-def _is_heading(paragraph: Node, text: str) -> bool:
-    """A paragraph that is all bold (a section heading), not speech."""
-    bold = "".join(n.text(deep=True) for n in paragraph.css("b, strong"))
-    return clean(bold) == text
+def _is_heading(paragraph: Node) -> bool:
+    """A paragraph that is all bold (a section heading), not speech.
+
+    Every piece of text in it lies inside a bold element; each node is visited once,
+    so a paragraph of 100,000 nested bold tags costs linear time.
+    """
+    stack = list(paragraph.iter(include_text=True))
+    while stack:
+        node = stack.pop()
+        if node.tag in _BOLD:
+            continue
+        if node.tag == "-text":
+            if node.text(deep=False).strip():
+                return False
+            continue
+        stack.extend(node.iter(include_text=True))
+    return True

@@ -9,9 +9,11 @@ real speaker is quotable.
 from __future__ import annotations
 
 import re
+from typing import Any
 
-import frontmatter
+import yaml
 
+from .limits import MAX_FRONT_MATTER_CHARS, check_turns
 from .model import RawTurn, SourceInfo, Transcript
 from .speakers import assemble, is_asker_label, looks_like_label
 from .text import clean, to_iso_date
@@ -22,10 +24,19 @@ _CAPS_LABEL = re.compile(r"^(?P<label>[^\s:a-z][^:a-z\n]{0,79}?):\s+(?P<rest>.*)
 _Q_LINE = re.compile(r"^Q(?:\s+|:\s*)(?P<rest>\S.*)$", re.S)
 _TIMESTAMP = re.compile(r"\\?\[(?P<ts>\d{1,2}:\d{2}(?::\d{2})?)\\?\]\s*")
 _CLOCK_LINE = re.compile(r"^\d{1,2}:\d{2}\s*[AP]\.?M\.?(\s+[A-Z]{2,4})?$", re.I)
-_STRUCK = re.compile(r"<(s|del|strike)>.*?</\1>\s*", re.S | re.I)
-_TAGS = re.compile(r"</?(?:em|i|b|strong|u|br|sup|sub|span)\b[^>]*>", re.I)
+# A struck passage runs to its closing tag and never past another opening one, so
+# each "<s>" is scanned only to the next: linear however many are left open.
+_STRUCK = re.compile(r"<(?P<t>s|del|strike)>(?:[^<]|<(?!/?(?P=t)>))*?</(?P=t)>\s*", re.S | re.I)
+# A tag's attributes hold no "<": an unclosed "<em" is scanned only to the next tag.
+_TAGS = re.compile(r"</?(?:em|i|b|strong|u|br|sup|sub|span)\b[^<>]*>", re.I)
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
-_EMPHASIS = re.compile(r"(\*{1,2}|_{1,2})(?=\S)(.+?)(?<=\S)\1")
+# Emphasis never holds its own marker, so each marker is scanned only to the next one
+# (".+?" made "*a " repeated 40,000 times take a minute).
+_EMPHASIS = re.compile(
+    r"\*\*(?=[^\s*])([^*]+?)(?<=\S)\*\*|__(?=[^\s_])([^_]+?)(?<=\S)__"
+    r"|\*(?=[^\s*])([^*]+?)(?<=\S)\*|_(?=[^\s_])([^_]+?)(?<=\S)_"
+)
+_FRONT_MATTER_END = re.compile(r"^-{3,}[ \t]*$", re.M)
 _ASIDE = re.compile(r"\[(?:laughs?|laughter|chuckles?|crosstalk)\]\s*", re.I)
 
 
@@ -33,9 +44,60 @@ def _unmark(text: str) -> str:
     """Markdown paragraph to plain text: corrections applied, escapes and tags gone."""
     text = _STRUCK.sub("", text)
     text = _TAGS.sub("", text)
-    text = _EMPHASIS.sub(r"\2", text)
+    text = _EMPHASIS.sub(_emphasised, text)
     text = _ESCAPE.sub(r"\1", text)
     return _ASIDE.sub("", text)
+
+
+def _emphasised(match: re.Match[str]) -> str:
+    return next(g for g in match.groups() if g is not None)
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """YAML without anchors and aliases: front matter never needs them, and an alias
+    bomb in a title expands to gigabytes when the title is read."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            raise yaml.YAMLError("aliases are not allowed in front matter")
+        return super().compose_node(parent, index)
+
+
+def split_front_matter(text: str) -> tuple[dict[str, Any], str, list[str]]:
+    """(metadata, body, warnings) of a Markdown file with optional YAML front matter.
+
+    Front matter over MAX_FRONT_MATTER_CHARS, with aliases, or not a mapping is
+    ignored with a warning; the body is kept either way.
+    """
+    if not text.startswith("---\n"):
+        return {}, text, []
+    end = _FRONT_MATTER_END.search(text, 4)
+    if end is None:
+        return {}, text, ["front matter not closed; read as text"]
+    source, body = text[4 : end.start()], text[end.end() :].lstrip("\n")
+    if len(source) > MAX_FRONT_MATTER_CHARS:
+        return {}, body, [f"front matter over {MAX_FRONT_MATTER_CHARS:,} characters ignored"]
+    try:
+        meta = yaml.load(source, Loader=_NoAliasLoader)
+    except Exception as exc:  # YAMLError, and constructors' ValueError, RecursionError...
+        reason = str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
+        return {}, body, [f"front matter ignored: {reason}"]
+    if meta is None:
+        return {}, body, []
+    if not isinstance(meta, dict):
+        return {}, body, ["front matter ignored: not a mapping"]
+    return meta, body, []
+
+
+def _scalar(meta: dict[str, Any], key: str, warnings: list[str]) -> Any:
+    """A front-matter value that is a single value (text, number, date), else None."""
+    value = meta.get(key)
+    if value is None or value == "":
+        return None
+    if isinstance(value, (list, dict, set, tuple, bytes)):
+        warnings.append(f"front matter {key!r} ignored: not a single value")
+        return None
+    return value
 
 
 def _paragraphs(body: str) -> list[str]:
@@ -51,20 +113,22 @@ def _is_caps_label(label: str) -> bool:
 
 def looks_like_markdown(text: str) -> bool:
     head = text[:20000]
-    return head.startswith("---\n") or bool(re.search(r"^\*\*[^*\n]{1,80}:\*\*", head, re.M))
+    return head.startswith(("---\n", "---\r\n")) or bool(
+        re.search(r"^\*\*[^*\n]{1,80}:\*\*", head, re.M)
+    )
 
 
 def parse_markdown(text: str, quoted_speakers: list[str] | None = None) -> Transcript:
     """Parse a Markdown briefing or podcast transcript."""
-    try:
-        post = frontmatter.loads(text)
-        meta, body = post.metadata, post.content
-    except Exception:  # malformed front matter: keep the text, lose only the metadata
-        meta, body = {}, re.sub(r"\A---\n.*?\n---\n", "", text, flags=re.S)
+    meta, body, warnings = split_front_matter(text.replace("\r\n", "\n"))
+    title = _scalar(meta, "title", warnings)
+    url = _scalar(meta, "source_url", warnings)
     info = SourceInfo(
-        title=clean(str(meta["title"])) if meta.get("title") else None,
-        date=to_iso_date(meta.get("date") or meta.get("published_time")),
-        url=str(meta["source_url"]) if meta.get("source_url") else None,
+        title=clean(str(title)) or None if title is not None else None,
+        date=to_iso_date(
+            _scalar(meta, "date", warnings) or _scalar(meta, "published_time", warnings)
+        ),
+        url=str(url).strip() or None if url is not None else None,
     )
     podcast = False
     turns: list[RawTurn] = []
@@ -75,12 +139,14 @@ def parse_markdown(text: str, quoted_speakers: list[str] | None = None) -> Trans
         if m := _PSEUDO_BOLD.match(paragraph):
             # "**Break**" on its own: what follows is not the last speaker's.
             turns.append(RawTurn(m["label"], []))
+            check_turns(len(turns))
             continue
         label, rest = _label(paragraph)
         if label is not None:
             podcast = podcast or paragraph.startswith("**")
             stamp = _TIMESTAMP.match(rest)
             turns.append(RawTurn(label, [], stamp["ts"] if stamp else None))
+            check_turns(len(turns))
             paragraph = rest
         elif not turns:
             header.append(_unmark(paragraph))
@@ -92,7 +158,9 @@ def parse_markdown(text: str, quoted_speakers: list[str] | None = None) -> Trans
         info.place = header[0]
     everyone = podcast and not any(is_asker_label(t.label) for t in turns)
     fmt = "markdown-podcast" if podcast else "markdown"
-    return assemble(fmt, info, turns, quoted_speakers=quoted_speakers, everyone=everyone)
+    return assemble(
+        fmt, info, turns, quoted_speakers=quoted_speakers, everyone=everyone, warnings=warnings
+    )
 
 
 def _label(paragraph: str) -> tuple[str | None, str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from .limits import check_turns
 from .model import RawTurn, SourceInfo, Transcript
 from .speakers import assemble, is_asker_label, is_procedural_label, looks_like_label
 from .text import clean, parse_dateline
@@ -33,7 +34,8 @@ CHROME = frozenset(
     )
 )
 _BREADCRUMB = re.compile(r"^[^\s/][^/]{0,40}\s+/$")
-_LABEL_LINE = re.compile(r"^(?P<label>[^:\n]{1,120}?)\s*:\s*(?P<rest>.*)$")
+# "Name: text"; Chinese and Japanese transcripts use the full-width colon.
+_LABEL_LINE = re.compile(r"^(?P<label>[^:：\n]{1,120}?)\s*[:：]\s*(?P<rest>.*)$")
 _QUOTES = "\"“”«»„'‘’"
 
 
@@ -64,6 +66,7 @@ def parse_plain(text: str, quoted_speakers: list[str] | None = None) -> Transcri
     """Parse plain speaker lines (and kremlin.ru text copies) into a transcript."""
     lines = [clean(line) for line in text.splitlines()]
     labels = [_label_of(line) for line in lines]
+    check_turns(sum(1 for found in labels if found))
     counts = Counter(found[0] for found in labels if found)
 
     info = SourceInfo()
@@ -81,6 +84,7 @@ def parse_plain(text: str, quoted_speakers: list[str] | None = None) -> Transcri
         if found and _trusted(found[0], counts):
             label, rest = found
             turns.append(RawTurn(label, [rest] if rest else []))
+            check_turns(len(turns))
         elif turns:
             turns[-1].paragraphs.append(line)
         elif dateline is None and (parsed := parse_dateline(line)):

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import re
 
+from .limits import check_turns
 from .model import RawTurn, SourceInfo, Transcript
 from .plain import is_chrome
 from .speakers import assemble
 from .text import clean, to_iso_date
 
 LABEL_LINE = re.compile(r"^(?P<label>[^:()\n]{1,80}):\s*\((?P<ts>\d{1,2}:\d{2}(?::\d{2})?)\)\s*$")
-_ANNOTATION = re.compile(r"\[(?P<body>[^\]]*?)\s*\d{1,2}:\d{2}:\d{2}\]")
+# Lines are cleaned (spaces collapsed) first, and the body holds no bracket, so each
+# "[" is looked at up to the next bracket only: linear on a line of brackets.
+_ANNOTATION = re.compile(r"\[(?P<body>[^\[\]]{0,80}?) ?\d{1,2}:\d{2}:\d{2}\]")
 _NOTES = ("inaudible", "crosstalk", "foreign language", "silence", "music", "laughter")
 _FIRST_SENTENCE = re.compile(r"^(.+?[.!?])(?:\s|$)")
 
@@ -43,6 +46,7 @@ def parse_rev(text: str, quoted_speakers: list[str] | None = None) -> Transcript
         match = LABEL_LINE.match(line)
         if match:
             turns.append(RawTurn(match["label"], [], match["ts"]))
+            check_turns(len(turns))
         elif turns:
             turns[-1].paragraphs.append(_ANNOTATION.sub(_annotation, line))
         elif info.date is None and not header and (iso := to_iso_date_strict(line)):

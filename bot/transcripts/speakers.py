@@ -7,9 +7,11 @@ quotable answers and question links are the same whatever the file format.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 
+from .limits import bounded_info, bounded_speaker, bounded_timestamp
 from .model import RawTurn, SourceInfo, Transcript, TranscriptError, Turn
 from .text import clean
 
@@ -59,27 +61,52 @@ _CONNECTORS = frozenset(
         "st",
     ]
 )
-_NAME_WORD = re.compile(r"^[\w.'’\-()&]+$")
-_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
+# Characters a name word may hold besides letters, digits and combining marks
+# (the vowel signs of Arabic and Hebrew, the accents of decomposed Latin).
+_NAME_PUNCTUATION = frozenset(".'’-()&_")
+# Names in scripts without letter case (Arabic, Hebrew, Chinese, ...) cannot be told
+# from a sentence by capitals, so they may have at most this many words.
+_CASELESS_MAX_WORDS = 5
+# Sentence ends, with the full stops and question marks of Chinese and Arabic.
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|(?<=[。！？])")
+_QUESTION_MARKS = "?？؟"
 _ASKER_SHARE = 0.5
 _PRINCIPAL_SHARE = 0.2
 _MAX_QUESTION_TURNS = 3
 
 
 def looks_like_label(label: str, max_words: int = 12) -> bool:
-    """True when ``label`` reads as a speaker's name or title, not a sentence."""
+    """True when ``label`` reads as a speaker's name or title, not a sentence.
+
+    Every word starts with a capital, a digit, or is a connector (``of``, ``van``);
+    in scripts without case (``习近平``, ``محمد``, ``משה``) a word starting with a letter
+    counts as capitalised, and the label may have at most a few words.
+    """
     label = clean(label)
-    if not label or len(label) > 120 or any(c in label for c in ',;?!:"“”'):
+    if not label or len(label) > 120 or any(c in label for c in ',;?!:"“”،؛؟，；？！：'):
         return False
     words = label.split()
     if len(words) > max_words:
         return False
+    caseless = False
     for word in words:
-        if not _NAME_WORD.match(word):
+        if not _is_name_word(word):
             return False
-        if not (word[0].isupper() or word[0].isdigit() or word.lower() in _CONNECTORS):
-            return False
-    return True
+        first = word[0]
+        if first.isupper() or first.isdigit() or word.lower() in _CONNECTORS:
+            continue
+        if first.isalpha() and not first.islower():
+            caseless = True
+            continue
+        return False
+    return not caseless or len(words) <= _CASELESS_MAX_WORDS
+
+
+def _is_name_word(word: str) -> bool:
+    return all(
+        c.isalnum() or c in _NAME_PUNCTUATION or unicodedata.category(c).startswith("M")
+        for c in word
+    )
 
 
 def clean_name(label: str) -> str:
@@ -131,22 +158,27 @@ def canonical_names(names: Iterable[str]) -> dict[str, str]:
     spelling: dict[str, str] = {}
     for name in sorted(counts, key=preference):
         spelling.setdefault(name.casefold(), name)
-    folded = [f.split() for f in spelling]
+    # Word tuples of every name, so each label's tails are looked up, not compared
+    # with every other name (a file may have thousands of distinct labels).
+    folded = {tuple(f.split()): f for f in spelling}
     mapping: dict[str, str] = {}
     for name in counts:
-        words = name.casefold().split()
-        best = words
-        for other in folded:
-            if 2 <= len(other) < len(best) and words[-len(other) :] == other:
-                best = other
-        mapping[name] = spelling[" ".join(best)]
+        words = tuple(name.casefold().split())
+        best = " ".join(words)
+        # The shortest tail of two or more words that is a name of its own.
+        for size in range(2, len(words)):
+            if words[-size:] in folded:
+                best = folded[words[-size:]]
+                break
+        mapping[name] = spelling[best] if best in spelling else spelling[name.casefold()]
     return mapping
 
 
 def _asks(text: str) -> bool:
     """Whether a turn closes on a question (its last two sentences hold a '?')."""
     sentences = _SENTENCE_END.split(text.strip())
-    return "?" in " ".join(sentences[-2:])
+    tail = " ".join(sentences[-2:])
+    return any(mark in tail for mark in _QUESTION_MARKS)
 
 
 def principal_speakers(turns: list[tuple[str, str]], everyone: bool = False) -> set[str]:
@@ -194,6 +226,7 @@ def assemble(
     ``quoted_speakers`` (a deployment setting) replaces the default choice of who is
     quotable; generic question labels stay unquotable either way.
     """
+    warnings = list(warnings or [])
     merged: list[RawTurn] = []
     for raw in raw_turns:
         if is_pseudo_label(raw.label):
@@ -201,24 +234,25 @@ def assemble(
         paragraphs = [p for p in (clean(p) for p in raw.paragraphs) if p]
         if not paragraphs:
             continue
-        name = clean_name(raw.label)
+        name = bounded_speaker(clean_name(raw.label))
         if merged and merged[-1].label == name:
             merged[-1].paragraphs.extend(paragraphs)
             continue
-        merged.append(RawTurn(name, paragraphs, raw.timestamp))
+        merged.append(RawTurn(name, paragraphs, bounded_timestamp(raw.timestamp)))
     if not merged:
         raise TranscriptError("no speaker labels found (expected lines like 'Name: text')")
 
+    # Turns by one person (under two spellings) in a row become one; paragraphs are
+    # collected and joined once, so a long run costs linear time.
     mapping = canonical_names(t.label for t in merged)
-    turns: list[tuple[str, str, str | None]] = []
+    runs: list[tuple[str, list[str], str | None]] = []
     for raw in merged:
         name = mapping[raw.label]
-        text = "\n\n".join(raw.paragraphs)
-        if turns and turns[-1][0] == name:
-            prev = turns[-1]
-            turns[-1] = (name, prev[1] + "\n\n" + text, prev[2])
+        if runs and runs[-1][0] == name:
+            runs[-1][1].extend(raw.paragraphs)
         else:
-            turns.append((name, text, raw.timestamp))
+            runs.append((name, list(raw.paragraphs), raw.timestamp))
+    turns = [(name, "\n\n".join(paragraphs), stamp) for name, paragraphs, stamp in runs]
 
     wanted = [w.strip() for w in quoted_speakers or () if w.strip()]
     if wanted:
@@ -237,7 +271,7 @@ def assemble(
             question = [p for p in question if not is_procedural_label(turns[p][0])] or question
             asked_by = (askers or [turns[p][0] for p in question] or [None])[-1]
         result.append(Turn(pos, speaker, text, stamp, is_answer, tuple(question), asked_by))
-    return Transcript(fmt, info, result, warnings or [])
+    return Transcript(fmt, bounded_info(info, warnings), result, warnings)
 
 
 def _question_before(

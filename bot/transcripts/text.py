@@ -6,12 +6,25 @@ import re
 
 from dateutil import parser as dateparser
 
+from .limits import MAX_DATE_TEXT_CHARS
 from .model import TranscriptError
 
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _SPACES = re.compile(r"[\s\u00a0\u2007\u202f\u2009\u200a\u3000]+")
-# "(Laughter.)", "(Cross-talk by reporters.)": narrated asides, not speech.
-_STAGE_DIRECTION = re.compile(r"\s*\((?:[A-Z][^()]{0,80}?\.|Laughter|Applause|Inaudible)\)")
+# "(Laughter.)", "(Cross-talk by reporters.)": narrated asides, not speech. Applied
+# after spaces are collapsed, so one optional space before it is all there is to
+# take (a "\s*" there is quadratic on a line of spaces).
+_STAGE_DIRECTION = re.compile(r" ?\((?:[A-Z][^()]{0,80}?\.|Laughter|Applause|Inaudible)\)")
+_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+# Bytes looked at to tell text from binary data and UTF-16 without a BOM.
+_SNIFF_BYTES = 8192
+# Share of NUL bytes at odd (or even) offsets that marks BOM-less UTF-16 text.
+_UTF16_NUL_SHARE = 0.4
 _MONTH_DATE = re.compile(
     r"^(?P<date>(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.? \d{1,2}, \d{4})"
     r"(?:,\s*(?P<place>.+))?$"
@@ -21,11 +34,21 @@ _MONTH_DATE = re.compile(
 def decode(data: bytes) -> tuple[str, str | None]:
     """Bytes to text, never rejecting text that is merely not clean UTF-8.
 
-    Returns the text and a warning when a fallback was needed. Binary data raises.
+    Returns the text and a warning when a fallback was needed. UTF-16 and UTF-32
+    (with a byte order mark, or UTF-16 without one) are text too. Binary data raises.
     """
     if not data.strip():
         raise TranscriptError("empty file")
-    if b"\x00" in data[:8192]:
+    wide = _wide_encoding(data)
+    if wide is not None:
+        text = data.decode(wide, errors="replace").lstrip("\ufeff")
+        if not text.strip():
+            raise TranscriptError("empty file")
+        bad = text.count("\ufffd")
+        return text, f"decoded as {wide.upper()}" + (
+            f" ({bad} invalid unit(s) replaced)" if bad else ""
+        )
+    if b"\x00" in data[:_SNIFF_BYTES]:
         raise TranscriptError("binary file (contains NUL bytes), not a transcript")
     try:
         return data.decode("utf-8-sig"), None
@@ -33,7 +56,7 @@ def decode(data: bytes) -> tuple[str, str | None]:
         first_bad = exc.start
     text = data.decode("utf-8", errors="replace")
     bad = text.count("\ufffd")
-    good = sum(1 for c in text if ord(c) > 127) - bad
+    good = len(text) - len(text.encode("ascii", "ignore")) - bad
     # Mostly valid UTF-8 with a stray byte: keep it UTF-8. No valid multi-byte
     # characters at all: a legacy single-byte encoding.
     if good > bad and bad <= max(8, len(data) // 1000):
@@ -41,11 +64,26 @@ def decode(data: bytes) -> tuple[str, str | None]:
     return data.decode("cp1252", errors="replace"), "not UTF-8; decoded as Windows-1252"
 
 
+def _wide_encoding(data: bytes) -> str | None:
+    """The UTF-16/32 codec ``data`` is in, from its BOM or its NUL pattern; else None."""
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            return codec
+    head = data[:_SNIFF_BYTES]
+    half = len(head) // 2
+    if half < 8:
+        return None
+    if head[1::2].count(0) >= _UTF16_NUL_SHARE * half and not head[0::2].count(0):
+        return "utf-16-le"
+    if head[0::2].count(0) >= _UTF16_NUL_SHARE * half and not head[1::2].count(0):
+        return "utf-16-be"
+    return None
+
+
 def clean(text: str) -> str:
     """One paragraph made readable: invisible characters gone, spaces collapsed."""
-    text = text.translate(_INVISIBLE)
-    text = _STAGE_DIRECTION.sub("", text)
-    return _SPACES.sub(" ", text).strip()
+    text = _SPACES.sub(" ", text.translate(_INVISIBLE))
+    return _STAGE_DIRECTION.sub("", text).strip()
 
 
 def parse_dateline(line: str) -> tuple[str, str | None] | None:
@@ -66,7 +104,9 @@ def to_iso_date(value: object) -> str | None:
         return None
     if hasattr(value, "isoformat"):
         return value.isoformat()[:10]
+    if len(str(value)) > MAX_DATE_TEXT_CHARS:
+        return None
     try:
         return dateparser.parse(str(value)).date().isoformat()
-    except (ValueError, OverflowError):
+    except (ValueError, OverflowError, TypeError):
         return None
