@@ -6,22 +6,44 @@ an unchanged file is recognised by its content hash and left alone.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import errno
 import hashlib
 import os
+import signal
+import sqlite3
+import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import sqlite_utils
 
-from . import store
-from .transcripts import Transcript, TranscriptError, parse
+from . import people, store
+from .transcripts import Transcript, TranscriptError, parse_bytes, read_limited
 
 SUFFIXES = frozenset({".txt", ".md", ".html", ".htm"})
 # Below this many files a process pool costs more than it saves.
 _POOL_THRESHOLD = 16
+# Files handed to each worker ahead of the one being stored: enough to keep every
+# worker busy, few enough that parsed transcripts waiting to be stored stay small.
+_IN_FLIGHT_PER_WORKER = 4
+# Seconds one file may take to parse. The largest real transcript (355 KB) parses in
+# under 0.1 s and a 16 MiB file in about a second; past this the file is skipped.
+PARSE_SECONDS = 4.0
+# Address space a parsing worker may take beyond what it has when it starts. A
+# 16 MiB transcript needs about 300 MB to parse; past this the worker gets a
+# MemoryError and the file is skipped, instead of the machine running out.
+WORKER_MEMORY_BYTES = 1024 * 1024 * 1024
+# How often a worker without prctl checks that the ingest that started it still runs.
+_WATCHDOG_SECONDS = 1.0
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
 @dataclass
@@ -40,6 +62,8 @@ class FileResult:
 class IngestReport:
     results: list[FileResult]
     seconds: float
+    # Why the run ended before every file was looked at (the disk filled up), or "".
+    stopped: str = ""
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.results if r.status == status)
@@ -66,15 +90,29 @@ class IngestReport:
             f"{len(self.skipped)} skipped",
             f"{self.seconds:.1f} s",
         ]
+        if self.stopped:
+            parts.append(f"stopped early: {self.stopped}")
         return ", ".join(parts)
 
 
+def printable(path: str | os.PathLike[str]) -> str:
+    """A path as text that can always be printed and stored.
+
+    A name that is not valid UTF-8 keeps its bad bytes as ``\\xNN``, and control
+    characters (a newline in a name could forge a line of the report) are escaped.
+    """
+    text = os.fsencode(path).decode("utf-8", "backslashreplace")
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in text)
+
+
 def display_name(path: Path) -> str:
-    """The path relative to the working directory when it is inside it."""
+    """The path relative to the working directory when it is inside it, printable."""
     try:
-        return str(path.relative_to(Path.cwd()))
+        return printable(path.relative_to(Path.cwd()))
     except ValueError:
-        return str(path)
+        return printable(path)
 
 
 def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[FileResult]]:
@@ -89,15 +127,19 @@ def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[FileResult]]
                     p for p in path.rglob("*") if p.suffix.lower() in SUFFIXES and p.is_file()
                 )
             except OSError as exc:
-                problems.append(FileResult(str(path), "skipped", f"cannot list folder: {exc}"))
+                problems.append(
+                    FileResult(
+                        display_name(path), "skipped", f"cannot list folder: {exc.strerror or exc}"
+                    )
+                )
                 continue
             files.extend(found)
         elif path.is_file():
             files.append(path)
         elif path.exists():
-            problems.append(FileResult(str(path), "skipped", "not a regular file"))
+            problems.append(FileResult(display_name(path), "skipped", "not a regular file"))
         else:
-            problems.append(FileResult(str(path), "skipped", "no such file or directory"))
+            problems.append(FileResult(display_name(path), "skipped", "no such file or directory"))
     unique = list(dict.fromkeys(p.resolve() for p in files))
     return unique, problems
 
@@ -111,29 +153,195 @@ class _Parsed:
     unchanged: bool = False
 
 
+class _ParseTimeout(Exception):
+    """Raised by SIGALRM when one file has used up its parse time."""
+
+
+def _on_alarm(signum: int, frame: object) -> None:
+    raise _ParseTimeout
+
+
+@contextmanager
+def _time_budget(seconds: float) -> Iterator[None]:
+    """Raise _ParseTimeout in this block after ``seconds`` (main thread only: signals
+    are delivered there; elsewhere the block runs unbounded)."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(
+        signal, "setitimer"
+    ):
+        yield
+        return
+    previous = signal.signal(signal.SIGALRM, _on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def _parse_one(job: tuple[Path, str | None, list[str]]) -> _Parsed:
+    """Read a file once, hash it, and parse it unless it is unchanged; never raises."""
     path, known_sha, speakers = job
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return _Parsed(path, error=f"cannot read file: {exc.strerror or exc}")
+        data = read_limited(path)
+    except TranscriptError as exc:
+        return _Parsed(path, error=str(exc))
     sha = hashlib.sha256(data).hexdigest()
     if sha == known_sha:
         return _Parsed(path, sha, unchanged=True)
     try:
-        return _Parsed(path, sha, parse(path, speakers or None))
+        with _time_budget(PARSE_SECONDS):
+            transcript = parse_bytes(data, speakers or None)
+        return _Parsed(path, sha, transcript)
     except TranscriptError as exc:
         return _Parsed(path, sha, error=str(exc))
+    except _ParseTimeout:
+        return _Parsed(path, sha, error=f"took more than {PARSE_SECONDS:g} s to parse")
+    except MemoryError:
+        return _Parsed(
+            path, sha, error=f"needed more than {WORKER_MEMORY_BYTES // 2**20:,} MB to parse"
+        )
+    except RecursionError:
+        return _Parsed(path, sha, error="nested too deeply to parse")
     except Exception as exc:  # a parser bug must not cost the other files
         return _Parsed(path, sha, error=f"could not parse: {type(exc).__name__}: {exc}")
 
 
+def _die_with_parent(parent: int) -> None:
+    """End this process when ``parent`` ends, however it ends (even SIGKILL).
+
+    Linux: the kernel sends SIGKILL on the parent's death (prctl PR_SET_PDEATHSIG).
+    Elsewhere: a thread checks the parent every second and exits.
+    """
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+        armed = libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        armed = False
+    if os.getppid() != parent:  # the parent died before the signal was armed
+        os._exit(1)
+    if armed:
+        return
+
+    def watch() -> None:
+        while True:
+            time.sleep(_WATCHDOG_SECONDS)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watchdog", daemon=True).start()
+
+
+def _limit_memory(extra: int) -> None:
+    """Cap this process's address space at its current size plus ``extra`` bytes."""
+    try:
+        import resource
+
+        with open("/proc/self/statm") as statm:
+            current = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        wanted = current + extra
+        if hard != resource.RLIM_INFINITY:
+            wanted = min(wanted, hard)
+        if soft == resource.RLIM_INFINITY or wanted < soft:
+            resource.setrlimit(resource.RLIMIT_AS, (wanted, hard))
+    except (ImportError, OSError, ValueError):
+        pass  # no /proc or no RLIMIT_AS: the file size and turn limits still hold
+
+
+def _worker_init(parent: int, memory: int) -> None:
+    """Pool initializer: die with the ingest, bound memory, leave Ctrl-C to the parent."""
+    _die_with_parent(parent)
+    _limit_memory(memory)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _new_pool(workers: int) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(
+        max_workers=workers,
+        initializer=_worker_init,
+        initargs=(os.getpid(), WORKER_MEMORY_BYTES),
+    )
+
+
+def _isolated(job: tuple[Path, str | None, list[str]]) -> _Parsed:
+    """Parse one file in a pool of its own: a file that kills its worker costs only itself."""
+    pool = _new_pool(1)
+    try:
+        return pool.submit(_parse_one, job).result()
+    except BrokenProcessPool:
+        return _Parsed(job[0], error="the parsing process died (out of memory or a crash)")
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
 def _parsed(jobs: list[tuple[Path, str | None, list[str]]], workers: int) -> Iterator[_Parsed]:
+    """Parsed files in the order of ``jobs``: in this process, or in a pool of workers
+    that never outlive the ingest; a worker that dies costs only the files it had."""
     if workers <= 1 or len(jobs) < _POOL_THRESHOLD:
         yield from map(_parse_one, jobs)
         return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        yield from pool.map(_parse_one, jobs, chunksize=4)
+    todo = iter(jobs)
+    pool = _new_pool(workers)
+    pending: deque[tuple[tuple[Path, str | None, list[str]], Future[_Parsed]]] = deque()
+
+    def refill() -> None:
+        while len(pending) < workers * _IN_FLIGHT_PER_WORKER:
+            job = next(todo, None)
+            if job is None:
+                return
+            pending.append((job, pool.submit(_parse_one, job)))
+
+    try:
+        refill()
+        while pending:
+            job, future = pending.popleft()
+            try:
+                item = future.result()
+            except BrokenProcessPool:
+                # One of the files in flight killed its worker: each gets a process of
+                # its own, then a fresh pool takes the rest.
+                in_flight = [job] + [j for j, _ in pending]
+                pending.clear()
+                pool.shutdown(wait=True, cancel_futures=True)
+                for lone in in_flight:
+                    yield _isolated(lone)
+                pool = _new_pool(workers)
+                refill()
+                continue
+            yield item
+            refill()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _policy(speakers: list[str] | None) -> tuple[list[str], str]:
+    """The speakers setting as names, and as the key stored beside each source.
+
+    Order, case, spacing and repeats do not change who is quoted (names match without
+    regard to case), so they do not change the key either: a changed key re-parses
+    every file.
+    """
+    names: dict[str, str] = {}
+    for name in speakers or []:
+        name = " ".join(name.split())
+        if name:
+            names.setdefault(name.casefold(), name)
+    return [names[k] for k in sorted(names)], ", ".join(sorted(names))
+
+
+def _fatal(exc: BaseException) -> str | None:
+    """The reason the whole run must stop when storing a file raised ``exc``, or None
+    when only that file is affected."""
+    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+        return "the disk is full"
+    if isinstance(exc, sqlite3.DatabaseError):
+        if "full" in str(exc):
+            return "the database or disk is full"
+        return f"database error: {exc}"
+    if isinstance(exc, store.DatabaseError):
+        return str(exc)
+    return None
 
 
 def ingest(
@@ -144,10 +352,15 @@ def ingest(
     workers: int | None = None,
     on_start: Callable[[int], None] | None = None,
     on_file: Callable[[FileResult], None] | None = None,
+    people_file: Path | None = people.DEFAULT_PEOPLE_FILE,
 ) -> IngestReport:
     """Ingest transcript files and folders into ``db``; see :class:`IngestReport`.
 
     ``on_start`` learns how many files there are; ``on_file`` hears of each result.
+    A file that cannot be read, parsed or stored is skipped by name with the reason;
+    only a database that cannot be written (a full disk) stops the run, after the
+    last file's transaction was rolled back. Speaker labels are then linked to
+    people (``people_file``) when the corpus or that file changed.
     """
     started = time.perf_counter()
     files, results = discover(paths)
@@ -156,40 +369,80 @@ def ingest(
     for problem in results:
         if on_file:
             on_file(problem)
-    speakers = [s.strip() for s in speakers or [] if s.strip()]
-    policy = ", ".join(speakers)
+    speakers, policy = _policy(speakers)
     known = store.known_files(db)
     jobs = []
     for path in files:
-        sha, known_policy = known.get(str(path), (None, None))
+        sha, known_policy = known.get(printable(path), (None, None))
         jobs.append((path, sha if known_policy == policy else None, speakers))
     workers = workers if workers is not None else min(4, os.cpu_count() or 1)
-    for item in _parsed(jobs, workers):
-        result = _store_one(db, item, policy, existed=str(item.path) in known)
-        results.append(result)
-        if on_file:
-            on_file(result)
-    return IngestReport(results, time.perf_counter() - started)
+    stopped = ""
+    done = 0
+    parsed = _parsed(jobs, workers)
+    try:
+        for item in parsed:
+            done += 1
+            try:
+                result = _store_one(
+                    db, item, policy, speakers, existed=printable(item.path) in known
+                )
+            except Exception as exc:
+                reason = _fatal(exc)
+                if reason is None:
+                    result = FileResult(
+                        display_name(item.path),
+                        "skipped",
+                        f"could not store: {type(exc).__name__}: {exc}",
+                    )
+                else:
+                    stopped = reason
+                    result = FileResult(display_name(item.path), "skipped", f"not stored: {reason}")
+            results.append(result)
+            if on_file:
+                on_file(result)
+            if stopped:
+                break
+    finally:
+        parsed.close()
+    if stopped:
+        for path, _, _ in jobs[done:]:
+            result = FileResult(display_name(path), "skipped", f"not ingested: {stopped}")
+            results.append(result)
+            if on_file:
+                on_file(result)
+    elif any(r.status in ("added", "updated") for r in results) or people.needs_link(
+        db, people_file
+    ):
+        people.link(db, people_file)
+    return IngestReport(results, time.perf_counter() - started, stopped)
 
 
-def _store_one(db: sqlite_utils.Database, item: _Parsed, policy: str, existed: bool) -> FileResult:
+def _store_one(
+    db: sqlite_utils.Database, item: _Parsed, policy: str, speakers: list[str], existed: bool
+) -> FileResult:
     name = display_name(item.path)
     if item.error:
         return FileResult(name, "skipped", item.error)
     if item.unchanged:
         return FileResult(name, "unchanged")
-    twin = store.source_with_hash(db, item.sha256, str(item.path))
+    key = printable(item.path)
+    twin = store.source_with_hash(db, item.sha256, key)
     if twin is not None:
         return FileResult(name, "duplicate", f"same content as {twin}")
     transcript = item.transcript
     assert transcript is not None
     if not transcript.answers:
-        return FileResult(
-            name, "skipped", "no quotable answers found", warnings=transcript.warnings
+        # Stored all the same: its earlier answers (under another speakers setting, or
+        # an older version of the file) must go, and the next run must see it as done.
+        who = (
+            f"none of the turns is by {', '.join(speakers)}"
+            if speakers
+            else "nobody here answers questions"
         )
+        transcript.warnings.append(f"no quotable answers: {who}")
     store.save_transcript(
         db,
-        path=str(item.path),
+        path=key,
         file=name,
         sha256=item.sha256,
         transcript=transcript,

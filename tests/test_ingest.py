@@ -11,12 +11,15 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from conftest import FIXTURES, ROOT, seed
 
+from bot import ingest as ingest_module
 from bot import store
 from bot.cli import main
 from bot.ingest import ingest
+from bot.transcripts import limits
 
 
 def snapshot(db_path: Path) -> list[tuple]:
@@ -199,25 +202,53 @@ def test_speakers_setting_reingests_with_the_new_choice(db_path: Path):
     assert only == {"Vladimir Putin"}
 
 
-def test_kill_9_leaves_database_whole(tmp_path: Path, db_path: Path):
+def _bulk(folder: Path, count: int) -> Path:
+    """``count`` distinct copies of a seed transcript, for runs long enough to kill."""
+    folder.mkdir()
+    base = seed("000").read_text()
+    for i in range(count):
+        (folder / f"{i:03}.txt").write_text(
+            f"{base}\nRemark: Number {i}?\nVladimir Putin: Answer {i}.\n"
+        )
+    return folder
+
+
+def _stored(db_path: Path) -> int:
+    try:
+        with sqlite3.connect(db_path, timeout=5) as conn:
+            return conn.execute("SELECT COUNT(*) FROM sources").fetchone()[0]
+    except sqlite3.OperationalError:  # no table yet
+        return 0
+
+
+def _start_and_wait_for_progress(db_path: Path, folder: Path, at_least: int) -> subprocess.Popen:
+    """An ingest in a child process, once it has stored ``at_least`` sources."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    cmd = [sys.executable, "-m", "bot", "ingest", "--db", str(db_path), str(folder)]
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while _stored(db_path) < at_least:
+        assert proc.poll() is None, "the ingest ended before it could be killed"
+        assert time.monotonic() < deadline, "the ingest made no progress"
+        time.sleep(0.005)
+    return proc
+
+
+def test_kill_9_mid_ingest_leaves_database_whole_and_a_rerun_converges(
+    tmp_path: Path, db_path: Path
+):
     db = store.open_db(db_path)
     ingest(db, [seed("000"), seed("004")], workers=1)
     db.close()
     earlier = snapshot(db_path)
-    bulk = tmp_path / "bulk"
-    bulk.mkdir()
-    base = seed("001").read_text()
-    for i in range(300):
-        (bulk / f"{i:03}.txt").write_text(
-            f"{base}\nRemark: Number {i}?\nVladimir Putin: Answer {i}.\n"
-        )
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    cmd = [sys.executable, "-m", "bot", "ingest", "--db", str(db_path), str(bulk)]
-    for delay in (0.8, 1.3):
-        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(delay)
+    bulk = _bulk(tmp_path / "bulk", 60)
+    for at_least in (3, 20):
+        proc = _start_and_wait_for_progress(db_path, bulk, at_least)
         proc.send_signal(signal.SIGKILL)
         proc.wait()
+        stored = _stored(db_path)
+        # the kill landed mid-ingest: some of the bulk is stored, not all of it
+        assert at_least <= stored < 2 + 60
         with sqlite3.connect(db_path) as conn:
             assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
             per_source = conn.execute(
@@ -230,6 +261,168 @@ def test_kill_9_leaves_database_whole(tmp_path: Path, db_path: Path):
         kept = snapshot(db_path)
         assert kept[0][:2] == earlier[0]
         assert [t for t in kept[1] if t[1] in (1, 2)] == earlier[1]
-    report = ingest(store.open_db(db_path), [bulk], workers=1)
+    db = store.open_db(db_path)
+    report = ingest(db, [bulk])
     assert not report.skipped
-    assert report.count("added") + report.count("unchanged") == 300
+    assert report.count("unchanged") >= 18 and report.count("added") >= 1
+    assert report.count("added") + report.count("unchanged") == 60
+    again = ingest(db, [bulk])
+    assert again.count("unchanged") == 60 and _stored(db_path) == 62
+
+
+@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM])
+def test_killed_ingest_leaves_no_worker_behind(tmp_path: Path, db_path: Path, how: int):
+    psutil = pytest.importorskip("psutil")
+    bulk = _bulk(tmp_path / "bulk", 60)
+    proc = _start_and_wait_for_progress(db_path, bulk, 2)
+    workers = psutil.Process(proc.pid).children(recursive=True)
+    assert workers, "the ingest runs its parsers in worker processes"
+    proc.send_signal(how)
+    proc.wait()
+    assert _stored(db_path) < 60  # killed mid-ingest
+    deadline = time.monotonic() + 10
+    while alive := [w for w in workers if _running(psutil, w)]:
+        assert time.monotonic() < deadline, f"workers outlived the ingest: {alive}"
+        time.sleep(0.01)
+
+
+def _running(psutil, process) -> bool:
+    """Alive and not a zombie (a dead child waiting for init to reap it)."""
+    try:
+        return process.status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
+def test_file_names_that_are_not_utf8_are_stored_and_printed(tmp_path: Path, db_path: Path):
+    folder = tmp_path / "names"
+    folder.mkdir()
+    bad = os.fsdecode(b"caf\xe9 interview.txt")  # Latin-1 bytes in a file name
+    (folder / bad).write_bytes(seed("000").read_bytes())
+    (folder / "line\nbreak.txt").write_bytes(seed("004").read_bytes())
+    (folder / "good.txt").write_bytes(seed("003").read_bytes())
+    db = store.open_db(db_path)
+    seen: list[str] = []
+    report = ingest(db, [folder], workers=1, on_file=lambda r: seen.append(r.file))
+    assert report.count("added") == 3 and not report.skipped
+    names = {Path(f).name for f in seen}
+    assert names == {"caf\\xe9 interview.txt", "line\\nbreak.txt", "good.txt"}
+    for name in seen:
+        name.encode("utf-8")  # printable and storable everywhere
+        assert "\n" not in name
+    with sqlite3.connect(db_path) as conn:
+        files = {Path(r[0]).name for r in conn.execute("SELECT file FROM sources")}
+    assert "caf\\xe9 interview.txt" in files
+    assert ingest(db, [folder], workers=1).count("unchanged") == 3
+    result = CliRunner().invoke(main, ["ingest", "--db", str(db_path), str(folder)])
+    assert result.exit_code == 0, result.output
+
+
+def test_too_many_turns_is_skipped_by_name_and_the_run_goes_on(
+    tmp_path: Path, db_path: Path, monkeypatch
+):
+    monkeypatch.setattr(limits, "MAX_TURNS", 40)
+    folder = tmp_path / "turns"
+    folder.mkdir()
+    many = "".join(f"Remark: Number {i}?\nVladimir Putin: Answer {i}.\n" for i in range(30))
+    (folder / "a_many.txt").write_text(many)
+    (folder / "b_good.txt").write_bytes(seed("000").read_bytes())
+    report = ingest(store.open_db(db_path), [folder], workers=1)
+    skipped = {Path(r.file).name: r.reason for r in report.skipped}
+    assert skipped == {"a_many.txt": "more than 40 turns; not a transcript quotebot can store"}
+    assert report.count("added") == 1
+
+
+def test_oversized_file_is_skipped_by_name(tmp_path: Path, db_path: Path):
+    folder = tmp_path / "big"
+    folder.mkdir()
+    with open(folder / "huge.txt", "wb") as handle:  # sparse: no disk space used
+        handle.truncate(limits.MAX_FILE_BYTES + 1)
+    (folder / "good.txt").write_bytes(seed("000").read_bytes())
+    report = ingest(store.open_db(db_path), [folder], workers=1)
+    assert [Path(r.file).name for r in report.skipped] == ["huge.txt"]
+    assert "file too large" in report.skipped[0].reason and report.count("added") == 1
+
+
+def test_a_file_over_its_time_budget_is_skipped(tmp_path: Path, db_path: Path, monkeypatch):
+    real = ingest_module.parse_bytes
+
+    def slow_on_one(data: bytes, speakers=None):
+        if b"Zarubin" in data:
+            time.sleep(30)  # interrupted by the budget's alarm
+        return real(data, speakers)
+
+    monkeypatch.setattr(ingest_module, "PARSE_SECONDS", 0.05)
+    monkeypatch.setattr(ingest_module, "parse_bytes", slow_on_one)
+    report = ingest(store.open_db(db_path), [seed("000"), seed("003")], workers=1)
+    assert [r.reason for r in report.skipped] == ["took more than 0.05 s to parse"]
+    assert report.count("added") == 1
+
+
+def test_a_worker_out_of_memory_costs_only_its_file(tmp_path: Path, db_path: Path, monkeypatch):
+    real = ingest_module.parse_bytes
+
+    def greedy_on_one(data: bytes, speakers=None):
+        if b"Number 7?" in data:
+            hog = bytearray(2 * ingest_module.WORKER_MEMORY_BYTES)  # beyond the worker's cap
+            del hog
+        return real(data, speakers)
+
+    monkeypatch.setattr(ingest_module, "WORKER_MEMORY_BYTES", 256 * 2**20)
+    monkeypatch.setattr(ingest_module, "parse_bytes", greedy_on_one)  # forked workers see it
+    bulk = _bulk(tmp_path / "bulk", 20)
+    report = ingest(store.open_db(db_path), [bulk], workers=2)
+    assert [(Path(r.file).name, r.reason) for r in report.skipped] == [
+        ("007.txt", "needed more than 256 MB to parse")
+    ]
+    assert report.count("added") == 19
+
+
+def test_a_full_disk_stops_the_run_cleanly(tmp_path: Path, db_path: Path):
+    db = store.open_db(db_path)
+    ingest(db, [seed("000")], workers=1)
+    before = snapshot(db_path)
+    pages = db.execute("PRAGMA page_count").fetchone()[0]
+    db.execute(f"PRAGMA max_page_count = {pages + 2}")  # SQLite's "database or disk is full"
+    report = ingest(db, [seed("001"), seed("002"), seed("003")], workers=1)
+    assert report.stopped == "the database or disk is full"
+    assert [r.reason for r in report.skipped] == [
+        "not stored: the database or disk is full",
+        "not ingested: the database or disk is full",
+        "not ingested: the database or disk is full",
+    ]
+    assert "stopped early: the database or disk is full" in report.summary()
+    db.close()
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert snapshot(db_path) == before
+    # with room again, the same files go in
+    assert not ingest(store.open_db(db_path), [seed("001")], workers=1).skipped
+
+
+def test_speakers_setting_without_that_speaker_clears_old_answers_and_settles(db_path: Path):
+    db = store.open_db(db_path)
+    page = FIXTURES / "kremlin_html" / "60897.html"
+    ingest(db, [page, seed("000")], workers=1)
+    runner = CliRunner()
+    args = [
+        "ingest",
+        "--db",
+        str(db_path),
+        "--speakers",
+        "Mustafa Sentop",
+        str(page),
+        str(seed("000")),
+    ]
+    first = runner.invoke(main, args)
+    assert first.exit_code == 0, first.output
+    assert "no quotable answers: none of the turns is by Mustafa Sentop" in first.output
+    speakers = {
+        r["speaker"] for r in db.query("SELECT DISTINCT speaker FROM turns WHERE is_answer")
+    }
+    assert speakers == {"Mustafa Sentop"}  # no stale Putin answers from 000 are left
+    again = runner.invoke(main, args)
+    assert again.exit_code == 0 and "2 unchanged" in again.output
+    # order, case and spacing of the names do not count as a change
+    same = ["ingest", "--db", str(db_path), "--speakers", " mustafa  sentop ", str(page)]
+    assert "1 unchanged" in runner.invoke(main, same).output
