@@ -195,7 +195,7 @@ class Replier:
         start = parse_id(offset)
         start = start if start is not None and start < INLINE_MAX_RESULTS else 0
         limit = min(INLINE_MAX_RESULTS, start + INLINE_PAGE + 1)
-        hits = self.searcher.search(text, limit, True)
+        hits = self.searcher.search(text, limit, typing=True)
         end = start + INLINE_PAGE
         more = len(hits) > end and end < INLINE_MAX_RESULTS
         return InlinePage(
