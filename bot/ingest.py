@@ -35,10 +35,10 @@ _POOL_THRESHOLD = 16
 # worker busy, few enough that parsed transcripts waiting to be stored stay small.
 _IN_FLIGHT_PER_WORKER = 4
 # Seconds one file may take to parse. The largest real transcript (355 KB) parses in
-# under 0.1 s and a 16 MiB file in about a second; past this the file is skipped.
-PARSE_SECONDS = 4.0
-# Address space a parsing worker may take beyond what it has when it starts. A
-# 16 MiB transcript needs about 300 MB to parse; past this the worker gets a
+# under 0.1 s, a file at the 4 MiB limit in about 1 s; past this it is skipped.
+PARSE_SECONDS = 3.0
+# Address space a parsing worker may take beyond what it has when it starts. A file
+# at the size limit needs under 150 MB to parse; past this the worker gets a
 # MemoryError and the file is skipped, instead of the machine running out.
 WORKER_MEMORY_BYTES = 1024 * 1024 * 1024
 # How often a worker without prctl checks that the ingest that started it still runs.

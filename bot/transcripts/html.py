@@ -205,7 +205,7 @@ def _is_heading(paragraph: Node) -> bool:
     """A paragraph that is all bold (a section heading), not speech.
 
     Every piece of text in it lies inside a bold element; each node is visited once,
-    so a paragraph of 100,000 nested bold tags costs linear time.
+    so a paragraph of 100,000 bold tags costs linear time.
     """
     stack = list(paragraph.iter(include_text=True))
     while stack:

@@ -10,12 +10,14 @@ from __future__ import annotations
 from .model import SourceInfo, TranscriptError
 
 # The largest real transcript in the three corpora (en.kremlin.ru, White House
-# briefings, Go Time) is 355 KB; 16 MiB is 45 times that and parses in about a second.
-MAX_FILE_BYTES = 16 * 1024 * 1024
-# Turns per file. The longest real transcript has about 1,500; turn ids in the store
-# are source id x 1,000,000 + position, so 100,000 keeps a wide margin below that and
-# lets a file of a million tiny lines be refused while it is being read.
-MAX_TURNS = 100_000
+# briefings, Go Time) is 355 KB; 4 MiB is 11 times that (some 80 hours of speech)
+# and is parsed and stored in about 2 s (bench/hostile_corpus.py).
+MAX_FILE_BYTES = 4 * 1024 * 1024
+# Turns per file. The longest real transcript has 1,159; turn ids in the store are
+# source id x 1,000,000 + position, so 50,000 keeps far below that, lets a file of a
+# million tiny lines be refused while it is being read, and is parsed and stored in
+# under 3 s.
+MAX_TURNS = 50_000
 # YAML front matter holds a title, a date and a URL: at most 693 bytes in the real
 # briefings. 16 KiB is 23 times that and keeps YAML's own work (pure Python, so that
 # aliases can be refused) under a fifth of a second.

@@ -102,7 +102,13 @@ def looks_like_label(label: str, max_words: int = 12) -> bool:
     return not caseless or len(words) <= _CASELESS_MAX_WORDS
 
 
+# The common case of a name word, checked at C speed before the character rules.
+_PLAIN_NAME_WORD = re.compile(r"[\w.'’\-()&]+")
+
+
 def _is_name_word(word: str) -> bool:
+    if _PLAIN_NAME_WORD.fullmatch(word):
+        return True
     return all(
         c.isalnum() or c in _NAME_PUNCTUATION or unicodedata.category(c).startswith("M")
         for c in word
@@ -114,9 +120,10 @@ def clean_name(label: str) -> str:
     name = clean(label).strip(" :*")
     if name.lower() == "q":
         return "Reporter"
-    letters = [c for c in name if c.isalpha()]
-    if len(letters) > 3 and all(c.isupper() for c in letters):
-        name = _title_case(name)
+    if name.isupper():  # cheap test first: most labels are not all capitals
+        letters = [c for c in name if c.isalpha()]
+        if len(letters) > 3 and all(c.isupper() for c in letters):
+            name = _title_case(name)
     return name
 
 
@@ -229,12 +236,13 @@ def assemble(
     warnings = list(warnings or [])
     merged: list[RawTurn] = []
     for raw in raw_turns:
-        if is_pseudo_label(raw.label):
+        name = clean_name(raw.label)
+        if _PSEUDO_LABELS.match(name):
             continue
         paragraphs = [p for p in (clean(p) for p in raw.paragraphs) if p]
         if not paragraphs:
             continue
-        name = bounded_speaker(clean_name(raw.label))
+        name = bounded_speaker(name)
         if merged and merged[-1].label == name:
             merged[-1].paragraphs.extend(paragraphs)
             continue
