@@ -64,9 +64,17 @@ def _trusted(label: str, counts: Counter[str]) -> bool:
 
 def parse_plain(text: str, quoted_speakers: list[str] | None = None) -> Transcript:
     """Parse plain speaker lines (and kremlin.ru text copies) into a transcript."""
-    lines = [clean(line) for line in text.splitlines()]
-    labels = [_label_of(line) for line in lines]
-    check_turns(sum(1 for found in labels if found))
+    lines: list[str] = []
+    labels: list[tuple[str, str] | None] = []
+    labelled = 0
+    for raw_line in text.splitlines():
+        line = clean(raw_line)
+        found = _label_of(line)
+        lines.append(line)
+        labels.append(found)
+        if found:
+            labelled += 1
+            check_turns(labelled)  # a million tiny turns stop here, not after the file
     counts = Counter(found[0] for found in labels if found)
 
     info = SourceInfo()
