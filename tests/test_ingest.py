@@ -426,3 +426,52 @@ def test_speakers_setting_without_that_speaker_clears_old_answers_and_settles(db
     # order, case and spacing of the names do not count as a change
     same = ["ingest", "--db", str(db_path), "--speakers", " mustafa  sentop ", str(page)]
     assert "1 unchanged" in runner.invoke(main, same).output
+
+
+WATCHED_CHILD = """
+import ctypes, os, sys, time
+from bot import ingest
+ingest._WATCHDOG_SECONDS = 0.02
+def no_prctl(*args, **kwargs):
+    raise OSError("no prctl here")
+ctypes.CDLL = no_prctl  # as on a system without prctl: the watchdog thread takes over
+ingest._die_with_parent(os.getppid())
+print(os.getpid(), flush=True)
+time.sleep(30)
+"""
+
+STARTER = """
+import subprocess, sys
+child = subprocess.Popen(
+    [sys.executable, "-c", sys.argv[1]], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+)
+print(child.stdout.readline().decode().strip(), flush=True)
+"""  # exits at once, leaving its child an orphan
+
+
+def test_without_prctl_a_watchdog_ends_the_orphaned_worker():
+    psutil = pytest.importorskip("psutil")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    starter = subprocess.run(
+        [sys.executable, "-c", STARTER, WATCHED_CHILD],
+        env=env,
+        capture_output=True,
+        timeout=20,
+        check=True,
+    )
+    orphan = psutil.Process(int(starter.stdout.decode().strip()))
+    deadline = time.monotonic() + 10
+    try:
+        while _running(psutil, orphan):
+            assert time.monotonic() < deadline, "the worker outlived the process that started it"
+            time.sleep(0.01)
+    finally:
+        if _running(psutil, orphan):
+            orphan.kill()
+
+
+def test_a_worker_whose_parent_is_already_gone_exits_at_once():
+    code = "import os; from bot import ingest; ingest._die_with_parent(os.getppid() + 1); print('alive')"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, timeout=20)
+    assert done.returncode == 1 and b"alive" not in done.stdout
