@@ -30,11 +30,45 @@ def _settings() -> Settings:
     return Settings.from_env()
 
 
+def _say(message: str) -> None:
+    click.echo(message, err=True)
+
+
 def _open(db_path: Path | None, create: bool = True):
+    """The corpus for writing, migrated first (each migration announced on stderr)."""
     try:
-        return store.open_db(db_path or _settings().db_path, create=create)
+        return store.open_db(db_path or _settings().db_path, create=create, on_migrate=_say)
     except store.DatabaseError as exc:
         raise click.ClickException(str(exc)) from exc
+
+
+def _up_to_date(db) -> None:
+    """Link speakers to people when the corpus is new to the people file (a migrated
+    older corpus, or an edited people file)."""
+    from . import people
+
+    people_file = _settings().people_file
+    try:
+        if people.needs_link(db, people_file):
+            _say(f"linking speakers to people ({people_file})")
+            people.link(db, people_file)
+    except people.PeopleFileError as exc:
+        _say(f"warning: {exc}; speakers keep their earlier links")
+
+
+def _corpus_path(db_path: Path | None) -> Path:
+    """The corpus to read: migrated when it is behind and writable, else as it is."""
+    path = db_path or _settings().db_path
+    if not path.exists():
+        raise click.ClickException(f"no database at {path}; run 'quotebot ingest' first")
+    try:
+        if store.pending_migrations(path):
+            db = _open(path, create=False)
+            _up_to_date(db)
+            db.close()
+    except store.DatabaseError as exc:
+        raise click.ClickException(str(exc)) from exc
+    return path
 
 
 @click.group()
@@ -51,10 +85,23 @@ def main() -> None:
     help="Comma-separated names whose turns are quotable (default: $QUOTEBOT_SPEAKERS,"
     " else whoever answers the questions).",
 )
+@click.option(
+    "--rebuild",
+    is_flag=True,
+    help="Build a new corpus from PATHS alone, then put it in place of the old one at once"
+    " (a running bot keeps answering; chat state is kept).",
+)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-def ingest_command(db_path: Path | None, speakers: str | None, paths: tuple[Path, ...]) -> None:
+def ingest_command(
+    db_path: Path | None, speakers: str | None, rebuild: bool, paths: tuple[Path, ...]
+) -> None:
     """Read transcript files or folders (.txt, .md, .html, .htm) into the database."""
-    db = _open(db_path)
+    live = db_path or _settings().db_path
+    target = live.with_name(live.name + ".new") if rebuild else live
+    if rebuild:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{target}{suffix}").unlink(missing_ok=True)
+    db = _open(target)
     names = split_names(speakers) if speakers is not None else _settings().speakers
     err = sys.stderr
     bar = None
@@ -75,13 +122,30 @@ def ingest_command(db_path: Path | None, speakers: str | None, paths: tuple[Path
             bar.update(1)
 
     try:
-        result = ingest(db, paths, speakers=names, on_start=start, on_file=report)
+        result = ingest(
+            db,
+            paths,
+            speakers=names,
+            on_start=start,
+            on_file=report,
+            people_file=_settings().people_file,
+        )
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
     for line in problems:
         click.echo(line, err=True)
     click.echo(result.summary())
+    if rebuild:
+        db.close()
+        if not result.answers:
+            Path(target).unlink(missing_ok=True)
+            raise click.ClickException(f"the new corpus holds no answers; {live} is unchanged")
+        try:
+            store.replace_corpus(target, live)
+        except Exception as exc:  # sqlite3 or OS errors: the old corpus stays as it was
+            raise click.ClickException(f"could not put the new corpus in place: {exc}") from exc
+        click.echo(f"{live} replaced by the new corpus", err=True)
     if result.skipped:
         sys.exit(1)
 
@@ -91,7 +155,7 @@ def ingest_command(db_path: Path | None, speakers: str | None, paths: tuple[Path
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
 def sources_command(db_path: Path | None, as_json: bool) -> None:
     """List the ingested sources."""
-    rows = store.list_sources(_open(db_path, create=False))
+    rows = store.list_sources(store.connect_readonly(_corpus_path(db_path)))
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
@@ -107,7 +171,7 @@ def sources_command(db_path: Path | None, as_json: bool) -> None:
 def _searcher(db_path: Path | None):
     from .search import Searcher
 
-    return Searcher(_open(db_path, create=False))
+    return Searcher(_corpus_path(db_path))
 
 
 def _print_hit(hit, as_json: bool) -> None:
@@ -128,6 +192,7 @@ def search_command(db_path: Path | None, limit: int, as_json: bool, query: tuple
     searcher = _searcher(db_path)
     if query == ("-",):
         for line in sys.stdin:
+            searcher.refresh()  # a long-lived process sees what an ingest added meanwhile
             hits = searcher.search(line.rstrip("\n"), limit)
             click.echo(json.dumps([h.to_json() for h in hits], ensure_ascii=False))
             sys.stdout.flush()
@@ -156,14 +221,19 @@ def _replier(settings: Settings, db_path: Path | None = None):
     """The Replier over the configured database, built from the bundled transcripts first
     if it does not exist yet."""
     from .replies import Replier
+    from .search import Searcher
 
     path = db_path or settings.db_path
     db = _open(path)
-    if not db.execute("SELECT 1 FROM sources LIMIT 1").fetchone():
+    _up_to_date(db)
+    if not store.has_sources(db):
         click.echo(f"Building {path} from {settings.transcripts} ...", err=True)
-        report = ingest(db, [settings.transcripts], speakers=settings.speakers)
+        report = ingest(
+            db, [settings.transcripts], speakers=settings.speakers, people_file=settings.people_file
+        )
         click.echo(report.summary(), err=True)
-    return Replier.from_db(db)
+    db.close()
+    return Replier(Searcher(path))
 
 
 @main.command("chat")
@@ -253,3 +323,88 @@ def post_daily_command(db_path: Path | None, chat_id: int | None) -> None:
         click.echo(f"{chat}: {status}")
     if any(status == "failed" for status in results.values()):
         sys.exit(1)
+
+
+@main.command("migrate")
+@_db_option
+def migrate_command(db_path: Path | None) -> None:
+    """Bring the corpus and chat state databases up to this version's schema.
+
+    The bot and every command do this by themselves at start-up; this does it now,
+    e.g. in a deployment's release step, and says what it did.
+    """
+    settings = _settings()
+    corpus = db_path or settings.db_path
+    applied: list[str] = []
+
+    def note(message: str) -> None:
+        applied.append(message)
+        _say(message)
+
+    try:
+        db = store.open_db(corpus, create=False, on_migrate=note)
+        _up_to_date(db)
+        db.close()
+        state = store.State.open(
+            settings.state_path or store.default_path(corpus), legacy_corpus=corpus, on_migrate=note
+        )
+        state.close()
+    except store.DatabaseError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"{len(applied)} change(s) applied" if applied else "up to date")
+
+
+@main.command("people")
+@_db_option
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+@click.option(
+    "--relink",
+    is_flag=True,
+    help="Link every speaker label to its person again (after editing the people file).",
+)
+@click.option(
+    "--people-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Who is who (default: $QUOTEBOT_PEOPLE, else data/people.toml).",
+)
+@click.argument("name", required=False)
+def people_command(
+    db_path: Path | None, as_json: bool, relink: bool, people_file: Path | None, name: str | None
+) -> None:
+    """The people the corpus knows, with their aliases; NAME shows one person."""
+    from . import people
+    from .search.query import folded_key
+
+    path = _corpus_path(db_path)
+    if relink:
+        db = _open(path, create=False)
+        try:
+            changed = people.link(db, people_file or _settings().people_file)
+        except people.PeopleFileError as exc:
+            raise click.ClickException(str(exc)) from exc
+        _say(f"{changed} label(s) linked to another person")
+        db.close()
+    rows = store.people_rows(store.connect_readonly(path))
+    if name:
+        wanted = folded_key(name)
+        rows = [
+            r
+            for r in rows
+            if wanted == folded_key(r["name"]) or any(wanted == folded_key(a) for a in r["aliases"])
+        ] or [r for r in rows if wanted[-1:] == folded_key(r["name"])[-1:]]
+        if not rows:
+            raise click.ClickException(f"nobody called {name!r} in the corpus")
+    if as_json:
+        out = [{**r, "aliases": sorted(r["aliases"])} for r in rows]
+        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+        return
+    for row in rows:
+        span = " to ".join(d for d in dict.fromkeys((row["first_date"], row["last_date"])) if d)
+        click.echo(
+            f"{row['name']}: {row['answers']} answers, {row['turns']} turns"
+            + (f", {span}" if span else "")
+        )
+        if name or len(row["aliases"]) > 1:
+            labels = sorted(row["aliases"].items(), key=lambda kv: -kv[1])
+            click.echo("    as " + "; ".join(f"{label} ({n})" for label, n in labels))

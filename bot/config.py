@@ -9,6 +9,7 @@ from pathlib import Path
 
 DEFAULT_DB = Path("data/quotes.db")
 DEFAULT_TRANSCRIPTS = Path("data/transcripts")
+DEFAULT_PEOPLE = Path("data/people.toml")
 
 
 def split_names(value: str | None) -> list[str]:
@@ -39,6 +40,10 @@ class Settings:
     port: int = 8443
     timezone: str = "UTC"
     speakers: list[str] = field(default_factory=list)
+    # chat state (subscriptions); None: state.db beside the corpus
+    state_path: Path | None = None
+    # who is who: names, aliases, offices by date (see bot/people.py)
+    people_file: Path = DEFAULT_PEOPLE
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -53,4 +58,6 @@ class Settings:
             port=int(env.get("PORT") or 8443),
             timezone=env.get("QUOTEBOT_TZ") or "UTC",
             speakers=split_names(env.get("QUOTEBOT_SPEAKERS")),
+            state_path=Path(env["QUOTEBOT_STATE_DB"]) if env.get("QUOTEBOT_STATE_DB") else None,
+            people_file=Path(env.get("QUOTEBOT_PEOPLE") or DEFAULT_PEOPLE),
         )

@@ -76,3 +76,30 @@ class Stems:
 
 
 stem = Stems()
+
+
+_NEXT = r"\s+(?=[\"“‘(\[]?[A-Z0-9])"
+_SENTENCE_END = re.compile(rf"(?<=[.!?…]){_NEXT}|(?<=[.!?…][\"”’)\]]){_NEXT}|\n+")
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of a text, paragraph breaks included, in order: a stop followed by a
+    space and a capital or digit (quotes and brackets allowed between), or a newline."""
+    return [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
+
+
+def sentence_ends(text: str, start: int = 0, end: int | None = None) -> list[int]:
+    """Offsets just past each sentence end in ``text[start:end]``."""
+    return [m.end() for m in _SENTENCE_END.finditer(text, start, len(text) if end is None else end)]
+
+
+def cut_at_word(text: str, limit: int, mark: str = "…") -> str:
+    """``text`` within ``limit`` characters: cut at the last space that fits, ``mark``
+    added; a text with no space in reach is cut mid-word. Always terminates and fits."""
+    if len(text) <= limit:
+        return text
+    room = max(0, limit - len(mark))
+    cut = text[:room]
+    if text[room : room + 1] != " " and " " in cut:  # mid-word: back to the last space
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(",;:—– ") + mark

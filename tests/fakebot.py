@@ -43,6 +43,7 @@ class FakeBotApi:
         self.admins: set[tuple[int, int]] = set()  # (chat_id, user_id)
         self.blocked: set[int] = set()  # chats where sendMessage is Forbidden
         self.migrated: dict[int, int] = {}  # old chat id -> new supergroup id
+        self.missing: set[int] = set()  # chats Telegram no longer knows ("chat not found")
         # chats whose sendMessage is recorded at once but answered only on release():
         # a Telegram that is slow for one chat
         self.held: set[int] = set()
@@ -252,6 +253,8 @@ class FakeBotApi:
             chat_id = int(params["chat_id"])
             if chat_id in self.blocked:
                 return self._error(403, "Forbidden: bot was blocked by the user")
+            if chat_id in self.missing:
+                return self._error(400, "Bad Request: chat not found")
             if chat_id in self.migrated:
                 return self._error(
                     400,

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import FIXTURES, seed
 
-from bot import store
+from bot import people, store
 from bot.cli import main
 from bot.ingest import ingest
 from bot.search import Searcher
@@ -33,14 +33,28 @@ def legacy(tmp_path: Path) -> Path:
     return path
 
 
+@pytest.fixture
+def migrated(legacy: Path) -> Path:
+    db = store.open_db(legacy)
+    people.link(db)
+    db.close()
+    return legacy
+
+
 def test_a_legacy_database_migrates_and_answers_the_same(legacy: Path, tmp_path: Path):
     said: list[str] = []
     db = store.open_db(legacy, on_migrate=said.append)
-    assert said == ["corpus database: applying migration m001_sources_turns_index"]
+    assert said == [
+        "corpus database: applying migration m001_sources_turns_index",
+        "corpus database: applying migration m002_people",
+    ]
     assert db.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION
     db.close()
     fresh = tmp_path / "fresh" / "quotes.db"
     ingest(store.open_db(fresh), [seed("004")], workers=1)
+    with pytest.raises(store.DatabaseError, match="quotebot migrate"):
+        Searcher(_copy_legacy(tmp_path))
+    people.link(store.open_db(legacy))
     old, new = Searcher(legacy), Searcher(fresh)
     for query in QUERIES:
         found = [(h.id, h.quote) for h in old.search(query)]
@@ -65,6 +79,7 @@ def test_migrate_command_says_what_it_did(legacy: Path, monkeypatch):
     first = CliRunner().invoke(main, ["migrate", "--db", str(legacy)])
     assert first.exit_code == 0, first.output
     assert "applying migration m001_sources_turns_index" in first.output
+    assert "applying migration m002_people" in first.output
     assert "moved 2 daily subscription(s)" in first.output
     assert legacy.with_name("chats.db").exists()
     second = CliRunner().invoke(main, ["migrate", "--db", str(legacy)])
@@ -92,22 +107,28 @@ def test_a_second_writer_waits_then_says_plainly(legacy: Path):
         other.execute("DELETE FROM vocab WHERE word = 'x'")
 
 
+def _copy_legacy(folder: Path) -> Path:
+    path = folder / "unmigrated.db"
+    shutil.copy(LEGACY_V1, path)
+    return path
+
+
 def test_search_connections_cannot_write(legacy: Path):
     conn = store.connect_readonly(legacy)
     with pytest.raises(sqlite3.OperationalError):
         conn.execute("DELETE FROM vocab")
 
 
-def test_speaker_filter_wildcards_are_literal(legacy: Path):
-    searcher = Searcher(legacy)
+def test_speaker_filter_wildcards_are_literal(migrated: Path):
+    searcher = Searcher(migrated)
     assert searcher.search("speaker:Putin stability")
     assert searcher.search("speaker:% stability") == []
     assert searcher.search("speaker:_ stability") == []
 
 
-def test_a_missing_index_is_an_error_not_an_empty_answer(legacy: Path):
-    searcher = Searcher(legacy)
-    conn = sqlite3.connect(legacy)
+def test_a_missing_index_is_an_error_not_an_empty_answer(migrated: Path):
+    searcher = Searcher(migrated)
+    conn = sqlite3.connect(migrated)
     conn.execute("DROP TABLE answers_fts")
     conn.commit()
     conn.close()

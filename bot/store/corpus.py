@@ -119,6 +119,7 @@ def save_transcript(
             old = db.execute("SELECT text FROM turns WHERE source_id = ?", [source_id])
             _vocab_delta(db, _count_words(r[0] for r in old), -1)
             db.execute("DELETE FROM turns WHERE source_id = ?", [source_id])
+            db.execute("DELETE FROM speakers WHERE source_id = ?", [source_id])
             db.execute("DELETE FROM vocab WHERE n <= 0")
             sets = ", ".join(f"{k} = :{k}" for k in row)
             db.execute(f"UPDATE sources SET {sets} WHERE id = :id", {**row, "id": source_id})
@@ -149,6 +150,17 @@ def save_transcript(
             ),
         )
         _vocab_delta(db, _count_words(t.text for t in transcript.turns), +1)
+        labels: dict[str, list[int]] = {}
+        for t in transcript.turns:
+            counts = labels.setdefault(t.speaker, [0, 0])
+            counts[0] += 1
+            counts[1] += int(t.is_answer)
+        # linked to a person by the next people pass (see :func:`link_people`)
+        db.conn.executemany(
+            "INSERT INTO speakers (source_id, label, person_id, turns, answers)"
+            " VALUES (?, ?, NULL, ?, ?)",
+            ((source_id, label, n, a) for label, (n, a) in labels.items()),
+        )
     return source_id
 
 
@@ -169,8 +181,9 @@ def corpus_stats(db: sqlite3.Connection | sqlite_utils.Database) -> dict[str, An
         " MIN(date), MAX(date) FROM sources"
     ).fetchone()
     speakers = db.execute(
-        "SELECT speaker, COUNT(*) AS n FROM turns WHERE is_answer GROUP BY speaker"
-        " ORDER BY n DESC LIMIT 5"
+        "SELECT COALESCE(p.name, sp.label) AS who, SUM(sp.answers) AS n FROM speakers sp"
+        " LEFT JOIN people p ON p.id = sp.person_id WHERE sp.answers > 0"
+        " GROUP BY who ORDER BY n DESC LIMIT 5"
     ).fetchall()
     return {
         "sources": row[0],
@@ -245,23 +258,44 @@ def _like_literal(text: str) -> str:
 
 
 def match_answers(
-    conn: sqlite3.Connection, match: str, limit: int, speaker: str | None = None
+    conn: sqlite3.Connection,
+    match: str,
+    limit: int,
+    speaker: str | None = None,
+    person: int | None = None,
+    date_from: str | None = None,
+    date_to: str | None = None,
 ) -> list[tuple[int, float]]:
     """(answer id, bm25 rank: lower is better) for an FTS5 MATCH expression.
 
-    ``speaker`` keeps answers by that speaker (the whole label, or its last words:
-    ``Putin`` matches ``Vladimir Putin``), wildcards taken literally. A MATCH that
-    FTS5 cannot parse finds nothing; any other error is the database's and rises.
+    ``person`` keeps that person's answers; ``speaker`` keeps answers whose label is
+    that name, or ends with it (``Putin`` matches ``Vladimir Putin``), wildcards
+    taken literally; ``date_from``/``date_to`` (ISO prefixes) keep sources dated
+    within them. A MATCH that FTS5 cannot parse finds nothing; any other error is the
+    database's and rises.
     """
-    sql = "SELECT f.rowid, bm25(answers_fts, 1.0, 0.35) FROM answers_fts f"
+    joins, where = [], ["answers_fts MATCH ?"]
     params: list[Any] = [match]
+    if speaker or person is not None or date_from or date_to:
+        joins.append("JOIN turns t ON t.id = f.rowid")
     if speaker:
-        sql += " JOIN turns t ON t.id = f.rowid WHERE answers_fts MATCH ?"
-        sql += " AND (t.speaker = ? COLLATE NOCASE OR t.speaker LIKE ? ESCAPE '\\')"
+        where.append("(t.speaker = ? COLLATE NOCASE OR t.speaker LIKE ? ESCAPE '\\')")
         params += [speaker, f"% {_like_literal(speaker)}"]
-    else:
-        sql += " WHERE answers_fts MATCH ?"
-    sql += f" ORDER BY 2 LIMIT {int(limit)}"
+    if person is not None:
+        where.append("t.person_id = ?")
+        params.append(person)
+    if date_from or date_to:
+        joins.append("JOIN sources s ON s.id = t.source_id")
+        if date_from:
+            where.append("s.date >= ?")
+            params.append(date_from)
+        if date_to:
+            where.append("s.date <= ?")
+            params.append(_date_end(date_to))
+    sql = (
+        f"SELECT f.rowid, bm25(answers_fts, 1.0, 0.35) FROM answers_fts f {' '.join(joins)}"
+        f" WHERE {' AND '.join(where)} ORDER BY 2 LIMIT {int(limit)}"
+    )
     try:
         return conn.execute(sql, params).fetchall()
     except sqlite3.OperationalError as exc:
@@ -270,10 +304,16 @@ def match_answers(
         raise
 
 
+def _date_end(prefix: str) -> str:
+    """The last ISO date a prefix covers: ``2021-06`` -> ``2021-06-99`` (compares after
+    every day of June)."""
+    return prefix + "-99-99"[len(prefix) - 4 :] if len(prefix) < 10 else prefix
+
+
 _ANSWER_ROWS = """
 SELECT t.id, t.speaker, t.text, t.question, t.asked_by, t.timestamp,
-       s.title, s.date, s.place, s.url, s.file
-FROM turns t JOIN sources s ON s.id = t.source_id
+       s.title, s.date, s.place, s.url, s.file, t.person_id, p.name AS person
+FROM turns t JOIN sources s ON s.id = t.source_id LEFT JOIN people p ON p.id = t.person_id
 WHERE t.id IN ({ids})
 """
 
@@ -308,3 +348,119 @@ def legacy_chat_state(conn: sqlite3.Connection) -> tuple[list[tuple], list[tuple
         conn.execute("SELECT chat_id, answer_id FROM seen").fetchall() if "seen" in tables else []
     )
     return subs, seen
+
+
+# -- people ------------------------------------------------------------------------
+
+
+def speaker_sources(db: sqlite3.Connection | sqlite_utils.Database) -> list[dict[str, Any]]:
+    """Each source with its speaker labels and their turn counts: what the people
+    rules read (no file is parsed again)."""
+    sources: dict[int, dict[str, Any]] = {}
+    rows = db.execute(
+        "SELECT s.id, s.title, s.date, s.url, s.format, sp.label, sp.turns"
+        " FROM speakers sp JOIN sources s ON s.id = sp.source_id ORDER BY s.id"
+    )
+    for source_id, title, when, url, fmt, label, turns in rows:
+        entry = sources.setdefault(
+            source_id,
+            {
+                "source_id": source_id,
+                "title": title,
+                "date": when,
+                "url": url,
+                "format": fmt,
+                "labels": {},
+            },
+        )
+        entry["labels"][label] = turns
+    return list(sources.values())
+
+
+def link_people(db: sqlite_utils.Database, names: dict[tuple[int, str], str | None]) -> int:
+    """Link every (source, label) to the person ``names`` gives it (None: nobody), in
+    one transaction; people nobody is linked to any more are dropped. Returns how many
+    labels changed person."""
+    with writing(db):
+        wanted = sorted({n for n in names.values() if n})
+        db.conn.executemany(
+            "INSERT OR IGNORE INTO people (name) VALUES (?)", ((n,) for n in wanted)
+        )
+        ids = dict(db.execute("SELECT name, id FROM people"))
+        current = {
+            (sid, label): pid
+            for sid, label, pid in db.execute("SELECT source_id, label, person_id FROM speakers")
+        }
+        changes = [
+            (ids[name] if name else None, sid, label)
+            for (sid, label), name in names.items()
+            if (sid, label) in current and current[(sid, label)] != (ids[name] if name else None)
+        ]
+        db.conn.executemany(
+            "UPDATE speakers SET person_id = ? WHERE source_id = ? AND label = ?", changes
+        )
+        db.conn.executemany(
+            "UPDATE turns SET person_id = ? WHERE source_id = ? AND speaker = ?", changes
+        )
+        db.execute(
+            "DELETE FROM people WHERE id NOT IN"
+            " (SELECT person_id FROM speakers WHERE person_id IS NOT NULL)"
+        )
+    return len(changes)
+
+
+def people_rows(conn: sqlite3.Connection | sqlite_utils.Database) -> list[dict[str, Any]]:
+    """Every person, most answers first: name, aliases (each label as written, with
+    its turn count), turns, answers, first and last date."""
+    people: dict[int, dict[str, Any]] = {}
+    rows = conn.execute(
+        "SELECT p.id, p.name, sp.label, SUM(sp.turns), SUM(sp.answers),"
+        " MIN(s.date), MAX(s.date)"
+        " FROM people p JOIN speakers sp ON sp.person_id = p.id"
+        " JOIN sources s ON s.id = sp.source_id GROUP BY p.id, sp.label"
+    )
+    for pid, name, label, turns, answers, first, last in rows:
+        entry = people.setdefault(
+            pid,
+            {
+                "id": pid,
+                "name": name,
+                "aliases": {},
+                "turns": 0,
+                "answers": 0,
+                "first_date": None,
+                "last_date": None,
+            },
+        )
+        entry["aliases"][label] = turns
+        entry["turns"] += turns
+        entry["answers"] += answers
+        if first and (entry["first_date"] is None or first < entry["first_date"]):
+            entry["first_date"] = first
+        if last and (entry["last_date"] is None or last > entry["last_date"]):
+            entry["last_date"] = last
+    return sorted(people.values(), key=lambda p: (-p["answers"], p["name"]))
+
+
+def corpus_fact(db: sqlite3.Connection | sqlite_utils.Database, key: str) -> str | None:
+    row = db.execute("SELECT value FROM corpus_meta WHERE key = ?", [key]).fetchone()
+    return row[0] if row else None
+
+
+def set_corpus_fact(db: sqlite_utils.Database, key: str, value: str) -> None:
+    with writing(db):
+        db.execute(
+            "INSERT INTO corpus_meta (key, value) VALUES (?, ?)"
+            " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [key, value],
+        )
+
+
+def texts_with(conn: sqlite3.Connection, word: str, limit: int) -> list[str]:
+    """Up to ``limit`` answers and questions that hold ``word`` (a folded word)."""
+    rows = conn.execute(
+        "SELECT t.text, t.question FROM answers_fts f JOIN turns t ON t.id = f.rowid"
+        " WHERE answers_fts MATCH ? LIMIT ?",
+        [f'"{word}"', int(limit)],
+    )
+    return [f"{text}\n{question}" for text, question in rows]

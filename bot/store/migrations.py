@@ -95,6 +95,50 @@ def m001_sources_turns_index(db: Database) -> None:
     )
 
 
+@corpus()
+def m002_people(db: Database) -> None:
+    """Who is who: one row per person, each label of each source linked to one (or to
+    nobody: "Question", "Moderator"), and each turn to its person. The original label
+    stays in ``turns.speaker`` as written."""
+    _run(
+        db,
+        [
+            "CREATE TABLE people (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)",
+            """CREATE TABLE speakers (
+                source_id INTEGER NOT NULL REFERENCES sources(id),
+                label TEXT NOT NULL,
+                person_id INTEGER REFERENCES people(id),
+                turns INTEGER NOT NULL,
+                answers INTEGER NOT NULL,
+                PRIMARY KEY (source_id, label)
+            ) WITHOUT ROWID""",
+            "CREATE INDEX speakers_person ON speakers(person_id)",
+            # facts about the corpus as a whole, e.g. which people file linked it
+            "CREATE TABLE corpus_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+            "ALTER TABLE turns ADD COLUMN person_id INTEGER REFERENCES people(id)",
+            "CREATE INDEX turns_person ON turns(person_id, is_answer)",
+            # Linking turns to people must not rewrite the full-text index: only a
+            # change of the indexed columns re-indexes a turn.
+            "DROP TRIGGER turns_fts_update_old",
+            "DROP TRIGGER turns_fts_update_new",
+            """CREATE TRIGGER turns_fts_update_old AFTER UPDATE OF text, question, is_answer
+            ON turns WHEN old.is_answer BEGIN
+                INSERT INTO answers_fts(answers_fts, rowid, text, question)
+                VALUES ('delete', old.id, old.text, old.question);
+            END""",
+            """CREATE TRIGGER turns_fts_update_new AFTER UPDATE OF text, question, is_answer
+            ON turns WHEN new.is_answer BEGIN
+                INSERT INTO answers_fts(rowid, text, question)
+                VALUES (new.id, new.text, new.question);
+            END""",
+            # every label seen so far, linked to nobody until people are resolved
+            """INSERT INTO speakers (source_id, label, person_id, turns, answers)
+            SELECT source_id, speaker, NULL, COUNT(*), SUM(is_answer)
+            FROM turns GROUP BY source_id, speaker""",
+        ],
+    )
+
+
 @state()
 def m001_subscriptions_seen(db: Database) -> None:
     _run(

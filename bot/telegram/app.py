@@ -26,6 +26,7 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from ..config import Settings, api_root
+from ..daily import Dailies
 from ..replies import COMMANDS, Replier
 from . import daily, handlers, inline
 
@@ -73,7 +74,7 @@ async def _post_init(app: Application) -> None:
     await app.bot.set_my_commands([BotCommand(name, text) for name, text in COMMANDS])
     replier: Replier = app.bot_data["replier"]
     replier.bot_name = app.bot.first_name or replier.bot_name
-    restored = daily.restore(app)
+    restored = await daily.restore(app)
     log.info("restored %s daily subscription(s)", restored)
     if app.job_queue is not None:
         app.job_queue.run_repeating(
@@ -93,11 +94,13 @@ def build_application(
     replier: Replier,
     request: BaseRequest | None = None,
     rate_limited: bool = True,
+    dailies: Dailies | None = None,
 ) -> Application:
     """The configured Application; nothing touches the network until it starts.
 
     ``request`` replaces the HTTP layer, and ``rate_limited=False`` drops Telegram's
     30 messages a second pacing: benchmarks use both to time the bot alone.
+    ``dailies`` defaults to the service over the configured chat state file.
     """
     if not settings.token:
         raise ValueError("a Telegram bot token is needed (TELEGRAM_BOT_TOKEN)")
@@ -123,7 +126,9 @@ def build_application(
         builder = builder.base_url(f"{base}/bot").base_file_url(f"{base}/file/bot")
     app = builder.build()
     app.bot_data["replier"] = replier
-    app.bot_data["timezone"] = settings.timezone
+    app.bot_data["dailies"] = dailies or Dailies.open(
+        replier, settings.state_path, settings.timezone
+    )
     add_handlers(app)
     return app
 
