@@ -39,14 +39,17 @@ def percentile(values: list[float], pct: float) -> float:
     return ordered[index]
 
 
-def corpus_db(path: Path | None, scratch: Path) -> Path:
-    """A database of the three corpora: ``path`` if it exists, else built (there, or in
-    ``scratch`` when no path was given)."""
+SEEDS = ROOT / "data" / "transcripts"
+
+
+def corpus_db(path: Path | None, scratch: Path, with_seeds: bool = False) -> Path:
+    """A database of the three corpora (and the seeds, ``with_seeds``): ``path`` if it
+    exists, else built (there, or in ``scratch`` when no path was given)."""
     from bot import store
     from bot.ingest import ingest
 
     if path is not None and path.exists():
         return path
-    path = path or scratch / "corpora.db"
-    ingest(store.open_db(path), corpus_paths())
+    path = path or scratch / ("mixed.db" if with_seeds else "corpora.db")
+    ingest(store.open_db(path), corpus_paths() + ([SEEDS] if with_seeds else []))
     return path

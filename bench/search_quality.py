@@ -1,229 +1,302 @@
-"""Search quality: quotebot beside two baselines, on the same database, in one run.
+"""Search quality: quotebot beside the engine as it was and FTS5 bm25, in one run.
 
-Query sets:
-- hand-written typos, paraphrases, topics and questions over the seed transcripts
-  (bench/queries/seeds_hand.tsv);
-- misremembered quotes generated from the three corpora: a window of 8 to 13 words
-  from a real answer, one typo, one word dropped, no case or punctuation;
-- nonsense (bench/queries/nonsense.txt), which must return nothing.
+Two settings, always both: the five seed transcripts alone, and the seeds mixed into
+the three corpora (131k answers, officials, journalists and hosts beside the person
+asked about). For every set: top-1 and top-3 (the exact answer; in the mixed setting
+the same passage published twice also counts, in brackets), empty replies to
+answerable queries, and for queries that name a person, how often that person's
+words come first. Nonsense queries count as failures when anything is returned.
 
-Baselines: rapidfuzz WRatio over whole answers; FTS5 bm25 with OR-ed query terms.
-Usage: python bench/search_quality.py [--corpus-db PATH] [--quotes N] [--skip-corpora]
+Usage: python -m bench.search_quality [--corpus-db PATH] [--before REF]
+       [--before-corpus-db PATH] [--ablate SIGNAL ...] [--quotes N] [--json]
 """
 
 from __future__ import annotations
 
 import argparse
-import random
+import json
+import subprocess
 import sys
 import tempfile
+from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from rapidfuzz import fuzz, process, utils
-
 from bench.common import ROOT, corpus_db
+from bench.querysets import (
+    Labelled,
+    corpus_queries,
+    is_right,
+    misremembered,
+    nonsense_queries,
+    seed_queries,
+)
 from bot import store
 from bot.ingest import ingest
 from bot.search import Searcher
+from bot.search.config import SearchConfig
 from bot.words import words
 
-QUERIES = Path(__file__).resolve().parent / "queries"
-Ranker = Callable[[str], list[int]]
+# The engine before query understanding, people and calibrated confidence.
+DEFAULT_BEFORE = "81a573b"
+SEEDS = ROOT / "data" / "transcripts"
 
 
-def read_hand_queries() -> list[list[str]]:
-    """(kind, query, source file prefix, phrase of the expected answer) per line."""
-    lines = (QUERIES / "seeds_hand.tsv").read_text().splitlines()
-    return [line.split("\t") for line in lines if line.strip() and not line.startswith("#")]
+@dataclass
+class Found:
+    """What an engine returned for one query: ids best first, and who said each."""
+
+    ids: list[int]
+    people: list[str]
 
 
-def load_hand_queries(db) -> list[tuple[str, str, set[int], str | None]]:
-    """(kind, query, ids of the answers that count as right, None) per line."""
-    out = []
-    for kind, query, prefix, phrase in read_hand_queries():
-        ids = {
-            row[0]
-            for row in db.execute(
-                "SELECT t.id FROM turns t JOIN sources s ON s.id = t.source_id"
-                " WHERE t.is_answer AND s.file LIKE ? AND instr(t.text, ?) > 0",
-                [f"%/{prefix}_%", phrase],
-            )
-        }
-        if not ids:
-            sys.exit(f"no answer in {prefix} contains {phrase!r}")
-        out.append((kind, query, ids, None))
-    return out
+Engine = Callable[[list[str]], list[Found]]
 
 
-def misremembered(db, count: int, seed: int = 7) -> list[tuple[str, str, set[int], str | None]]:
-    """Misremembered quotes: 8-13 words of a real answer, one typo, one word dropped."""
-    rng = random.Random(seed)
-    ids = [r[0] for r in db.execute("SELECT id FROM turns WHERE is_answer ORDER BY id")]
-    out: list[tuple[str, str, set[int], str | None]] = []
-    while len(out) < count:
-        answer_id = rng.choice(ids)
-        text = db.execute("SELECT text FROM turns WHERE id = ?", [answer_id]).fetchone()[0]
-        tokens = words(text)
-        size = rng.randint(8, 13)
-        if len(tokens) < size + 2:
-            continue
-        start = rng.randrange(0, len(tokens) - size)
-        window = tokens[start : start + size]
-        original = " ".join(window)
-        del window[rng.randrange(len(window))]
-        long_words = [i for i, w in enumerate(window) if len(w) >= 4]
-        if not long_words:
-            continue
-        i = rng.choice(long_words)
-        window[i] = typo(window[i], rng)
-        out.append(("quote", " ".join(window), {answer_id}, original))
-    return out
+def quotebot(path: Path, config: SearchConfig | None = None) -> Engine:
+    searcher = Searcher(path, config)
+
+    def run(queries: list[str]) -> list[Found]:
+        out = []
+        for q in queries:
+            hits = searcher.search(q, limit=3)
+            out.append(Found([h.id for h in hits], [h.who for h in hits]))
+        return out
+
+    return run
 
 
-def typo(word: str, rng: random.Random) -> str:
-    i = rng.randrange(1, len(word) - 1)
-    kind = rng.choice(("swap", "drop", "double", "replace"))
-    if kind == "swap":
-        return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
-    if kind == "drop":
-        return word[:i] + word[i + 1 :]
-    if kind == "double":
-        return word[:i] + word[i] + word[i:]
-    return word[:i] + rng.choice("aeiourstnl") + word[i + 1 :]
+def bm25(path: Path) -> Engine:
+    conn = store.connect_readonly(path)
+
+    def run(queries: list[str]) -> list[Found]:
+        out = []
+        for q in queries:
+            terms = " OR ".join(f'"{w}"' for w in dict.fromkeys(words(q)))
+            rows = store.match_answers(conn, terms, 3) if terms else []
+            ids = [r[0] for r in rows]
+            who = [r["speaker"] for r in store.answer_rows(conn, ids)]
+            out.append(Found(ids, who))
+        return out
+
+    return run
 
 
-def wratio_baseline(db) -> Ranker:
-    rows = db.execute("SELECT id, text FROM turns WHERE is_answer").fetchall()
-    ids = [r[0] for r in rows]
-    choices = [utils.default_process(r[1]) for r in rows]
+def before(worktree: Path, path: Path) -> Engine:
+    """The engine at another commit, through its own ``search --json -`` batch mode."""
 
-    def rank(query: str) -> list[int]:
-        found = process.extract(
-            utils.default_process(query), choices, scorer=fuzz.WRatio, processor=None, limit=3
+    def run(queries: list[str]) -> list[Found]:
+        proc = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "bot",
+                "search",
+                "--db",
+                str(path),
+                "--limit",
+                "3",
+                "--json",
+                "-",
+            ],
+            cwd=worktree,
+            input="\n".join(q.replace("\n", " ") for q in queries) + "\n",
+            capture_output=True,
+            text=True,
+            check=True,
         )
-        return [ids[i] for _, _, i in found]
+        lines = proc.stdout.splitlines()
+        return [
+            Found([h["id"] for h in hits], [h["speaker"] for h in hits])
+            for hits in map(json.loads, lines)
+        ]
 
-    return rank
+    return run
 
 
-def bm25_baseline(db) -> Ranker:
-    def rank(query: str) -> list[int]:
-        terms = " OR ".join(f'"{w}"' for w in dict.fromkeys(words(query)))
-        if not terms:
-            return []
-        rows = db.execute(
-            "SELECT rowid FROM answers_fts WHERE answers_fts MATCH ? ORDER BY bm25(answers_fts)"
-            " LIMIT 3",
-            [terms],
+def worktree_at(ref: str, scratch: Path) -> Path:
+    folder = scratch / f"before-{ref}"
+    if not folder.exists():
+        subprocess.run(
+            ["git", "worktree", "add", "--detach", str(folder), ref],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
         )
-        return [r[0] for r in rows]
-
-    return rank
+    return folder
 
 
-def quotebot_ranker(searcher: Searcher) -> Ranker:
-    return lambda query: [hit.id for hit in searcher.search(query, limit=3)]
+def build_with(worktree: Path, path: Path, sources: list[Path]) -> Path:
+    if not path.exists():
+        subprocess.run(
+            [sys.executable, "-m", "bot", "ingest", "--db", str(path), *map(str, sources)],
+            cwd=worktree,
+            capture_output=True,
+            check=False,
+        )
+    return path
 
 
-def is_right(db, returned: int, expected: set[int], window: str | None) -> bool:
-    """The expected answer, or (for a generated quote) any answer with the same words."""
-    if returned in expected:
-        return True
-    if window is None:
-        return False
-    text = db.execute("SELECT text FROM turns WHERE id = ?", [returned]).fetchone()[0]
-    return window in " ".join(words(text))
+def same_person(found: str, wanted: str) -> bool:
+    """``Ms. Psaki`` (a label) or ``Jen Psaki`` (a person) for Jen Psaki."""
+    return bool(found) and words(found)[-1:] == words(wanted)[-1:]
 
 
-def evaluate(db, queries, rankers: dict[str, Ranker]) -> dict[str, tuple[float, float]]:
-    results = {}
-    for name, rank in rankers.items():
-        top1 = top3 = 0
-        for _, query, expected, window in queries:
-            got = rank(query)
-            right = [is_right(db, g, expected, window) for g in got[:3]]
-            top1 += bool(right[:1] and right[0])
-            top3 += any(right)
-        results[name] = (100 * top1 / len(queries), 100 * top3 / len(queries))
-    return results
-
-
-def report(title: str, results: dict[str, tuple[float, float]], n: int) -> None:
-    print(f"\n{title} ({n} queries)")
-    print(f"  {'method':<28} {'top-1':>7} {'top-3':>7}")
-    for name, (top1, top3) in results.items():
-        print(f"  {name:<28} {top1:>6.1f}% {top3:>6.1f}%")
-
-
-def nonsense(searcher: Searcher, rankers: dict[str, Ranker]) -> None:
-    lines = [
-        q
-        for q in (QUERIES / "nonsense.txt").read_text().splitlines()
-        if q and not q.startswith("#")
-    ]
-    print(f"\nnonsense ({len(lines)} queries): queries that returned something")
-    for name, rank in rankers.items():
-        returned = [q for q in lines if rank(q)]
-        print(f"  {name:<28} {len(returned):>3}" + (f"  e.g. {returned[0]!r}" if returned else ""))
-
-
-# WRatio over every answer takes seconds a query at corpus scale: it gets a sample.
-WRATIO_SAMPLE = 60
-
-
-def run(db, queries, label: str) -> None:
-    searcher = Searcher(db)
-    rankers = {
-        "quotebot": quotebot_ranker(searcher),
-        "baseline: FTS5 bm25 OR": bm25_baseline(db),
+def score(conn, queries: list[Labelled], found: list[Found], lenient: bool) -> dict:
+    kinds: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    named = [0, 0]
+    calibration = [0, 0]
+    for q, f in zip(queries, found, strict=True):
+        right = [is_right(conn, i, q, lenient) for i in f.ids[:3]]
+        row = kinds[q.kind]
+        row[0] += 1
+        row[1] += bool(right and right[0])
+        row[2] += any(right)
+        row[3] += not f.ids
+        if not q.calibration:
+            calibration[0] += 1
+            calibration[1] += bool(right and right[0])
+        if q.names_person and q.person:
+            named[0] += 1
+            named[1] += bool(f.people and same_person(f.people[0], q.person))
+    total = [sum(r[i] for r in kinds.values()) for i in range(4)]
+    return {
+        "queries": total[0],
+        "top1": 100 * total[1] / max(1, total[0]),
+        "top3": 100 * total[2] / max(1, total[0]),
+        "empty": 100 * total[3] / max(1, total[0]),
+        "top1_held_out": 100 * calibration[1] / max(1, calibration[0]),
+        "person_first": 100 * named[1] / named[0] if named[0] else None,
+        "named": named[0],
+        "by_kind": {k: {"n": r[0], "top1": 100 * r[1] / r[0]} for k, r in sorted(kinds.items())},
     }
-    results = evaluate(db, queries, rankers)
-    wratio = {"baseline: WRatio whole answers": wratio_baseline(db)}
-    sample = queries[:WRATIO_SAMPLE]
-    results.update(evaluate(db, sample, wratio))
-    report(label, results, len(queries))
-    if len(sample) < len(queries):
+
+
+def nonsense(engine: Engine) -> dict:
+    queries = nonsense_queries()
+    found = engine([q for _, q in queries])
+    answered: dict[str, list[str]] = defaultdict(list)
+    for (kind, q), f in zip(queries, found, strict=True):
+        if f.ids:
+            answered[kind].append(q)
+    return {
+        "queries": len(queries),
+        "answered": sum(len(v) for v in answered.values()),
+        "by_kind": dict(answered),
+    }
+
+
+def measure(setting: str, conn, sets: dict[str, list[Labelled]], engines: dict[str, Engine]):
+    lenient = setting == "mixed"
+    out: dict = {}
+    for name, engine in engines.items():
+        out[name] = {
+            label: score(conn[name], qs, engine([q.query for q in qs]), lenient)
+            for label, qs in sets[name].items()
+        }
+        out[name]["nonsense"] = nonsense(engine)
+    return out
+
+
+def print_table(setting: str, results: dict) -> None:
+    print(f"\n== {setting}")
+    labels = [k for k in next(iter(results.values())) if k != "nonsense"]
+    for label in labels:
+        first = next(iter(results.values()))[label]
+        print(f"\n{label} ({first['queries']} queries)")
         print(
-            f"  (WRatio on the first {len(sample)}; quotebot on those: "
-            f"{evaluate(db, sample, {'q': rankers['quotebot']})['q'][0]:.1f}% top-1)"
+            f"  {'engine':<30} {'top-1':>7} {'held-out':>8} {'top-3':>7} {'empty':>6} "
+            f"{'person first':>13}"
         )
-    nonsense(searcher, {**rankers, **wratio})
+        for name, res in results.items():
+            r = res[label]
+            person = (
+                f"{r['person_first']:.0f}% of {r['named']}"
+                if r["person_first"] is not None
+                else "-"
+            )
+            print(
+                f"  {name:<30} {r['top1']:>6.1f}% {r['top1_held_out']:>7.1f}% {r['top3']:>6.1f}% "
+                f"{r['empty']:>5.1f}% {person:>13}"
+            )
+    print("\nnonsense: queries answered (should be 0)")
+    for name, res in results.items():
+        n = res["nonsense"]
+        kinds = ", ".join(f"{k} {len(v)}" for k, v in n["by_kind"].items())
+        print(
+            f"  {name:<30} {n['answered']:>3} of {n['queries']}" + (f"  ({kinds})" if kinds else "")
+        )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--corpus-db", type=Path, help="a database of the three corpora to reuse")
-    parser.add_argument("--quotes", type=int, default=1000, help="misremembered quotes to generate")
-    parser.add_argument("--skip-corpora", action="store_true")
-    parser.add_argument("--show-misses", action="store_true")
+    parser.add_argument("--corpus-db", type=Path, help="seeds + three corpora, reused or built")
+    parser.add_argument("--before", default=DEFAULT_BEFORE, help="git ref of the engine to compare")
+    parser.add_argument("--before-corpus-db", type=Path, help="the same corpus built by --before")
+    parser.add_argument("--no-before", action="store_true", help="skip the engine as it was")
+    parser.add_argument("--ablate", action="append", default=[], help="a signal to weigh 0")
+    parser.add_argument("--quotes", type=int, default=1000, help="misremembered quotes")
+    parser.add_argument("--skip-mixed", action="store_true")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of tables")
     args = parser.parse_args()
 
+    report: dict = {}
     with tempfile.TemporaryDirectory() as tmp:
-        seeds = store.open_db(Path(tmp) / "seeds.db")
-        ingest(seeds, [ROOT / "data" / "transcripts"], workers=1)
-        hand = load_hand_queries(seeds)
-        run(seeds, hand, "hand-written queries over the seeds")
-        if args.show_misses:
-            searcher = Searcher(seeds)
-            for kind, query, expected, _ in hand:
-                got = [h.id for h in searcher.search(query, 3)]
-                if not got or got[0] not in expected:
-                    print("  miss", kind, repr(query), got[:1], sorted(expected))
+        scratch = Path(tmp)
+        old_tree = None if args.no_before else worktree_at(args.before, Path("/tmp"))
+        settings = [("seeds", None)] + ([] if args.skip_mixed else [("mixed", args.corpus_db)])
+        for setting, given in settings:
+            if setting == "seeds":
+                path = scratch / "seeds.db"
+                ingest(store.open_db(path), [SEEDS], workers=1)
+            else:
+                path = corpus_db(given, scratch, with_seeds=True)
+            engines: dict[str, Engine] = {"quotebot": quotebot(path)}
+            for signal in args.ablate:
+                config = SearchConfig()
+                weights = {**config.weights, signal: 0.0}
+                engines[f"quotebot without {signal}"] = quotebot(
+                    path, replace(config, weights=weights)
+                )
+            engines["baseline: FTS5 bm25 OR"] = bm25(path)
+            conns = {name: store.connect_readonly(path) for name in engines}
+            if old_tree is not None:
+                if setting == "seeds":
+                    old_path = build_with(old_tree, scratch / "before-seeds.db", [SEEDS])
+                else:
+                    old_path = args.before_corpus_db or scratch / "before-mixed.db"
+                    build_with(old_tree, old_path, [*corpus_paths_for_build(), SEEDS])
+                engines[f"before ({args.before})"] = before(old_tree, old_path)
+                conns[f"before ({args.before})"] = store.connect_readonly(old_path)
+            sets: dict[str, dict[str, list[Labelled]]] = {}
+            # one sample of generated quotes for every engine, judged by their words
+            quotes = misremembered(conns["quotebot"], args.quotes) if setting == "mixed" else []
+            for name in engines:
+                conn = conns[name]
+                natural, missing = seed_queries(conn, "natural_seeds.tsv")
+                hand, missing_hand = seed_queries(conn, "seeds_hand.tsv")
+                chosen = {"natural, seeds": natural, "hand-written, seeds": hand}
+                if setting == "mixed":
+                    corpora, missing_corpora = corpus_queries(conn)
+                    chosen["natural, corpora"] = corpora
+                    chosen["misremembered, corpora"] = quotes
+                    missing += missing_corpora
+                sets[name] = chosen
+                for line in missing + missing_hand:
+                    print(f"unlabelled: {line}", file=sys.stderr)
+            results = measure(setting, conns, sets, engines)
+            report[setting] = results
+            if not args.json:
+                print_table(setting, results)
+    if args.json:
+        print(json.dumps(report, indent=2))
 
-        if args.skip_corpora:
-            return
-        corpus = store.open_db(corpus_db(args.corpus_db, Path(tmp)))
-        quotes = misremembered(corpus, args.quotes)
-        run(corpus, quotes, "misremembered quotes over the three corpora")
-        if args.show_misses:
-            searcher = Searcher(corpus)
-            for _, query, expected, window in quotes:
-                got = [h.id for h in searcher.search(query, 3)]
-                if not got or not is_right(corpus, got[0], expected, window):
-                    print("  miss", repr(query), got[:1], sorted(expected))
+
+def corpus_paths_for_build() -> list[Path]:
+    from bench.common import corpus_paths
+
+    return corpus_paths()
 
 
 if __name__ == "__main__":

@@ -1,67 +1,55 @@
-"""Find the answer a person half-remembers.
+"""The search engine: query -> understanding -> lexicon -> candidates -> scoring -> excerpt.
 
-Full-text search (FTS5, porter stemming, over answers and the questions before
-them) picks candidates; rapidfuzz then aligns the query with the best-matching
-stretch of each candidate (a partial alignment), so a short misremembered line is
-compared with the words it came from, not with a whole long answer. Query words the corpus does not know are
-corrected against the corpus vocabulary first. A hit must clear a confidence
-threshold: for a query nothing answers, the result is empty.
+Full-text search (FTS5, porter stemming, over answers and the questions before them)
+picks candidates, within the answers of the person a query names first; each
+candidate's signals (:mod:`.scoring`) give the probability that it is the answer
+meant, and only hits more likely right than not are shown, so a query nothing
+answers gets an empty reply.
 """
 
 from __future__ import annotations
 
-import bisect
-import math
 import random as random_module
 import re
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import sqlite_utils
-from rapidfuzz import fuzz, process
-from rapidfuzz.distance import OSA
 
 from .. import store
-from ..words import stem, words
+from ..words import fold, split_sentences, stem, words
+from . import scoring
+from .candidates import Scope, lookups
+from .config import SearchConfig
+from .excerpt import best_excerpt, standalone_quote
+from .lexicon import Lexicon
+from .query import Person, PersonIndex, Query, Understood, folded_key, understand
 
-MAX_QUERY_CHARS = 500
-QUOTE_CHARS = 400
-# Score weights (tuned on bench/search_quality.py): sentence alignment 0-100,
-# idf-weighted share of query words found, bm25 relative to the best candidate.
-W_FUZZY, W_COVERAGE, W_BM25 = 0.7, 30.0, 5.0
-# A word found only in the question counts this much; a query that reads like
-# the question asked counts this much of a match with the answer itself.
-QUESTION_WEIGHT, QUESTION_FUZZY = 1.0, 1.0
-# Query words used for candidate lookups, rarest first.
-MAX_TERMS = 6
-OR_TERMS = 4
-# Fewer candidates than this from a lookup, and no hit scoring CONFIDENT: widen.
-ENOUGH = 3
-CONFIDENT = 85
-ANALYSIS_CACHE = 2048
-# Candidates (best bm25 first) that are scored.
-COVERAGE_POOL = 10
-# A hit scores 0-100; below this it is not shown.
-MIN_SCORE = 58
-# A word being typed becomes its commonest completion when that is this many times
-# as common; completions looked at per prefix.
-TYPED_LIKELIER, COMPLETIONS = 10, 5000
-# Words in more than this share of answers carry no meaning for search ("the").
-COMMON_SHARE = 0.35
-_NEXT = r"\s+(?=[\"“‘(\[]?[A-Z0-9])"
-_SENTENCE_END = re.compile(rf"(?<=[.!?…]){_NEXT}|(?<=[.!?…][\"”’)\]]){_NEXT}|\n+")
-_SPEAKER_FILTER = re.compile(r"(?:^|\s)speaker:(\"[^\"]*\"?|\S+)", re.I)
-_PHRASE = re.compile(r"\"([^\"]+)\"")
+QUOTE_CHARS = SearchConfig().quote_chars
+# A person is recognised in queries once they have this many answers.
+MIN_PERSON_ANSWERS = 3
+# A surname alone names a person only when the corpus writes it with a capital at
+# least this share of the time (in a sample of this many texts): "Putin" is a name,
+# "price" and "may" are everyday words first.
+SURNAME_CAPITALISED = 0.8
+SURNAME_SAMPLE = 30
+# How much of a correction counts as knowing the word (typo-corrected words are a
+# guess, not a certainty).
+CORRECTED_KNOWN = 0.7
 
 
 @dataclass(frozen=True)
 class Hit:
-    """One answer found for a query, with the excerpt that matched best."""
+    """One answer found for a query, with the excerpt that matched best.
+
+    ``speaker`` is the label as the transcript wrote it; ``person`` the canonical
+    name of who it is (None when unknown); ``signals`` why it scored as it did.
+    """
 
     id: int
     speaker: str
@@ -76,114 +64,57 @@ class Hit:
     file: str
     timestamp: str | None
     score: int
+    person: str | None = None
+    signals: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def who(self) -> str:
+        """The name to show: the person, else the label."""
+        return self.person or self.speaker
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
 
 
-@dataclass
-class Query:
-    """A user's query split into free text, exact phrases and a speaker filter.
-
-    ``typing``: the query is still being typed (inline mode), so its last free word
-    may be the start of a word.
-    """
-
-    text: str = ""
-    phrases: list[str] = field(default_factory=list)
-    speaker: str | None = None
-    typing: bool = False
-
-    @classmethod
-    def parse(cls, raw: str, typing: bool = False) -> Query:
-        raw = (raw or "")[:MAX_QUERY_CHARS].replace("“", '"').replace("”", '"')
-        typing = typing and raw[-1:].isalnum()
-        speaker = None
-        match = _SPEAKER_FILTER.search(raw)
-        if match:
-            typing = typing and match.end() < len(raw)
-            speaker = match[1].strip('"').strip() or None
-            raw = raw[: match.start()] + " " + raw[match.end() :]
-        phrases = [p.strip() for p in _PHRASE.findall(raw) if words(p)]
-        text = _PHRASE.sub(" ", raw).replace('"', " ")
-        return cls(" ".join(text.split()), phrases, speaker, typing)
-
-    @property
-    def all_words(self) -> list[str]:
-        return words(" ".join([*self.phrases, self.text]))
-
-
-def split_sentences(text: str) -> list[str]:
-    """Sentences of an answer, paragraph breaks included, in order."""
-    return [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
-
-
-def _align(query: str, text: str) -> float:
-    """0-100: how well the query matches the best stretch of ``text`` (folded)."""
-    if len(text) >= len(query):
-        return fuzz.partial_ratio(query, text)
-    return fuzz.ratio(query, text)
-
-
-def _shorten(text: str, limit: int = QUOTE_CHARS) -> str:
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:—– ")
-    return cut + "…"
-
-
-def _fts_term(word: str) -> str:
-    return f'"{word}"'
-
-
-@dataclass
-class Understood:
-    """A query as the corpus sees it.
-
-    ``words``: every word, typos corrected, unknown words dropped; ``terms``: the ones
-    worth a full-text lookup; ``weights``: idf per distinct word; ``known``: the share
-    of the typed words the corpus knows (corrected ones count for less).
-    """
-
-    words: list[str]
-    terms: list[str]
-    weights: dict[str, float]
-    known: float
-
-
 @dataclass(frozen=True)
-class Lexicon:
-    """What search knows of the corpus's words; loaded at once and replaced whole."""
+class Knowledge:
+    """What search loads from the corpus at once and replaces whole on a change."""
 
-    vocab: dict[str, int]
-    doc_freq: dict[str, int]
-    answers: int
-    # Words grouped by first letter and length: typo correction keeps the first
-    # letter and looks only at near lengths.
-    spellings: dict[tuple[str, int], list[str]]
-    # For completing the start of a word: words in order.
-    sorted_words: list[str]
-    signature: tuple[Any, ...]
+    lexicon: Lexicon
+    people: PersonIndex
 
-    @classmethod
-    def load(cls, conn: sqlite3.Connection) -> Lexicon:
-        signature = store.signature(conn)
-        vocab = store.vocabulary(conn)
-        # Stems and the number of answers that hold them, straight from the index.
-        doc_freq = store.stem_answer_counts(conn)
-        answers = store.indexed_answers(conn)
-        spellings: dict[tuple[str, int], list[str]] = {}
-        for word, count in sorted(vocab.items(), key=lambda kv: -kv[1]):
-            if count >= 2 and word.isalpha():
-                spellings.setdefault((word[0], len(word)), []).append(word)
-        sorted_words = sorted(w for w in vocab if w.isalpha())
-        return cls(vocab, doc_freq, answers, spellings, sorted_words, signature)
+
+def _is_a_name(conn: sqlite3.Connection, word: str) -> bool:
+    """Whether the corpus writes ``word`` as a name (capitalised), not an everyday word."""
+    pattern = re.compile(rf"\b{re.escape(word)}\b", re.IGNORECASE)
+    cases = [
+        m[0][0].isupper()
+        for t in store.texts_with(conn, word, SURNAME_SAMPLE)
+        for m in pattern.finditer(t)
+    ]
+    return not cases or sum(cases) / len(cases) >= SURNAME_CAPITALISED
+
+
+def _person_index(conn: sqlite3.Connection, lexicon: Lexicon) -> PersonIndex:
+    people = []
+    for row in store.people_rows(conn):
+        if row["answers"] < MIN_PERSON_ANSWERS:
+            continue
+        keys = {folded_key(row["name"])}
+        keys.update(folded_key(label) for label in row["aliases"])
+        surname = folded_key(row["name"])[-1:]
+        if surname and _is_a_name(conn, surname[0]):
+            keys.add(surname)
+        people.append(Person(row["id"], row["name"], row["answers"], tuple(k for k in keys if k)))
+    return PersonIndex(people)
 
 
 class Searcher:
-    """Search over one database. Build it once per process and reuse it."""
+    """Search over one corpus file. Build it once per process and reuse it."""
 
-    def __init__(self, corpus: sqlite_utils.Database | str | Path) -> None:
+    def __init__(
+        self, corpus: sqlite_utils.Database | str | Path, config: SearchConfig | None = None
+    ) -> None:
         """``corpus``: the corpus file (or an open database of it, whose file is used).
 
         Every thread (the bot searches in worker threads) gets its own read-only
@@ -192,41 +123,54 @@ class Searcher:
         if isinstance(corpus, sqlite_utils.Database):
             corpus = store.file_of(corpus)
         self.path = Path(corpus)
+        pending = store.pending_migrations(self.path)
+        if pending:
+            raise store.DatabaseError(
+                f"the corpus {self.path} is from an older quotebot and needs"
+                f" {len(pending)} migration(s): run 'quotebot migrate'"
+            )
+        self.config = config or SearchConfig()
         self._local = threading.local()
-        self._lex = Lexicon.load(self._conn())
+        self._know = self._load(self._conn())
         self._reads_well: list[int] | None = None
-        # Long answers come back as candidates again and again: keep their analysis.
-        self._analysis = lru_cache(maxsize=ANALYSIS_CACHE)(self._analyse)
+        self._analysis = lru_cache(maxsize=self.config.analysis_cache)(self._analyse)
+
+    @staticmethod
+    def _load(conn: sqlite3.Connection) -> Knowledge:
+        lexicon = Lexicon.load(conn)
+        return Knowledge(lexicon, _person_index(conn, lexicon))
+
+    @property
+    def lexicon(self) -> Lexicon:
+        return self._know.lexicon
+
+    @property
+    def people(self) -> PersonIndex:
+        return self._know.people
 
     @property
     def vocab(self) -> dict[str, int]:
         """Every word of the corpus and how often it occurs."""
-        return self._lex.vocab
+        return self.lexicon.vocab
 
     @property
     def doc_freq(self) -> dict[str, int]:
         """Every stem in the index and the number of answers that hold it."""
-        return self._lex.doc_freq
+        return self.lexicon.doc_freq
 
     @property
     def answers(self) -> int:
-        return self._lex.answers
+        return self.lexicon.answers
 
     def refresh(self) -> bool:
-        """Reload what search knows of the corpus's words when an ingest changed it
-        (the bot keeps running while transcripts are added); True when it did."""
+        """Reload what search knows of the corpus when an ingest changed it (the bot
+        keeps running while transcripts are added); True when it did."""
         conn = self._conn()
-        if store.signature(conn) == self._lex.signature:
+        if store.signature(conn) == self.lexicon.signature:
             return False
-        self._lex = Lexicon.load(conn)
+        self._know = self._load(conn)
         self._reads_well = None
         return True
-
-    @staticmethod
-    def _analyse(answer_id: int, text: str) -> tuple[str, frozenset[str]]:
-        """(folded text, Porter stems of its words) of one answer."""
-        tokens = words(text)
-        return " ".join(tokens), frozenset(stem.many(set(tokens)))
 
     def _conn(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
@@ -239,231 +183,171 @@ class Searcher:
         """What the corpus holds (:func:`store.corpus_stats`), from any thread."""
         return store.corpus_stats(self._conn())
 
-    # -- query understanding -------------------------------------------------
     def idf(self, word: str) -> float:
-        df = self.doc_freq.get(stem(word), 0)
-        return math.log((self.answers - df + 0.5) / (df + 0.5) + 1)
-
-    def is_common(self, word: str) -> bool:
-        return self.doc_freq.get(stem(word), 0) > COMMON_SHARE * self.answers
+        return self.lexicon.idf(word)
 
     def correct(self, word: str) -> str | None:
-        """The corpus word a misspelled ``word`` most likely meant, or None.
+        """See :meth:`Lexicon.correct`."""
+        return self.lexicon.correct(word)
 
-        A word the corpus never has is a slip of a word it has (``acutally``), even
-        when a stem happens to match (``acut`` of ``acute``); failing that, a form of a
-        word it has (``usefulness`` beside ``useful``, the same stem in the index)
-        stands as typed; failing that, it is the start of a word (``traffic`` ->
-        ``trafficking``).
-        """
-        if word in self.vocab:
-            return word
-        if len(word) < 4 or not word.isalpha():
-            return None
-        nearest = self._nearest(word)
-        if nearest is not None:
-            return nearest
-        if stem(word) in self.doc_freq:
-            return word
-        return self._completion(word)
+    @staticmethod
+    def _analyse(answer_id: int, text: str) -> scoring.Analysis:
+        tokens = words(text)
+        return scoring.Analysis(" ".join(tokens), Counter(stem.many(tokens)), len(tokens))
 
-    def _nearest(self, word: str) -> str | None:
-        """The likeliest corpus word one slip from ``word`` (two in long words)."""
-        # A slip is a letter dropped, doubled, swapped or wrong; the first letter is
-        # rarely the one mistyped.
-        max_edits = 1 if len(word) < 10 else 2
-        lex = self._lex  # one lexicon throughout, even if a refresh swaps it
-        best: tuple[int, bool, int, str] | None = None
-        for length in range(len(word) - max_edits, len(word) + max_edits + 1):
-            for candidate, distance, _ in process.extract(
-                word,
-                lex.spellings.get((word[0], length), ()),
-                scorer=OSA.distance,
-                score_cutoff=max_edits,
-                limit=10,
-            ):
-                # same letters in another order (a swap) beats a different letter
-                key = (
-                    distance,
-                    sorted(candidate) != sorted(word),
-                    -lex.vocab[candidate],
-                    candidate,
-                )
-                if best is None or key < best:
-                    best = key
-        return best[-1] if best else None
-
-    def understand(self, query: Query) -> Understood:
-        """The query's words after typo correction, and how much the corpus knows."""
-        original = query.all_words
-        completed = self._typed(original[-1]) if query.typing and original else None
+    # -- understanding -------------------------------------------------------------
+    def understand(self, query: Query) -> tuple[Understood, list[str], float]:
+        """(who and what is asked, the topic words after typo correction, the share of
+        typed topic words the corpus knows)."""
+        know = self._know
+        understood = understand(query, know.people)
+        lex = know.lexicon
+        original = understood.topic + words(" ".join(query.phrases))
+        completed = lex.typed(original[-1], self.config) if query.typing and original else None
         typed = original[:-1] if completed else original
-        corrected = [fixed for w in typed if (fixed := self.correct(w))]
-        known = sum(1 for w in original if w in self.vocab)
+        corrected = [fixed for w in typed if (fixed := lex.correct(w))]
+        known = sum(1 for w in original if w in lex.vocab)
         if completed:
-            # the word being typed: its likeliest ending counts as known
-            known += original[-1] not in self.vocab
+            known += original[-1] not in lex.vocab  # the word being typed: its likeliest ending
             corrected.append(completed)
-        distinct = list(dict.fromkeys(corrected))
-        terms = [w for w in distinct if not self.is_common(w)]
-        if not terms and len(distinct) <= 3:
-            terms = distinct
         fixed = len(corrected) - known
-        share = (known + 0.7 * fixed) / len(original) if original else 0.0
-        return Understood(corrected, terms, {w: self.idf(w) for w in distinct}, share)
+        share = (known + CORRECTED_KNOWN * fixed) / len(original) if original else 1.0
+        return understood, corrected, share
 
-    def _typed(self, word: str) -> str | None:
-        """What a word still being typed most likely becomes: its commonest completion
-        when the word is unknown or far rarer than it (``tolst`` -> ``tolstoy``)."""
-        vocab = self._lex.vocab
-        completion = self._completion(word)
-        # .get: a refresh may have swapped the lexicon in between
-        if completion and vocab.get(completion, 0) >= TYPED_LIKELIER * vocab.get(word, 0):
-            return completion
+    def _speaker_person(self, name: str) -> int | None:
+        key = folded_key(name)
+        found = self.people.mentions(list(key))
+        if len(found) == 1 and found[0][:2] == (0, len(key)):
+            return found[0][2]
         return None
 
-    def _completion(self, prefix: str) -> str | None:
-        """The commonest corpus word that starts with ``prefix`` and is longer."""
-        if len(prefix) < 3 or not prefix.isalpha():
-            return None
-        lex = self._lex  # one lexicon throughout, even if a refresh swaps it
-        start = bisect.bisect_right(lex.sorted_words, prefix)
-        end = bisect.bisect_left(lex.sorted_words, prefix + "\U0010ffff", lo=start)
-        longer = lex.sorted_words[start : min(end, start + COMPLETIONS)]
-        return max(longer, key=lex.vocab.__getitem__, default=None)
-
-    # -- search --------------------------------------------------------------
-    def search(self, raw: str, limit: int = 5, typing: bool = False) -> list[Hit]:
+    # -- search --------------------------------------------------------------------
+    def search(
+        self, raw: str, limit: int = 5, typing: bool = False, threshold: float | None = None
+    ) -> list[Hit]:
         """The best answers for ``raw``, best first; empty when nothing fits.
 
         ``typing``: ``raw`` is still being typed (inline mode), so its last word may
-        be unfinished.
+        be unfinished. ``threshold``: the least confidence shown (default: the
+        configured one; 0 shows every candidate scored, for calibration).
         """
-        query = Query.parse(raw, typing)
-        understood = self.understand(query)
-        if not understood.terms and not query.phrases:
+        config = self.config
+        threshold = config.min_confidence if threshold is None else threshold
+        query = Query.parse(raw, typing, config.max_query_chars)
+        understood, corrected, known = self.understand(query)
+        lex = self.lexicon
+        distinct = list(dict.fromkeys(corrected))
+        terms = [w for w in distinct if lex.share(w) <= config.common_share]
+        if not terms and len(distinct) <= 3:
+            terms = distinct
+        if not terms and not query.phrases:
             return []
-        hits: list[Hit] = []
-        for candidates in self._candidates(query, understood):
-            hits = self._rerank(query, understood, candidates, max(0, limit))
-            if len(candidates) >= ENOUGH or (hits and hits[0].score >= CONFIDENT):
-                break
-        return hits
-
-    def _candidates(self, query: Query, understood: Understood) -> Iterator[dict[int, float]]:
-        """Answer ids worth re-ranking, with their best bm25 rank, wider each time.
-
-        Words of a remembered line occur together, so the first try is the rarest words
-        NEAR each other (within the query's length): selective even when every word is
-        common; then the same with each word left out in turn (one of them may be a
-        wrong correction or a wrong memory); then both again as plain ANDs, for a
-        paraphrase whose words are spread over the answer; an OR of the rarest words
-        covers topic queries. The caller stops widening once it has enough candidates
-        or a confident hit.
-        """
-        terms = sorted(understood.terms, key=lambda w: -understood.weights[w])[:MAX_TERMS]
-        found: dict[int, float] = {}
-        span = len(understood.words) + 2  # a word or two the user forgot
-
-        def near(group: list[str]) -> str:
-            return f"NEAR({' '.join(map(_fts_term, group))}, {span})"
-
-        def both(group: list[str]) -> str:
-            return " AND ".join(map(_fts_term, group))
-
-        for together in ([near] if len(terms) > 1 else []) + [both]:
-            if terms:
-                self._lookup(query, together(terms), 30, found)
-                if found:
-                    yield found
-            if len(terms) > 2:
-                for left_out in range(len(terms)):
-                    rest = terms[:left_out] + terms[left_out + 1 :]
-                    self._lookup(query, together(rest), 10, found)
-                if found:
-                    yield found
-        self._lookup(query, " OR ".join(map(_fts_term, terms[:OR_TERMS])), 30, found)
-        if found:
-            yield found
-
-    def _lookup(self, query: Query, match: str, limit: int, found: dict[int, float]) -> None:
-        phrases = [_fts_term(" ".join(words(p))) for p in query.phrases]
-        match = " AND ".join([*phrases, f"({match})"] if match else phrases)
-        if not match:
-            return
-        rows = store.match_answers(self._conn(), match, limit, query.speaker)
-        for rowid, rank in rows:
-            found[rowid] = min(rank, found.get(rowid, 0.0))
-
-    def _rerank(
-        self, query: Query, understood: Understood, candidates: dict[int, float], limit: int
-    ) -> list[Hit]:
-        """Score candidates by word coverage, bm25 and alignment; excerpt the ones kept."""
-        q_text = " ".join(understood.words)
-        weights = {stem(w): wt for w, wt in understood.weights.items()}
-        total_weight = sum(weights.values()) or 1.0
-        best_bm25 = min(candidates.values()) or -1.0
-        phrases = [" ".join(words(p)) for p in query.phrases]
-        scored: list[tuple[float, dict[str, Any]]] = []
-        pool = sorted(candidates, key=candidates.__getitem__)[: max(COVERAGE_POOL, 2 * limit)]
-        for row in self._rows(pool):
-            folded, answer_stems = self._analysis(row["id"], row["text"])
-            asked = words(row["question"])
-            question_stems = set(stem.many(set(asked))) - answer_stems
-            covered = sum(wt for s, wt in weights.items() if s in answer_stems)
-            covered += QUESTION_WEIGHT * sum(wt for s, wt in weights.items() if s in question_stems)
-            score = W_COVERAGE * covered / total_weight
-            score += W_BM25 * candidates[row["id"]] / best_bm25
-            fuzzy = _align(q_text, folded)
-            if asked:
-                fuzzy = max(fuzzy, QUESTION_FUZZY * _align(q_text, " ".join(asked)))
-            score = (score + W_FUZZY * fuzzy) * understood.known
-            if phrases and not all(p in folded for p in phrases):
-                score *= 0.6
-            scored.append((score, row))
-        scored.sort(key=lambda pair: -pair[0])
-        return [
-            self._hit(row, self._excerpt(q_text, row["text"]), score)
-            for score, row in scored[:limit]
-            if score >= MIN_SCORE
-        ]
-
-    @staticmethod
-    def _excerpt(q_text: str, answer: str) -> str:
-        """The sentence(s) of ``answer`` where the query aligns best, within 400 characters."""
-        if len(answer) <= QUOTE_CHARS:
-            return answer
-        found = fuzz.partial_ratio_alignment(q_text, answer.lower())
-        start, end = found.dest_start, max(found.dest_end, found.dest_start + 1)
-        ends_before = [
-            m.end() for m in _SENTENCE_END.finditer(answer, max(0, start - QUOTE_CHARS), start)
-        ]
-        left = (
-            ends_before[-1]
-            if ends_before
-            else max(0, start - QUOTE_CHARS)
-            if start > QUOTE_CHARS
-            else 0
+        terms.sort(key=lambda w: -lex.idf(w))
+        terms = terms[: config.max_terms]
+        person = understood.person
+        scope = Scope(date_from=query.date_from, date_to=query.date_to)
+        if query.speaker:
+            person = self._speaker_person(query.speaker)
+            scope = Scope(
+                person=person,
+                speaker=None if person is not None else query.speaker,
+                date_from=query.date_from,
+                date_to=query.date_to,
+            )
+        asked = scoring.Asked(
+            text=" ".join(corrected),
+            weights={stem(w): lex.idf(w) for w in distinct},
+            phrases=[" ".join(words(p)) for p in query.phrases],
+            person=person,
+            prefer_from=query.prefer_from,
+            prefer_to=query.prefer_to,
+            known=known,
         )
-        after = _SENTENCE_END.search(answer, end)
-        right = after.start() if after else len(answer)
-        excerpt = answer[left:right].strip()
-        if len(excerpt) <= QUOTE_CHARS:
-            return excerpt
-        # one long sentence: keep the stretch that matched, cut on words
-        middle = (start + end) // 2 - left
-        lo = max(0, middle - QUOTE_CHARS // 2)
-        piece = excerpt[lo : lo + QUOTE_CHARS - 2]
-        if lo > 0:
-            piece = "…" + piece.split(" ", 1)[-1]
-        return _shorten(piece)
+        span = len(corrected) + 2  # a word or two the user forgot
+        scopes = [scope]
+        if person is not None and scope.person is None:
+            # the person's own answers first; everyone's only if they do not answer it
+            scopes = [Scope(person, None, scope.date_from, scope.date_to), scope]
+        scored: dict[int, tuple[float, dict[str, float], dict[str, Any]]] = {}
+        conn = self._conn()
+        for current in scopes:
+            for candidates in lookups(conn, terms, span, query.phrases, current, config):
+                self._score(asked, candidates, scored, max(config.pool, 2 * limit))
+                if len(candidates) >= config.enough or self._best(scored) >= config.confident:
+                    break
+            if threshold > 0 and self._best(scored) >= threshold:
+                break
+        return [
+            self._hit(row, best_excerpt(asked.text, row["text"], config.quote_chars), conf, sig)
+            for conf, sig, row in self._ranked(scored)[: max(0, limit)]
+            if conf >= threshold
+        ]
 
-    # -- fetching ------------------------------------------------------------
-    def _rows(self, ids: list[int]) -> list[dict[str, Any]]:
-        return store.answer_rows(self._conn(), ids)
+    def _ranked(
+        self, scored: dict[int, tuple[float, dict[str, float], dict[str, Any]]]
+    ) -> list[tuple[float, dict[str, float], dict[str, Any]]]:
+        """(confidence, signals, row) best first. The first hit's confidence counts its
+        lead over the second (a clear winner is likelier right); the others' do not."""
+        ranked = sorted(scored.values(), key=lambda item: -item[0])
+        out = []
+        for i, (rel, signals, row) in enumerate(ranked):
+            # the first hit's lead over the second; the others are judged on their own
+            lead = rel - ranked[1][0] if i == 0 and len(ranked) > 1 else 0.0
+            conf = scoring.confidence(rel, lead, signals["known"], self.config)
+            out.append((conf, {**signals, "relevance": rel, "lead": lead}, row))
+        return out
 
+    def _best(self, scored: dict[int, tuple[float, dict[str, float], dict[str, Any]]]) -> float:
+        ranked = self._ranked(scored)
+        return ranked[0][0] if ranked else 0.0
+
+    def _score(
+        self,
+        asked: scoring.Asked,
+        candidates: dict[int, float],
+        scored: dict[int, tuple[float, dict[str, float], dict[str, Any]]],
+        pool: int,
+    ) -> None:
+        best_rank = min(candidates.values(), default=-1.0) or -1.0
+        fresh = [i for i in sorted(candidates, key=candidates.__getitem__) if i not in scored]
+        for row in store.answer_rows(self._conn(), fresh[:pool]):
+            signals = self.signals(asked, row, candidates[row["id"]], best_rank)
+            scored[row["id"]] = (scoring.relevance(signals, self.config), signals, row)
+
+    def signals(
+        self, asked: scoring.Asked, row: dict[str, Any], rank: float, best_rank: float
+    ) -> dict[str, float]:
+        """Every signal of one candidate, by name (0..1 each)."""
+        config = self.config
+        answer = self._analysis(row["id"], row["text"])
+        asked_words = words(row["question"] or "")
+        question_stems = set(stem.many(asked_words))
+        by_person, by_other = scoring.person(asked, row.get("person_id"))
+        in_dates, out_dates = scoring.date(asked, row["date"])
+        has_phrase, lacks_phrase = scoring.phrase(asked, answer)
+        return {
+            "coverage": scoring.coverage(asked, answer),
+            "question_coverage": scoring.question_coverage(asked, answer, question_stems),
+            "alignment": scoring.alignment(asked, answer.folded),
+            "question_alignment": scoring.alignment(asked, " ".join(asked_words)),
+            "bm25": scoring.bm25(rank, best_rank),
+            "focus": scoring.focus(asked, answer, config),
+            "substance": scoring.substance(answer, config),
+            "asks": scoring.asks(row["text"]),
+            "known": asked.known,
+            "person": by_person,
+            "other_person": by_other,
+            "date": in_dates,
+            "other_date": out_dates,
+            "phrase": has_phrase,
+            "missing_phrase": lacks_phrase,
+        }
+
+    # -- fetching ------------------------------------------------------------------
     @staticmethod
-    def _hit(row: dict[str, Any], quote: str, score: float) -> Hit:
+    def _hit(
+        row: dict[str, Any], quote: str, confidence: float, signals: dict[str, float] | None = None
+    ) -> Hit:
         return Hit(
             id=row["id"],
             speaker=row["speaker"],
@@ -477,15 +361,17 @@ class Searcher:
             url=row["url"],
             file=row["file"],
             timestamp=row["timestamp"],
-            score=max(0, min(100, round(score))),
+            score=max(0, min(100, round(100 * confidence))),
+            person=row.get("person"),
+            signals={k: round(v, 3) for k, v in (signals or {}).items()},
         )
 
     def get(self, answer_id: int) -> Hit | None:
         """One answer by id (deep links, buttons), excerpted as a standalone quote."""
-        rows = self._rows([answer_id])
+        rows = store.answer_rows(self._conn(), [answer_id])
         if not rows:
             return None
-        return self._hit(rows[0], standalone_quote(rows[0]["text"]), 100)
+        return self._hit(rows[0], standalone_quote(rows[0]["text"], self.config.quote_chars), 1.0)
 
     def reads_well(self) -> list[int]:
         """Ids of the answers that read well alone (:data:`store.READS_WELL`), cached."""
@@ -505,16 +391,4 @@ class Searcher:
         return self.get((rng or random_module).choice(ids))
 
 
-def standalone_quote(text: str) -> str:
-    """The opening sentences of an answer, up to about 400 characters."""
-    sentences = split_sentences(text)
-    quote = ""
-    for sentence in sentences:
-        candidate = f"{quote} {sentence}".strip()
-        if len(candidate) > QUOTE_CHARS and quote:
-            break
-        quote = candidate
-    return _shorten(quote or text)
-
-
-__all__ = ["Hit", "Query", "Searcher", "split_sentences", "standalone_quote"]
+__all__ = ["QUOTE_CHARS", "Hit", "Query", "Searcher", "fold", "split_sentences", "standalone_quote"]

@@ -1,0 +1,86 @@
+"""Candidates: answer ids worth scoring, from full-text lookups that widen step by step."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from .. import store
+from ..words import words
+from .config import SearchConfig
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which answers a lookup may return: a person's, a speaker label's, a date range."""
+
+    person: int | None = None
+    speaker: str | None = None
+    date_from: str | None = None
+    date_to: str | None = None
+
+
+def _term(word: str) -> str:
+    return f'"{word}"'
+
+
+def lookups(
+    conn: sqlite3.Connection,
+    terms: list[str],
+    span: int,
+    phrases: list[str],
+    scope: Scope,
+    config: SearchConfig,
+) -> Iterator[dict[int, float]]:
+    """Answer ids with their best bm25 rank, wider each time the caller asks for more.
+
+    Words of a remembered line occur together, so the first try is the rarest words
+    NEAR each other (within ``span`` words): selective even when every word is
+    common; then the same with each word left out in turn (one of them may be a
+    wrong correction or a wrong memory); then both again as plain ANDs, for a
+    paraphrase whose words are spread over the answer; an OR of the rarest words
+    covers topic queries. ``terms`` come rarest first.
+    """
+    found: dict[int, float] = {}
+    quoted = [_term(" ".join(words(p))) for p in phrases]
+
+    def lookup(match: str, limit: int) -> None:
+        expression = " AND ".join([*quoted, f"({match})"] if match else quoted)
+        if not expression:
+            return
+        rows = store.match_answers(
+            conn,
+            expression,
+            limit,
+            speaker=scope.speaker,
+            person=scope.person,
+            date_from=scope.date_from,
+            date_to=scope.date_to,
+        )
+        for rowid, rank in rows:
+            found[rowid] = min(rank, found.get(rowid, 0.0))
+
+    def near(group: list[str]) -> str:
+        return f"NEAR({' '.join(map(_term, group))}, {span})"
+
+    def both(group: list[str]) -> str:
+        return " AND ".join(map(_term, group))
+
+    if not terms:
+        lookup("", config.first_lookup)
+        if found:
+            yield found
+        return
+    for together in ([near] if len(terms) > 1 else []) + [both]:
+        lookup(together(terms), config.first_lookup)
+        if found:
+            yield found
+        if len(terms) > 2:
+            for left_out in range(len(terms)):
+                lookup(together(terms[:left_out] + terms[left_out + 1 :]), config.later_lookup)
+            if found:
+                yield found
+    lookup(" OR ".join(map(_term, terms[: config.or_terms])), config.first_lookup)
+    if found:
+        yield found

@@ -1,0 +1,163 @@
+"""What search knows of the corpus's words: typo correction, completion, word weights.
+
+Loaded at once from the corpus and replaced whole when an ingest changes it, so a
+search in progress always reads one consistent lexicon.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import sqlite3
+from dataclasses import dataclass
+from typing import Any
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from .. import store
+from ..words import stem
+from .config import SearchConfig
+
+# Shortest word that is corrected or completed (shorter ones are too ambiguous).
+MIN_CORRECTED = 4
+MIN_PREFIX = 3
+# A corpus word seen fewer times than this is a correction target only when no more
+# common word is as near: once-only words are often typos themselves.
+MIN_TARGET_COUNT = 2
+# In words shorter than this a different letter is a different word (mood, moon).
+SHORT_WORD = 6
+# Slips allowed: one in words shorter than this, two from this length on.
+LONG_WORD = 10
+# Plural endings taken off an unknown word to find its family.
+PLURAL_ENDINGS = ("es", "s")
+# A start of an unknown word stands for it when it is a word this long, and this
+# share of the unknown word (``ransom`` of ``ransomware``).
+MIN_RELATED, MIN_RELATED_SHARE = 5, 0.6
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """The corpus vocabulary and index statistics."""
+
+    vocab: dict[str, int]
+    doc_freq: dict[str, int]
+    answers: int
+    # Words grouped by first letter and length: typo correction keeps the first
+    # letter and looks only at near lengths.
+    spellings: dict[tuple[str, int], list[str]]
+    # For completing the start of a word: words in order.
+    sorted_words: list[str]
+    signature: tuple[Any, ...]
+
+    @classmethod
+    def load(cls, conn: sqlite3.Connection) -> Lexicon:
+        signature = store.signature(conn)
+        vocab = store.vocabulary(conn)
+        doc_freq = store.stem_answer_counts(conn)
+        answers = store.indexed_answers(conn)
+        spellings: dict[tuple[str, int], list[str]] = {}
+        for word, _ in sorted(vocab.items(), key=lambda kv: -kv[1]):
+            if word.isalpha():
+                spellings.setdefault((word[0], len(word)), []).append(word)
+        sorted_words = sorted(w for w in vocab if w.isalpha())
+        return cls(vocab, doc_freq, answers, spellings, sorted_words, signature)
+
+    def idf(self, word: str) -> float:
+        df = self.doc_freq.get(stem(word), 0)
+        return math.log((self.answers - df + 0.5) / (df + 0.5) + 1)
+
+    def share(self, word: str) -> float:
+        """The share of answers that hold ``word`` (by its stem)."""
+        return self.doc_freq.get(stem(word), 0) / max(1, self.answers)
+
+    def correct(self, word: str) -> str | None:
+        """The corpus word a misspelled ``word`` most likely meant, or None.
+
+        A word the corpus never has is a slip of a word it has (``acutally``), even
+        when a stem happens to match (``acut`` of ``acute``); failing that, a form of a
+        word it has (``usefulness`` beside ``useful``, the same stem in the index)
+        stands as typed; failing that, it is the start of a word (``traffic`` ->
+        ``trafficking``).
+        """
+        if word in self.vocab:
+            return word
+        if len(word) < MIN_CORRECTED or not word.isalpha():
+            return None
+        nearest = self.nearest(word)
+        if nearest is not None:
+            return nearest
+        if stem(word) in self.doc_freq:
+            return word
+        return self.completion(word) or self.related(word)
+
+    def related(self, word: str) -> str | None:
+        """A corpus word of the same family as an unknown ``word``: its singular's
+        commonest longer form (``kurds`` -> ``kurdish``), else its longest start that is
+        a word (``ransomware`` -> ``ransom``)."""
+        for ending in PLURAL_ENDINGS:
+            if word.endswith(ending) and len(word) - len(ending) >= MIN_CORRECTED:
+                base = word[: -len(ending)]
+                if base in self.vocab:
+                    return base
+                found = self.completion(base)
+                if found:
+                    return found
+        for size in range(len(word) - 1, MIN_RELATED - 1, -1):
+            if size / len(word) < MIN_RELATED_SHARE:
+                break
+            start = word[:size]
+            if start in self.vocab:
+                return start
+            found = self.completion(start)
+            if found:
+                return found
+        return None
+
+    def nearest(self, word: str) -> str | None:
+        """The likeliest corpus word one slip from ``word`` (two in long words)."""
+        # A slip is a letter dropped, doubled, swapped or wrong; the first letter is
+        # rarely the one mistyped.
+        max_edits = 1 if len(word) < LONG_WORD else 2
+        best: tuple[int, bool, bool, int, str] | None = None
+        for length in range(len(word) - max_edits, len(word) + max_edits + 1):
+            for candidate, distance, _ in process.extract(
+                word,
+                self.spellings.get((word[0], length), ()),
+                scorer=OSA.distance,
+                score_cutoff=max_edits,
+                limit=10,
+            ):
+                swapped = sorted(candidate) == sorted(word)
+                if len(word) < SHORT_WORD and len(candidate) == len(word) and not swapped:
+                    # in short words a different letter is a different word (mood, moon)
+                    continue
+                # a word seen twice beats one seen once (once-only words are often
+                # slips themselves); a swap beats a different letter
+                key = (
+                    distance,
+                    self.vocab[candidate] < MIN_TARGET_COUNT,
+                    not swapped,
+                    -self.vocab[candidate],
+                    candidate,
+                )
+                if best is None or key < best:
+                    best = key
+        return best[-1] if best else None
+
+    def typed(self, word: str, config: SearchConfig) -> str | None:
+        """What a word still being typed most likely becomes: its commonest completion
+        when the word is unknown or far rarer than it (``tolst`` -> ``tolstoy``)."""
+        completion = self.completion(word, config.completions)
+        if completion and self.vocab[completion] >= config.typed_likelier * self.vocab.get(word, 0):
+            return completion
+        return None
+
+    def completion(self, prefix: str, limit: int = 5000) -> str | None:
+        """The commonest corpus word that starts with ``prefix`` and is longer."""
+        if len(prefix) < MIN_PREFIX or not prefix.isalpha():
+            return None
+        start = bisect.bisect_right(self.sorted_words, prefix)
+        end = bisect.bisect_left(self.sorted_words, prefix + "\U0010ffff", lo=start)
+        longer = self.sorted_words[start : min(end, start + limit)]
+        return max(longer, key=self.vocab.__getitem__, default=None)

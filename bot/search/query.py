@@ -1,0 +1,236 @@
+"""What a user asks: filters, exact phrases, a person named, dates, and the topic words.
+
+People do not type index terms. They write "what did putin say about nato", "psaki
+on student loans", "putin's view of the eu in 2019". Here the person named becomes a
+preference for that person's answers (not words to match), conversational framing
+("what did X say about", "X on", "did X ever talk about", "quote about") is dropped
+so the topic words carry the match, and year phrases ("in 2021", "before 2020",
+"2019 interview") become a date preference. ``"exact phrases"``, ``speaker:Name``,
+``from:2019`` and ``to:2021-06`` keep working as filters.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from ..words import fold, words
+
+_SPEAKER_FILTER = re.compile(r"(?:^|\s)speaker:(\"[^\"]*\"?|\S+)", re.I)
+_DATE_FILTER = re.compile(r"(?:^|\s)(from|to):(\d{4}(?:-\d{2}(?:-\d{2})?)?)\b", re.I)
+_PHRASE = re.compile(r"\"([^\"]+)\"")
+_YEAR = r"((?:19|20)\d{2})"
+# Year phrases, most specific first: (pattern, what it means).
+_DATE_PHRASES: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(rf"\b(?:between|from)\s+{_YEAR}\s+(?:and|to|until)\s+{_YEAR}\b"), "range"),
+    (re.compile(rf"\b(?:before|until|till|prior to|up to)\s+{_YEAR}\b"), "before"),
+    (re.compile(rf"\b(?:after|since|from)\s+{_YEAR}\b"), "after"),
+    (re.compile(rf"\b(?:in|during|of|back in)\s+{_YEAR}\b"), "year"),
+    (
+        re.compile(
+            rf"\b{_YEAR}\s+(?:interview|interviews|press conference|briefing|briefings|"
+            r"speech|remarks|summit|meeting|episode|podcast)\b"
+        ),
+        "year",
+    ),
+]
+# The person placeholder in framing patterns.
+P = "qqperson"
+_FRAMING = [
+    re.compile(p)
+    for p in (
+        rf"^(?:is it true|did you know|have you heard)(?: that)? {P} (?:said|says|say)(?: that)?\b",
+        rf"^(?:what|how) (?:did|does|do|has|have|had|would|will) {P} (?:ever )?"
+        r"(?:say|said|think|thought|feel|felt|believe|mean|see|view|talk|speak|tell us|"
+        r"answer|respond|reply|comment|make)s?(?: of| about| on| regarding| to)?\b",
+        rf"^(?:what|how) (?:is|was|are|were) {P} "
+        r"(?:view|views|take|position|opinion|opinions|stance|thoughts|line|attitude)"
+        r"(?: on| of| about| regarding| towards| toward| to)?\b",
+        rf"^(?:did|does|has|have|had|was|is) {P} (?:ever |once |really )?"
+        r"(?:say|said|talk|talked|speak|spoke|spoken|mention|mentioned|comment|commented|"
+        r"discuss|discussed|address|addressed|criticise|criticize|praise|talking|speaking)"
+        r"(?: about| on| of| regarding| that| to)?\b",
+        rf"^{P} (?:view|views|take|position|opinion|opinions|stance|thoughts|comments|"
+        r"remarks|words|quote|quotes|line|statement|statements|answer|answers)"
+        r"(?: on| of| about| regarding| to)?\b",
+        rf"^(?:quote|quotes|quotation|something|anything|words) (?:by|from|of) {P}"
+        r"(?: about| on| regarding)?\b",
+        rf"^{P} (?:on|about|regarding|re|talking about|speaking about|says|said|say|"
+        r"quote|quotes|quote about|quotes about|quote on|quotes on|thinks|thought|"
+        r"talks about|talked about|explains|explained|answers|answered|comments on|"
+        r"commented on|views on|opinion on|interview about|interview on)\b",
+        rf"^(?:when|where|why) (?:did|does|has|was|is) {P} (?:say|said|talk|talked|speak|"
+        r"spoke|mention|mentioned)(?: about| on)?\b",
+        rf"^(?:when|where|why|how) (?:did|does|has|was|is|do) {P}\b",
+        rf"^(?:did|does|has|is|was|will|would|can|could) {P}\b",
+        rf"^(?:what|how) (?:did|does|do|has|is|was) {P}\b",
+    )
+]
+# Framing with nobody named ("what was said about", "quote about").
+_BARE_FRAMING = re.compile(
+    r"^(?:(?:tell me|show me|find|give me|look up|search for|any|a|the|some) )?"
+    r"(?:(?:a |any |the |some )?(?:quote|quotes|quotation|something|anything|what was said|"
+    r"what is said|what has been said|statements?|remarks?|comments?|words) "
+    r"(?:about|on|regarding|of))\b"
+)
+
+
+@dataclass
+class Query:
+    """A user's query split into free text, exact phrases and filters (no corpus yet).
+
+    ``typing``: the query is still being typed (inline mode), so its last free word
+    may be the start of a word. ``date_from``/``date_to`` (ISO prefixes) are hard
+    filters from ``from:``/``to:``; ``prefer_from``/``prefer_to`` a preference from
+    phrases such as "in 2021".
+    """
+
+    text: str = ""
+    phrases: list[str] = field(default_factory=list)
+    speaker: str | None = None
+    typing: bool = False
+    date_from: str | None = None
+    date_to: str | None = None
+    prefer_from: str | None = None
+    prefer_to: str | None = None
+
+    @classmethod
+    def parse(cls, raw: str, typing: bool = False, max_chars: int = 500) -> Query:
+        raw = (raw or "")[:max_chars].replace("“", '"').replace("”", '"')
+        typing = typing and raw[-1:].isalnum()
+        speaker = None
+        match = _SPEAKER_FILTER.search(raw)
+        if match:
+            typing = typing and match.end() < len(raw)
+            speaker = match[1].strip('"').strip() or None
+            raw = raw[: match.start()] + " " + raw[match.end() :]
+        date_from = date_to = None
+        for match in list(_DATE_FILTER.finditer(raw)):
+            if match[1].lower() == "from":
+                date_from = match[2]
+            else:
+                date_to = match[2]
+        raw = _DATE_FILTER.sub(" ", raw)
+        phrases = [p.strip() for p in _PHRASE.findall(raw) if words(p)]
+        text = " ".join(_PHRASE.sub(" ", raw).replace('"', " ").split())
+        prefer_from, prefer_to, text = _date_preference(text)
+        return cls(text, phrases, speaker, typing, date_from, date_to, prefer_from, prefer_to)
+
+    @property
+    def all_words(self) -> list[str]:
+        return words(" ".join([*self.phrases, self.text]))
+
+
+def _date_preference(text: str) -> tuple[str | None, str | None, str]:
+    """(from, to, text without the phrase) for the first year phrase in ``text``."""
+    folded = text.lower()
+    for pattern, kind in _DATE_PHRASES:
+        match = pattern.search(folded)
+        if not match:
+            continue
+        rest = " ".join((text[: match.start()] + " " + text[match.end() :]).split())
+        if kind == "range":
+            first, last = sorted((match[1], match[2]))
+            return first, f"{last}-12-31", rest
+        if kind == "before":
+            return None, f"{int(match[1]) - 1}-12-31", rest
+        if kind == "after":
+            return match[1], None, rest
+        return match[1], f"{match[1]}-12-31", rest
+    return None, None, text
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone search can recognise in a query."""
+
+    id: int
+    name: str
+    answers: int
+    # folded word sequences that name them: full name, aliases, surname
+    keys: tuple[tuple[str, ...], ...]
+
+
+class PersonIndex:
+    """Finds people named in a query: full names, aliases, surnames, possessives.
+
+    A surname alone names its best-known bearer (the one with most answers) and
+    only when it is not an everyday word of the corpus ("may", "price", "rice").
+    """
+
+    def __init__(self, people: Iterable[Person]) -> None:
+        self.people = {p.id: p for p in people}
+        self._keys: dict[tuple[str, ...], int] = {}
+        for person in sorted(self.people.values(), key=lambda p: -p.answers):
+            for key in person.keys:
+                self._keys.setdefault(key, person.id)
+        self._longest = max((len(k) for k in self._keys), default=0)
+
+    def mentions(self, tokens: list[str]) -> list[tuple[int, int, int]]:
+        """(start, end, person id) of each person named in ``tokens``, longest first."""
+        found: list[tuple[int, int, int]] = []
+        i = 0
+        while i < len(tokens):
+            for size in range(min(self._longest, len(tokens) - i), 0, -1):
+                person = self._keys.get(tuple(tokens[i : i + size]))
+                if person is not None:
+                    end = i + size
+                    if end < len(tokens) and tokens[end] == "s":  # a possessive: putin's
+                        end += 1
+                    found.append((i, end, person))
+                    i = end
+                    break
+            else:
+                i += 1
+        return found
+
+
+@dataclass
+class Understood:
+    """A query as the corpus sees it.
+
+    ``person``: whose answers the user asks for (named in the query or by
+    ``speaker:``), else None; ``topic``: the words left to match once the person
+    and the framing are set aside (before typo correction).
+    """
+
+    person: int | None
+    topic: list[str]
+    framed: bool
+
+
+def understand(query: Query, people: PersonIndex) -> Understood:
+    """Split ``query`` into the person asked about and the topic words."""
+    tokens = words(query.text)
+    mentions = people.mentions(tokens)
+    subject: tuple[int, int, int] | None = None
+    framed = False
+    if mentions:
+        for start, end, person in mentions:
+            shaped = " ".join([*tokens[:start], P, *tokens[end:]])
+            for pattern in _FRAMING:
+                match = pattern.match(shaped)
+                if match:
+                    subject, framed = (start, end, person), True
+                    rest = shaped[match.end() :].split()
+                    break
+            if subject:
+                break
+        if subject is None and len(mentions) == 1:
+            # one person named, no framing ("fauci booster shots"): prefer them too
+            start, end, person = mentions[0]
+            subject = mentions[0]
+            rest = tokens[:start] + tokens[end:]
+        if subject is not None:
+            tokens = [t for t in rest if t != P]
+    if not framed:
+        bare = _BARE_FRAMING.match(" ".join(tokens))
+        if bare and bare.end() < len(" ".join(tokens)):
+            tokens = " ".join(tokens)[bare.end() :].split()
+            framed = True
+    return Understood(subject[2] if subject else None, tokens, framed)
+
+
+def folded_key(name: str) -> tuple[str, ...]:
+    return tuple(words(fold(name)))

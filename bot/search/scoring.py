@@ -1,0 +1,133 @@
+"""Scoring: one small function per signal, each 0..1, combined by named weights.
+
+A candidate's signals are kept with the hit (``--explain``, ``signals`` in JSON), so
+anyone can see why it won. Relevance (a weighted sum) ranks; confidence (calibrated
+on relevance and the lead over the next candidate) decides what is shown; see
+:mod:`.config`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from .config import SearchConfig
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """What scoring needs of one answer, computed once and cached."""
+
+    folded: str  # its words, folded, space-separated
+    stems: Counter[str]  # Porter stems and how often each occurs
+    words: int
+
+
+@dataclass(frozen=True)
+class Asked:
+    """The query as scoring sees it."""
+
+    text: str  # the topic words, corrected, space-separated
+    weights: dict[str, float]  # stem -> idf
+    phrases: list[str]  # folded exact phrases
+    person: int | None
+    prefer_from: str | None
+    prefer_to: str | None
+    known: float  # share of the typed topic words the corpus knows
+
+
+def coverage(asked: Asked, answer: Analysis) -> float:
+    """Share of the query's meaning (idf-weighted stems) that the answer holds."""
+    total = sum(asked.weights.values())
+    if not total:
+        return 0.0
+    return sum(w for s, w in asked.weights.items() if s in answer.stems) / total
+
+
+def question_coverage(asked: Asked, answer: Analysis, question_stems: set[str]) -> float:
+    """Share of the query's meaning found only in the question asked before the answer."""
+    total = sum(asked.weights.values())
+    if not total:
+        return 0.0
+    only = question_stems - set(answer.stems)
+    return sum(w for s, w in asked.weights.items() if s in only) / total
+
+
+def alignment(asked: Asked, text: str) -> float:
+    """How well the query's words match the best stretch of ``text`` (folded), 0..1."""
+    if not asked.text or not text:
+        return 0.0
+    if len(text) >= len(asked.text):
+        return fuzz.partial_ratio(asked.text, text) / 100
+    return fuzz.ratio(asked.text, text) / 100
+
+
+def bm25(rank: float, best: float) -> float:
+    """The candidate's bm25 relative to the best candidate's (FTS5 ranks are negative)."""
+    return rank / best if best < 0 else 0.0
+
+
+def focus(asked: Asked, answer: Analysis, config: SearchConfig) -> float:
+    """How much of the answer is about the query's words: their weighted occurrences
+    per 100 words, saturating at ``config.focus_per_100`` (a one-word topic: the answer
+    about the Arctic beats a list of summit topics that names it once)."""
+    total = sum(asked.weights.values())
+    if not total or not answer.words:
+        return 0.0
+    hits = sum(w * answer.stems.get(s, 0) for s, w in asked.weights.items()) / total
+    return min(1.0, 100 * hits / answer.words / config.focus_per_100)
+
+
+def substance(answer: Analysis, config: SearchConfig) -> float:
+    """Whether the answer says something: "Sure." and "Yeah." are not quotes."""
+    return min(1.0, answer.words / config.substantial_words)
+
+
+def asks(text: str) -> float:
+    """1 when the turn is itself a question (a podcast host asking), else 0."""
+    tail = text.rstrip()[-200:]
+    return 1.0 if tail.endswith("?") else 0.0
+
+
+def person(asked: Asked, person_id: int | None) -> tuple[float, float]:
+    """(by the person asked about, by someone else) when the query names a person."""
+    if asked.person is None:
+        return 0.0, 0.0
+    return (1.0, 0.0) if person_id == asked.person else (0.0, 1.0)
+
+
+def date(asked: Asked, when: str | None) -> tuple[float, float]:
+    """(within the dates asked about, outside them) when the query names dates."""
+    if asked.prefer_from is None and asked.prefer_to is None:
+        return 0.0, 0.0
+    if not when:
+        return 0.0, 0.5
+    inside = (asked.prefer_from is None or when >= asked.prefer_from) and (
+        asked.prefer_to is None or when <= asked.prefer_to
+    )
+    return (1.0, 0.0) if inside else (0.0, 1.0)
+
+
+def phrase(asked: Asked, answer: Analysis) -> tuple[float, float]:
+    """(every exact phrase is in the answer, some is missing) when phrases were given."""
+    if not asked.phrases:
+        return 0.0, 0.0
+    found = all(p in answer.folded for p in asked.phrases)
+    return (1.0, 0.0) if found else (0.0, 1.0)
+
+
+def relevance(signals: dict[str, float], config: SearchConfig) -> float:
+    """How well a candidate answers the query: the ranking score (a logit)."""
+    return config.bias + sum(config.weight(name) * value for name, value in signals.items())
+
+
+def confidence(relevance: float, lead: float, known: float, config: SearchConfig) -> float:
+    """The probability that a hit is the one meant, from its relevance, its lead over
+    the best other candidate (negative for all but the first) and the share of the
+    query's words the corpus knows."""
+    c = config.confidence
+    z = c["relevance"] * relevance + c["lead"] * lead + c["known"] * known + c["offset"]
+    return 1 / (1 + math.exp(-max(-50.0, min(50.0, z))))
