@@ -15,6 +15,7 @@ from html import escape, unescape
 from pathlib import Path
 
 from .search import Hit
+from .words import cut_point
 
 MESSAGE_LIMIT = 4096
 # Budgets of the fields every reply shows, in UTF-16 units after escaping. Stored
@@ -45,28 +46,8 @@ def _plain(text: str) -> str:
     return text
 
 
-def _take(text: str, room: int, render: Callable[[str], str]) -> int:
-    """The longest prefix length k of ``text`` with units(render(text[:k])) <= room.
-
-    Every character renders to at most 6 units ("&quot;"), so k lies between room // 6
-    and room; a binary search over that range renders at most 12 prefixes.
-    """
-    low, high = min(len(text), max(0, room // 6)), min(len(text), room)
-    while low < high:
-        mid = (low + high + 1) // 2
-        if units(render(text[:mid])) <= room:
-            low = mid
-        else:
-            high = mid - 1
-    return low
-
-
-def _word_cut(text: str, k: int) -> int:
-    """``k`` moved back to just after the last space before it, when that is near."""
-    if k >= len(text):
-        return k
-    space = text.rfind(" ", 0, k + 1)
-    return space if space > 0 and space >= k * (1 - _WORD_CUT_SHARE) else k
+def _escaped_units(text: str) -> int:
+    return units(escape(text))
 
 
 def fit(text: str, room: int, render: Callable[[str], str] = escape) -> str:
@@ -76,7 +57,7 @@ def fit(text: str, room: int, render: Callable[[str], str] = escape) -> str:
         return rendered
     if room < len(ELLIPSIS):
         return ""
-    k = _word_cut(text, _take(text, room - len(ELLIPSIS), render))
+    k = cut_point(text, room - len(ELLIPSIS), lambda s: units(render(s)), _WORD_CUT_SHARE)
     return render(text[:k].rstrip()) + ELLIPSIS
 
 
@@ -190,7 +171,7 @@ def _pieces(text: str, budget: int) -> list[str]:
             if units(escaped) <= budget:
                 out.append(escaped)
                 break
-            k = max(1, _word_cut(paragraph, _take(paragraph, budget, escape)))
+            k = max(1, cut_point(paragraph, budget, _escaped_units, _WORD_CUT_SHARE))
             out.append(escape(paragraph[:k].rstrip()))
             paragraph = paragraph[k:].lstrip()
     return out

@@ -18,6 +18,7 @@ import sqlite_utils
 
 from .render import answer_parts, hit_html, human_date, question_html, source_line
 from .search import Hit, Searcher
+from .words import cut_at_word
 
 HITS_PER_SEARCH = 5
 REMEMBERED_SEARCHES = 5000
@@ -250,12 +251,9 @@ class Replier:
 
 
 def _inline_result(hit: Hit) -> InlineResult:
-    quote = hit.quote
-    if len(quote) > INLINE_TITLE_CHARS:
-        quote = quote[: INLINE_TITLE_CHARS - 1].rsplit(" ", 1)[0] + "…"
     return InlineResult(
         id=str(hit.id),
-        title=quote,
+        title=cut_at_word(hit.quote, INLINE_TITLE_CHARS),
         description=f"{hit.speaker}, {source_line(hit)}",
         html=hit_html(hit),
     )

@@ -11,7 +11,7 @@ import re
 import sqlite3
 import threading
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 # The full-text index's tokenizer; stems come from the same one.
 TOKENIZER = "porter unicode61 remove_diacritics 2"
@@ -93,13 +93,36 @@ def sentence_ends(text: str, start: int = 0, end: int | None = None) -> list[int
     return [m.end() for m in _SENTENCE_END.finditer(text, start, len(text) if end is None else end)]
 
 
-def cut_at_word(text: str, limit: int, mark: str = "…") -> str:
-    """``text`` within ``limit`` characters: cut at the last space that fits, ``mark``
-    added; a text with no space in reach is cut mid-word. Always terminates and fits."""
-    if len(text) <= limit:
+def cut_point(text: str, limit: int, length: Callable[[str], int] = len, near: float = 1.0) -> int:
+    """How much of ``text`` to keep within ``limit``, as ``length`` counts (characters,
+    or the UTF-16 units of an escaped text for Telegram): the longest start that fits,
+    moved back to the last space when the cut falls mid-word and the space lies within
+    the last ``near`` share of that start (1.0: anywhere). ``length`` must grow with
+    the text; with ``len`` no search is needed."""
+    if length is len:
+        k = max(0, min(len(text), limit))
+    else:  # the longest fitting start, by binary search (every character counts >= 1)
+        low, high = 0, max(0, min(len(text), limit))
+        while low < high:
+            mid = (low + high + 1) // 2
+            if length(text[:mid]) <= limit:
+                low = mid
+            else:
+                high = mid - 1
+        k = low
+    if k >= len(text):
+        return k
+    space = text.rfind(" ", 0, k + 1)  # text[k] itself may be the space
+    return space if space >= 0 and space >= k * (1 - near) else k
+
+
+def cut_at_word(
+    text: str, limit: int, mark: str = "…", length: Callable[[str], int] = len, near: float = 1.0
+) -> str:
+    """``text`` within ``limit`` (as ``length`` counts): cut at the last space that fits
+    (within the last ``near`` share of the cut, see :func:`cut_point`), ``mark`` added;
+    a text with no such space is cut mid-word. Always terminates and fits."""
+    if length(text) <= limit:
         return text
-    room = max(0, limit - len(mark))
-    cut = text[:room]
-    if text[room : room + 1] != " " and " " in cut:  # mid-word: back to the last space
-        cut = cut.rsplit(" ", 1)[0]
+    cut = text[: cut_point(text, max(0, limit - length(mark)), length, near)]
     return cut.rstrip(",;:—– ") + mark

@@ -7,6 +7,7 @@ reason, and never costs minutes, gigabytes or an oversized Telegram message.
 
 from __future__ import annotations
 
+from ..words import cut_at_word
 from .model import SourceInfo, TranscriptError
 
 # The largest real transcript in the three corpora (en.kremlin.ru, White House
@@ -57,14 +58,9 @@ def check_turns(count: int) -> None:
 
 
 def shorten(text: str, limit: int) -> str:
-    """``text`` cut to at most ``limit`` characters, at a word when one is near, with '…'."""
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1]
-    space = cut.rfind(" ")
-    if space >= limit // 2:
-        cut = cut[:space]
-    return cut.rstrip() + "…"
+    """``text`` cut to at most ``limit`` characters, at a word when one is in the second
+    half of the cut (a name or title keeps at least half of itself), with '…'."""
+    return cut_at_word(text, limit, near=0.5)
 
 
 def bounded_info(info: SourceInfo, warnings: list[str]) -> SourceInfo:

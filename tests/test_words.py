@@ -1,0 +1,36 @@
+"""The one cut-at-a-word helper: characters for stored fields and quotes, escaped
+UTF-16 units for Telegram, and how near a space must be."""
+
+from __future__ import annotations
+
+from html import escape
+
+from bot.render import units
+from bot.words import cut_at_word, cut_point
+
+
+def test_cut_at_the_last_space_that_fits():
+    assert cut_at_word("one two three four", 12) == "one two…"
+    assert cut_at_word("one two, three", 9) == "one two…"  # no comma before the mark
+    assert cut_at_word("one two three", 8) == "one two…"  # a word ending at the cut is kept
+    assert cut_at_word("short", 5) == "short"
+    assert cut_at_word("x" * 20, 10) == "x" * 9 + "…"  # no space: cut mid-word
+
+
+def test_a_far_space_is_passed_over_when_asked():
+    text = "a " + "b" * 30
+    assert cut_at_word(text, 20) == "a…"
+    assert cut_at_word(text, 20, near=0.5) == "a " + "b" * 17 + "…"
+
+
+def test_a_length_function_counts_what_telegram_counts():
+    def escaped_units(s: str) -> int:
+        return units(escape(s))
+
+    text = "Tom & Jerry 😀😀 say “hi” " * 10
+    for limit in (1, 7, 30, 101, 250):
+        k = cut_point(text, limit, escaped_units)
+        assert escaped_units(text[:k]) <= limit
+        assert k == len(text) or escaped_units(text[: k + 1]) > limit or text[k] == " "
+        cut = cut_at_word(text, limit, length=escaped_units)
+        assert escaped_units(cut) <= limit and cut.endswith("…")
