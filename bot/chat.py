@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from html import escape
 from typing import TextIO
 
+from .daily import Dailies, DailyError
 from .render import plain_text
 from .replies import Replier, Reply, parse_id
 
@@ -12,6 +14,9 @@ INTRO = (
     "quotebot chat: type words you remember and press Enter. /help lists commands;\n"
     "a number picks a button under the last answer; /quit or Ctrl-D leaves."
 )
+# The terminal's chat id in the chat state file: Telegram gives no chat the id 0, so a
+# subscription made here is never taken for a real chat's (the bot drops it unsent).
+TERMINAL_CHAT_ID = 0
 
 
 def _show(reply: Reply, out: TextIO) -> list[str]:
@@ -25,8 +30,28 @@ def _show(reply: Reply, out: TextIO) -> list[str]:
     return [b.data for b in reply.buttons]
 
 
+def daily(dailies: Dailies | None, arg: str) -> Reply:
+    """/daily as the bot answers it in a private chat (show, subscribe, off); the
+    terminal only keeps the setting, it posts nothing."""
+    if dailies is None:
+        return Reply("Daily quotes are not available here.")
+    args = arg.split()
+    try:
+        if not args:
+            text = dailies.show(TERMINAL_CHAT_ID)
+        else:
+            text = dailies.change(TERMINAL_CHAT_ID, dailies.parse(args)).text
+    except DailyError as exc:
+        text = str(exc)
+    return Reply(escape(text, quote=False))
+
+
 def chat(
-    replier: Replier, lines: TextIO, out: TextIO, prompt: Callable[[], None] | None = None
+    replier: Replier,
+    lines: TextIO,
+    out: TextIO,
+    prompt: Callable[[], None] | None = None,
+    dailies: Dailies | None = None,
 ) -> None:
     """Read lines, reply to each, until end of input or /quit."""
     out.write(INTRO + "\n\n")
@@ -37,6 +62,7 @@ def chat(
         "/random": lambda _: replier.random(),
         "/start": lambda arg: replier.start(arg),
         "/quote": lambda arg: replier.search(arg),
+        "/daily": lambda arg: daily(dailies, arg),
     }
     while True:
         if prompt:

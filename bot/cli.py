@@ -241,13 +241,17 @@ def _replier(settings: Settings, db_path: Path | None = None):
 def chat_command(db_path: Path | None) -> None:
     """Talk to quotebot in the terminal, exactly as the Telegram bot answers."""
     from .chat import chat
+    from .daily import Dailies
 
+    settings = _settings()
+    replier = _replier(settings, db_path)
     interactive = sys.stdin.isatty()
     chat(
-        _replier(_settings(), db_path),
+        replier,
         sys.stdin,
         sys.stdout,
         prompt=(lambda: click.echo("> ", nl=False)) if interactive else None,
+        dailies=Dailies.open(replier, settings.state_path, settings.timezone),
     )
 
 
@@ -287,12 +291,14 @@ def run_command(db_path: Path | None) -> None:
             err=True,
         )
         from .chat import chat
+        from .daily import Dailies
 
         chat(
             replier,
             sys.stdin,
             sys.stdout,
             prompt=(lambda: click.echo("> ", nl=False)) if sys.stdin.isatty() else None,
+            dailies=Dailies.open(replier, settings.state_path, settings.timezone),
         )
         return
     from .telegram.app import configure_logging, run

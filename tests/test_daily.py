@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import random
 import shutil
 import threading
@@ -15,11 +16,13 @@ from conftest import SEEDS
 from fakebot import FakeBotApi
 
 from bot import daily, store
+from bot.chat import TERMINAL_CHAT_ID
 from bot.cli import main
 from bot.config import Settings
 from bot.daily import Dailies
 from bot.replies import Replier
 from bot.search import Searcher
+from bot.telegram import handlers
 from bot.telegram.app import build_application
 from bot.telegram.daily import post_now
 
@@ -114,6 +117,25 @@ def test_rebuilding_the_corpus_keeps_subscriptions(db_file: Path, tmp_path: Path
     assert not list(tmp_path.glob("*.new*"))
 
 
+def test_terminal_chat_answers_daily_like_the_bot(db_file: Path, tmp_path: Path, monkeypatch):
+    """/daily in ``quotebot chat``: shown, subscribed and stopped in the chat state file
+    the bot uses (QUOTEBOT_STATE_DB), with the same answers; nothing is posted."""
+    state = tmp_path / "state" / "chat.db"
+    monkeypatch.setenv("QUOTEBOT_STATE_DB", str(state))
+    lines = "/daily\n/daily 07:30 Europe/Berlin\n/daily 25:00\n/daily\n"
+    result = CliRunner().invoke(main, ["chat", "--db", str(db_file)], input=lines)
+    assert result.exit_code == 0, result.output
+    assert "No daily quote here yet" in result.output
+    assert result.output.count("every day at 07:30 (Europe/Berlin)") == 2  # set, then shown
+    assert "“25:00” is not a time I understand" in result.output
+    kept = Dailies.open(Replier(Searcher(db_file)), state)
+    assert kept.get(TERMINAL_CHAT_ID) == daily.Subscription(0, "07:30", "Europe/Berlin")
+    assert not (db_file.parent / "state.db").exists()  # the configured file, not the default
+    result = CliRunner().invoke(main, ["chat", "--db", str(db_file)], input="/daily off\n")
+    assert "Daily quotes stopped." in result.output
+    assert kept.get(TERMINAL_CHAT_ID) is None
+
+
 async def start_app(fake: FakeBotApi, db_file: Path):
     settings = Settings(token=fake.token, base_url=fake.base_url, timezone="Europe/Berlin")
     app = build_application(settings, Replier(Searcher(db_file)))
@@ -171,18 +193,23 @@ async def test_subscribe_restart_post_and_stop(fake: FakeBotApi, db_file: Path):
         await stop_app(app)
 
 
-async def test_group_admins_only(fake: FakeBotApi, db_file: Path):
+async def test_group_admins_only(fake: FakeBotApi, db_file: Path, monkeypatch):
+    # /daily is admitted like every command (one answer per cool-down in a group). The
+    # admission clock is read once per command: the first two read the same moment (the
+    # second is dropped), each later one a cool-down after the one before.
+    readings = itertools.chain([0.0], itertools.count(0.0, handlers.GROUP_COOLDOWN))
+    monkeypatch.setattr(handlers, "clock", lambda: next(readings))
     app = await start_app(fake, db_file)
     try:
         group = -100
         fake.admins.add((group, 8))
-        fake.message("/daily 09:00", chat_id=group, kind="group", user_id=9)
-        refusal = (await fake.wait_for("sendMessage"))[0]["text"]
-        assert "only the group's administrators" in refusal
-        assert fake.sent("getChatMember")[0]["user_id"] == 9
         fake.message("/daily", chat_id=group, kind="group", user_id=9)  # anyone may look
-        assert "No daily quote here yet" in (await fake.wait_for("sendMessage", 2))[1]["text"]
-        await asyncio.sleep(0)
+        fake.message("/daily", chat_id=group, kind="group", user_id=9)  # within the cool-down
+        assert "No daily quote here yet" in (await fake.wait_for("sendMessage"))[0]["text"]
+        fake.message("/daily 09:00", chat_id=group, kind="group", user_id=9)
+        refusal = (await fake.wait_for("sendMessage", 2))[1]["text"]
+        assert "only the group's administrators" in refusal  # the second look had no answer
+        assert fake.sent("getChatMember")[0]["user_id"] == 9
         fake.message("/daily 09:00", chat_id=group, kind="group", user_id=8)
         assert "every day at 09:00" in (await fake.wait_for("sendMessage", 3))[2]["text"]
         dailies = app.bot_data["dailies"]
@@ -194,6 +221,7 @@ async def test_group_admins_only(fake: FakeBotApi, db_file: Path):
             await asyncio.sleep(0.1)
         assert dailies.get(group) is None
         assert not app.job_queue.get_jobs_by_name(f"daily:{group}")
+        assert len(fake.sent("sendMessage")) == 3
     finally:
         await stop_app(app)
 

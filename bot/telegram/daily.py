@@ -20,6 +20,7 @@ from telegram.ext import Application, ContextTypes, JobQueue
 
 from ..daily import NOT_ADMIN, Dailies, DailyError, Subscription, job_name
 from ..replies import Reply
+from . import handlers
 from .handlers import keyboard, send
 
 log = logging.getLogger(__name__)
@@ -120,8 +121,11 @@ async def _may_change(update: Update, context: ContextTypes.DEFAULT_TYPE) -> boo
     return member.status in ADMINS
 
 
+@handlers.admitted
 async def daily_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/daily shows the setting; /daily HH:MM [Area/City] subscribes; /daily off ends it."""
+    """/daily shows the setting; /daily HH:MM [Area/City] subscribes; /daily off ends it.
+
+    Under the per-chat admission rule like every command: a group could flood it."""
     chat = update.effective_chat
     service = dailies(context)
     args = context.args or []
