@@ -414,3 +414,33 @@ def people_command(
         if name or len(row["aliases"]) > 1:
             labels = sorted(row["aliases"].items(), key=lambda kv: -kv[1])
             click.echo("    as " + "; ".join(f"{label} ({n})" for label, n in labels))
+
+
+@main.command("timeline")
+@_db_option
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array of hits, oldest first.")
+@click.argument("person")
+@click.argument("topic", nargs=-1, required=True)
+def timeline_command(
+    db_path: Path | None, as_json: bool, person: str, topic: tuple[str, ...]
+) -> None:
+    """PERSON's answers on TOPIC, oldest first (undated sources last).
+
+    TOPIC may hold from:2019 and to:2021-06. Quote a PERSON of several words.
+    """
+    from .timeline import TimelineError, Timelines, line, request_for
+
+    searcher = _searcher(db_path)
+    try:
+        request = request_for(person, " ".join(topic), searcher)
+    except TimelineError as exc:
+        raise click.ClickException(str(exc)) from exc
+    hits = Timelines(searcher).build(request).hits
+    if as_json:
+        click.echo(json.dumps([h.to_json() for h in hits], ensure_ascii=False, indent=2))
+        return
+    if not hits:
+        click.echo(f"Nothing found: {request.title()}.")
+        return
+    for hit in hits:
+        click.echo(f"{line(hit)}: {' '.join(hit.quote.split())}")

@@ -46,6 +46,7 @@ COMMANDS = [
     ("quote", "find a quote: /quote words you remember"),
     ("random", "a random quote"),
     ("daily", "a quote a day: /daily 09:00 Europe/Berlin, /daily off"),
+    ("timeline", "one person on a topic over the years: /timeline putin nato"),
     ("about", "what quotebot knows"),
     ("help", "how to use quotebot"),
 ]

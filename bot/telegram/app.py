@@ -28,7 +28,8 @@ from telegram.request import BaseRequest
 from ..config import Settings, api_root
 from ..daily import Dailies
 from ..replies import COMMANDS, Replier
-from . import daily, handlers, inline
+from ..timeline import Timelines
+from . import daily, handlers, inline, timeline
 
 log = logging.getLogger(__name__)
 # How often the bot looks for transcripts ingested while it runs.
@@ -95,12 +96,14 @@ def build_application(
     request: BaseRequest | None = None,
     rate_limited: bool = True,
     dailies: Dailies | None = None,
+    timelines: Timelines | None = None,
 ) -> Application:
     """The configured Application; nothing touches the network until it starts.
 
     ``request`` replaces the HTTP layer, and ``rate_limited=False`` drops Telegram's
     30 messages a second pacing: benchmarks use both to time the bot alone.
-    ``dailies`` defaults to the service over the configured chat state file.
+    ``dailies`` defaults to the service over the configured chat state file;
+    ``timelines`` to one over the replier's searcher.
     """
     if not settings.token:
         raise ValueError("a Telegram bot token is needed (TELEGRAM_BOT_TOKEN)")
@@ -129,6 +132,7 @@ def build_application(
     app.bot_data["dailies"] = dailies or Dailies.open(
         replier, settings.state_path, settings.timezone
     )
+    app.bot_data["timelines"] = timelines or Timelines(replier.searcher)
     add_handlers(app)
     return app
 
@@ -144,7 +148,18 @@ def add_handlers(app: Application) -> None:
     app.add_handler(CommandHandler("random", handlers.random_quote, new))
     app.add_handler(CommandHandler("quote", handlers.quote, new))
     app.add_handler(CommandHandler("daily", daily.daily_command, new))
+    app.add_handler(CommandHandler("timeline", timeline.timeline_command, new))
     app.add_handler(ChatMemberHandler(daily.membership, ChatMemberHandler.MY_CHAT_MEMBER))
+    app.add_handler(
+        MessageHandler(
+            new
+            & filters.TEXT
+            & ~filters.COMMAND
+            & filters.ChatType.PRIVATE
+            & timeline.AsksForTimeline(app.bot_data["timelines"]),
+            timeline.timeline_text,
+        )
+    )
     app.add_handler(
         MessageHandler(
             new & filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE,
@@ -156,6 +171,7 @@ def add_handlers(app: Application) -> None:
             new & filters.TEXT & ~filters.COMMAND & filters.ChatType.GROUPS, handlers.group_text
         )
     )
+    app.add_handler(CallbackQueryHandler(timeline.timeline_button, pattern=timeline.PATTERN))
     app.add_handler(CallbackQueryHandler(handlers.button))
     app.add_handler(InlineQueryHandler(inline.inline_query))
     app.add_error_handler(handlers.on_error)
