@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable
 from html import escape
+from pathlib import Path
 from typing import TextIO
 
 from .daily import Dailies, DailyError
 from .render import plain_text
-from .replies import Replier, Reply, parse_id
+from .replies import Button, Replier, Reply, parse_id
 
 INTRO = (
     "quotebot chat: type words you remember and press Enter. /help lists commands;\n"
@@ -19,7 +21,33 @@ INTRO = (
 TERMINAL_CHAT_ID = 0
 
 
-def _show(reply: Reply, out: TextIO) -> list[str]:
+def _save_card(png: bytes, answer_id: int) -> Path:
+    """A card picture written to a temporary file: a terminal cannot show pictures."""
+    with tempfile.NamedTemporaryFile(
+        prefix=f"quotebot-card-{answer_id}-", suffix=".png", delete=False
+    ) as file:
+        file.write(png)
+    return Path(file.name)
+
+
+def _press(replier: Replier, button: Button) -> Reply | None:
+    """What pressing ``button`` shows in a terminal: the text a copy button would put
+    on the clipboard, where a share button would go, or the bot's reply."""
+    if button.copy_text is not None:
+        return Reply(f"Citation (Telegram copies it to the clipboard):\n{button.copy_text}")
+    if button.share_query is not None:
+        return Reply(
+            "In Telegram this picks a chat and offers the quote there "
+            f"(inline query: {button.share_query})."
+        )
+    reply, _ = replier.button(button.data)
+    return reply
+
+
+def _show(reply: Reply, out: TextIO) -> list[Button]:
+    if reply.photo is not None:
+        path = _save_card(reply.photo.png, reply.photo.answer_id)
+        out.write(f"Card picture written to {path}\n")
     out.write(plain_text(reply.html) + "\n")
     for extra in reply.extra:
         out.write(plain_text(extra) + "\n")
@@ -27,7 +55,7 @@ def _show(reply: Reply, out: TextIO) -> list[str]:
         out.write(f"  [{i}] {button.text}\n")
     out.write("\n")
     out.flush()
-    return [b.data for b in reply.buttons]
+    return list(reply.buttons)
 
 
 def daily(dailies: Dailies | None, arg: str) -> Reply:
@@ -55,7 +83,7 @@ def chat(
 ) -> None:
     """Read lines, reply to each, until end of input or /quit."""
     out.write(INTRO + "\n\n")
-    buttons: list[str] = []
+    buttons: list[Button] = []
     commands = {
         "/help": lambda _: replier.help(),
         "/about": lambda _: replier.about(),
@@ -73,8 +101,12 @@ def chat(
         text = line.strip()
         pressed = parse_id(text)
         if pressed is not None and 1 <= pressed <= len(buttons):
-            reply, _ = replier.button(buttons[pressed - 1])
+            button = buttons[pressed - 1]
+            reply = _press(replier, button)
             if reply is None:
+                continue
+            if not button.data:  # copy and share leave the answer and its buttons as they are
+                _show(reply, out)
                 continue
         elif text.startswith("/"):
             name, _, arg = text.partition(" ")

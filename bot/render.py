@@ -15,7 +15,7 @@ from html import escape, unescape
 from pathlib import Path
 
 from .search import Hit
-from .words import cut_point
+from .words import cut_at_word, cut_point, split_sentences
 
 MESSAGE_LIMIT = 4096
 # Budgets of the fields every reply shows, in UTF-16 units after escaping. Stored
@@ -108,16 +108,119 @@ def hit_text(hit: Hit) -> str:
     return f"“{fit(hit.quote, room, _plain)}”\n{speaker}\n{source}{url}"
 
 
-def hit_html(hit: Hit) -> str:
-    """A hit for Telegram: the quote as a blockquote, who said it, and the source."""
+def hit_html(hit: Hit, link: str | None = None) -> str:
+    """A hit for Telegram: the quote as a blockquote, who said it, and the source;
+    ``link`` (a bot deep link, see :func:`deep_link`) ends messages that are shared."""
     title = fit(source_title(hit), TITLE_ROOM)
     href = _link(hit.url)
     if href:
         title = f'<a href="{href}">{title}</a>'
-    source = title + _details(hit, escape)
+    source = title + _details(hit, escape) + link_html(link)
     speaker = f"— <b>{fit(hit.speaker, SPEAKER_ROOM)}</b>"
     room = MESSAGE_LIMIT - units(source) - units(speaker) - len("<blockquote></blockquote>\n\n")
     return f"<blockquote>{fit(hit.quote, room)}</blockquote>\n{speaker}\n{source}"
+
+
+# -- citing and sharing -----------------------------------------------------------
+# Telegram's limit on a copy-text button's text, in characters (counted here in UTF-16
+# units, never fewer than characters).
+CITE_LIMIT = 256
+# Budgets inside a citation, in characters: enough for a name, a short title and a
+# place, so that the quote, which gets the rest, always keeps at least CITE_QUOTE_MIN.
+CITE_SPEAKER_ROOM = 40
+CITE_TITLE_ROOM = 70
+CITE_DATE_ROOM = 18
+CITE_PLACE_ROOM = 20
+CITE_TIMESTAMP_ROOM = 12
+# A source URL longer than this is replaced by the (shorter) bot deep link.
+CITE_URL_ROOM = 80
+# The least of the quote a citation keeps before the source's title is cut further.
+CITE_QUOTE_MIN = 80
+# Tighter budgets (speaker, title) tried in turn when a citation does not leave the
+# quote CITE_QUOTE_MIN: the last one always does (see test_citation_always_fits).
+_CITE_SQUEEZES = ((CITE_SPEAKER_ROOM, CITE_TITLE_ROOM), (32, 40), (20, 16))
+# Telegram's limit on a photo caption, in characters after parsing the HTML.
+CAPTION_LIMIT = 1024
+# A card caption's title budget: with SPEAKER_ROOM, DETAILS_ROOM and a deep link the
+# caption's markup alone stays under CAPTION_LIMIT, so its visible text does too.
+CAPTION_TITLE_ROOM = 300
+# A cut after a whole sentence must keep at least this share of the room a citation
+# has for its quote; a shorter one wastes the room, and the quote is cut at a word.
+SENTENCE_CUT_SHARE = 0.6
+# Telegram bot usernames are 5-32 characters of letters, digits and underscores.
+_USERNAME = re.compile(r"[A-Za-z0-9_]{5,32}")
+
+
+def deep_link(username: str | None, answer_id: int) -> str | None:
+    """``t.me/<bot>?start=q<id>``: the way back to one quote (None without a username)."""
+    if not username or not _USERNAME.fullmatch(username):
+        return None
+    return f"t.me/{username}?start=q{answer_id}"
+
+
+def link_html(link: str | None) -> str:
+    """A deep link as its own last line of a message, or "" without one."""
+    if not link:
+        return ""
+    return f'\n<a href="https://{escape(link, quote=True)}">{escape(link)}</a>'
+
+
+def shorten(text: str, limit: int, mark: str = " …", min_share: float = 0.0) -> str:
+    """``text`` within ``limit`` characters, cut after its last whole sentence that fits
+    (``mark`` added); when that keeps less than ``min_share`` of ``limit``, or the first
+    sentence is longer than that, it is cut at a word instead."""
+    if len(text) <= limit:
+        return text
+    kept = ""
+    for sentence in split_sentences(text):
+        candidate = f"{kept} {sentence}".strip()
+        if len(candidate) + len(mark) > limit:
+            break
+        kept = candidate
+    if kept and len(kept) + len(mark) >= limit * min_share:
+        return kept + mark
+    return cut_at_word(text, limit)
+
+
+def citation(hit: Hit, link: str | None = None) -> str:
+    """A plain-text citation within CITE_LIMIT: “quote” — who, “title”, date, place,
+    at timestamp. URL; the bot deep link ``link`` stands in for a URL too long to fit."""
+    url = hit.url if _link(hit.url) else None
+    short_url = url if url and len(url) <= CITE_URL_ROOM else None
+    targets = [t for t in (short_url, link) if t] or [url]
+    details = [
+        fit(human_date(hit.date) or "", CITE_DATE_ROOM, _plain),
+        fit(hit.place or "", CITE_PLACE_ROOM, _plain),
+    ]
+    if hit.timestamp:
+        details.append(f"at {fit(hit.timestamp, CITE_TIMESTAMP_ROOM, _plain)}")
+    quote = " ".join(hit.quote.split())
+
+    def tail(target: str | None, speaker_room: int, title_room: int) -> str:
+        parts = [fit(hit.who, speaker_room, _plain)]
+        parts.append(f"“{fit(source_title(hit), title_room, _plain)}”")
+        parts.extend(d for d in details if d)
+        return " — " + ", ".join(parts) + "." + (f" {target}" if target else "")
+
+    # the link matters more than a long title: squeeze the title before dropping it
+    tails = [tail(t, *rooms) for rooms in _CITE_SQUEEZES for t in targets]
+    after = next(
+        (t for t in tails if CITE_LIMIT - units(t) - 2 >= CITE_QUOTE_MIN),
+        tail(None, *_CITE_SQUEEZES[-1]),
+    )
+    room = CITE_LIMIT - units(after) - len("“”")
+    return f"“{fit(shorten(quote, room, min_share=SENTENCE_CUT_SHARE), room, _plain)}”{after}"
+
+
+def card_caption(hit: Hit, link: str | None = None) -> str:
+    """The caption under a quote card (HTML, within CAPTION_LIMIT): who said it, the
+    source, and the deep link back to the full answer."""
+    speaker = f"— <b>{fit(hit.who, SPEAKER_ROOM)}</b>"
+    title = fit(source_title(hit), CAPTION_TITLE_ROOM)
+    href = _link(hit.url)
+    if href:
+        title = f'<a href="{href}">{title}</a>'
+    return f"{speaker}\n{title}{_details(hit, escape)}{link_html(link)}"
 
 
 def question_html(hit: Hit) -> str:

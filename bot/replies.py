@@ -11,12 +11,22 @@ import itertools
 import re
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html import escape
 
 import sqlite_utils
 
-from .render import answer_parts, hit_html, human_date, question_html, source_line
+from .card import card_png
+from .render import (
+    answer_parts,
+    card_caption,
+    citation,
+    deep_link,
+    hit_html,
+    human_date,
+    question_html,
+    source_line,
+)
 from .search import Hit, Searcher
 from .words import cut_at_word
 
@@ -31,6 +41,10 @@ INLINE_TITLE_CHARS = 100
 MAX_ID = 2**63 - 1
 # ASCII digits only: str.isdigit() and int() also take "²" and "٣" (19 digits hold MAX_ID).
 _ID = re.compile(r"[0-9]{1,19}")
+
+
+# The inline query the Share button opens: one quote by id.
+_LINK_QUERY = re.compile(r"q([0-9]{1,19})")
 
 
 def parse_id(text: str) -> int | None:
@@ -54,17 +68,34 @@ COMMANDS = [
 
 @dataclass(frozen=True)
 class Button:
+    """A button: ``data`` comes back when pressed; a ``copy_text`` button puts its text
+    on the clipboard instead, a ``share_query`` one lets the user pick a chat and opens
+    inline mode there with that query. ``same_row`` keeps it beside the one before."""
+
     text: str
-    data: str
+    data: str = ""
+    copy_text: str | None = None
+    share_query: str | None = None
+    same_row: bool = False
+
+
+@dataclass(frozen=True)
+class Photo:
+    """A picture to send (PNG bytes) and the answer it shows."""
+
+    png: bytes
+    answer_id: int
 
 
 @dataclass
 class Reply:
-    """One message: Telegram HTML and rows of buttons. ``extra`` are follow-up messages."""
+    """One message: Telegram HTML and rows of buttons. ``extra`` are follow-up messages.
+    With a ``photo`` the message is that picture and ``html`` its caption."""
 
     html: str
     buttons: list[Button] = field(default_factory=list)
     extra: list[str] = field(default_factory=list)
+    photo: Photo | None = None
 
 
 NO_MATCH = (
@@ -96,6 +127,9 @@ class InlinePage:
     results: list[InlineResult]
     next_offset: str = ""
     random: bool = False
+    # for a ``q<id>`` query: the answer it names, and the caption of its card
+    linked: int | None = None
+    caption: str = ""
 
 
 class Replier:
@@ -109,6 +143,8 @@ class Replier:
     ) -> None:
         self.searcher = searcher
         self.bot_name = bot_name
+        # the bot's @username (set at start-up): deep links back to a quote need it
+        self.bot_username: str | None = None
         self.remembered = remembered
         # (chat id, search id) -> answer ids: a chat pages only through its own searches
         self._searches: OrderedDict[tuple[int, int], list[int]] = OrderedDict()
@@ -148,7 +184,37 @@ class Replier:
             buttons.append(Button("The question", f"q:{hit.id}"))
         if len(hit.answer) > len(hit.quote):
             buttons.append(Button("Full answer", f"a:{hit.id}"))
+        buttons.extend(self._share_buttons(hit, card=True))
         return Reply(hit_html(hit), buttons)
+
+    # -- citing and sharing -------------------------------------------------------
+    def link(self, answer_id: int) -> str | None:
+        """``t.me/<bot>?start=q<id>``, the way back to one quote (None before the bot's
+        username is known, as in the terminal chat)."""
+        return deep_link(self.bot_username, answer_id)
+
+    def _share_buttons(self, hit: Hit, card: bool) -> list[Button]:
+        """Cite (a ready citation to copy), Share (this quote, into a chat the user
+        picks) and, unless this is the card, Card: one row under every quote."""
+        buttons = [
+            Button("Cite", copy_text=citation(hit, self.link(hit.id))),
+            Button("Share", share_query=f"q{hit.id}", same_row=True),
+        ]
+        if card:
+            buttons.append(Button("Card", f"c:{hit.id}", same_row=True))
+        return buttons
+
+    def card(self, answer_id: int) -> Reply:
+        """The quote as a picture, captioned with who said it, the source and the link."""
+        hit = self.searcher.get(answer_id)
+        if hit is None:
+            return Reply(GONE)
+        link = self.link(hit.id)
+        return Reply(
+            card_caption(hit, link),
+            self._share_buttons(hit, card=False),
+            photo=Photo(card_png(hit, link), hit.id),
+        )
 
     def quote(self, answer_id: int) -> Reply:
         """One answer by id: deep links (``/start q123``) and the daily post."""
@@ -172,10 +238,12 @@ class Replier:
             if hit is None:
                 return Reply(EXPIRED), False
             return self._hit_reply(hit, search_id, index, len(ids)), True
-        if kind in ("q", "a"):
+        if kind in ("q", "a", "c"):
             answer_id = parse_id(rest)
             if answer_id is None:
                 return (Reply(GONE) if rest.isdigit() else None), False
+            if kind == "c":
+                return self.card(answer_id), False
             hit = self.searcher.get(answer_id)
             if hit is None:
                 return Reply(GONE), False
@@ -193,7 +261,20 @@ class Replier:
         if not text.strip():
             drawn = [self.searcher.random() for _ in range(INLINE_PAGE)]
             picks = {h.id: h for h in drawn if h}
-            return InlinePage([_inline_result(h) for h in picks.values()], random=True)
+            return InlinePage([self._inline_result(h) for h in picks.values()], random=True)
+        linked = _LINK_QUERY.fullmatch(text.strip())
+        answer_id = parse_id(linked[1]) if linked else None
+        hit = self.searcher.get(answer_id) if answer_id is not None else None
+        if hit is not None:  # Share pressed under this quote: it, then its citation
+            cite = citation(hit, self.link(hit.id))
+            return InlinePage(
+                [
+                    self._inline_result(hit),
+                    InlineResult(f"{hit.id}:cite", "The citation", cite, escape(cite)),
+                ],
+                linked=hit.id,
+                caption=card_caption(hit, self.link(hit.id)),
+            )
         start = parse_id(offset)
         start = start if start is not None and start < INLINE_MAX_RESULTS else 0
         limit = min(INLINE_MAX_RESULTS, start + INLINE_PAGE + 1)
@@ -201,8 +282,13 @@ class Replier:
         end = start + INLINE_PAGE
         more = len(hits) > end and end < INLINE_MAX_RESULTS
         return InlinePage(
-            [_inline_result(h) for h in hits[start:end]], next_offset=str(end) if more else ""
+            [self._inline_result(h) for h in hits[start:end]],
+            next_offset=str(end) if more else "",
         )
+
+    def _inline_result(self, hit: Hit) -> InlineResult:
+        # a shared quote links back to the full answer
+        return replace(_inline_result(hit), html=hit_html(hit, self.link(hit.id)))
 
     # -- commands ---------------------------------------------------------------
     def random(self) -> Reply:
@@ -234,7 +320,8 @@ class Replier:
             "",
             f"<b>In any chat</b>: type {inline} and a few words, then pick a quote to send.",
             "<b>In groups</b>: use /quote words, /random, mention me or reply to my message.",
-            "Under each quote: another match, the question that was asked, the full answer.",
+            "Under each quote: another match, the question that was asked, the full answer;",
+            "Cite copies a ready citation, Share sends the quote to a chat, Card makes a picture.",
         ]
         return Reply("\n".join(lines))
 

@@ -2,7 +2,8 @@
 
 The real python-telegram-bot Application talks to it over HTTP through
 ``base_url``. Tests push updates (served by long-polling ``getUpdates``) and read
-back every call the bot made. Methods it does not implement get Telegram's 400.
+back every call the bot made (uploads, such as sendPhoto's, as their bytes). Methods
+it does not implement get Telegram's 400.
 """
 
 from __future__ import annotations
@@ -200,6 +201,9 @@ class FakeBotApi:
         form = await request.post() if request.can_read_body else {}
         params: dict[str, Any] = {}
         for key, value in form.items():
+            if isinstance(value, web.FileField):  # an upload (sendPhoto): its bytes
+                params[key] = value.file.read()
+                continue
             try:
                 params[key] = json.loads(value)
             except (TypeError, ValueError):
@@ -217,6 +221,19 @@ class FakeBotApi:
         }
         if params.get("reply_markup"):
             message["reply_markup"] = params["reply_markup"]
+        return message
+
+    def _sent_photo(self, params: dict[str, Any]) -> dict[str, Any]:
+        """The message a sendPhoto makes: an upload gets a new file id, a file id is
+        sent again as it is (Telegram's own photo sizes are not modelled)."""
+        message = self._sent_message(params)
+        message.pop("text")
+        photo = params.get("photo")
+        file_id = f"photo-{next(self._message_ids)}" if isinstance(photo, bytes) else str(photo)
+        size = {"file_id": file_id, "file_unique_id": f"u{file_id}", "width": 1080, "height": 1080}
+        message["photo"] = [size]
+        if params.get("caption"):
+            message["caption"] = params["caption"]
         return message
 
     @staticmethod
@@ -268,6 +285,8 @@ class FakeBotApi:
             return ok(self._sent_message(params))
         if method == "editMessageText":
             return ok(self._sent_message(params))
+        if method == "sendPhoto":
+            return ok(self._sent_photo(params))
         if method == "getChatMember":
             key = (int(params["chat_id"]), int(params["user_id"]))
             status = "administrator" if key in self.admins else "member"

@@ -75,9 +75,9 @@ async def test_private_message_gets_quote_with_buttons(fake: FakeBotApi, running
     assert sent["parse_mode"] == "HTML"
     assert sent["text"].startswith("<blockquote>It is a tragedy")
     assert "— <b>Vladimir Putin</b>" in sent["text"]
-    buttons = [row[0] for row in sent["reply_markup"]["inline_keyboard"]]
-    assert {b["text"] for b in buttons} >= {"The question", "Full answer"}
-    assert all(len(b["callback_data"].encode()) <= 64 for b in buttons)
+    buttons = [b for row in sent["reply_markup"]["inline_keyboard"] for b in row]
+    assert {b["text"] for b in buttons} >= {"The question", "Full answer", "Cite", "Share", "Card"}
+    assert all(len(b["callback_data"].encode()) <= 64 for b in buttons if "callback_data" in b)
 
 
 async def test_many_chats_at_once_each_get_their_own_answer(fake: FakeBotApi, running):
@@ -136,7 +136,7 @@ async def test_buttons_walk_hits_show_question_and_full_answer(fake: FakeBotApi,
     fake.message("drug trafficking")
     first = (await fake.wait_for("sendMessage"))[0]
     keyboard = {
-        b["text"].split(" (")[0]: b["callback_data"]
+        b["text"].split(" (")[0]: b.get("callback_data")
         for row in first["reply_markup"]["inline_keyboard"]
         for b in row
     }
@@ -494,3 +494,62 @@ async def test_a_refused_token_is_never_printed(fake: FakeBotApi, seeded_db: Pat
         assert token not in output, (command, base)
         assert "Telegram refused the bot token" in output, (command, base, output)
         assert "Traceback" not in output.split("Error: ")[-1]
+
+
+async def test_cite_share_and_card_end_to_end(fake: FakeBotApi, running, replier: Replier):
+    hit = replier.searcher.get(replier.searcher.answer_ids()[0])
+    link = f"t.me/{BOT_USER['username']}?start=q{hit.id}"
+    fake.message(f"/start q{hit.id}")
+    sent = (await fake.wait_for("sendMessage"))[0]
+    rows = sent["reply_markup"]["inline_keyboard"]
+    by_text = {b["text"]: b for row in rows for b in row}
+    assert [b["text"] for b in rows[-1]] == ["Cite", "Share", "Card"]  # one row
+    cite = by_text["Cite"]["copy_text"]["text"]
+    assert len(cite) <= 256 and cite.endswith(link) and hit.who in cite
+    chosen = by_text["Share"]["switch_inline_query_chosen_chat"]
+    assert chosen["query"] == f"q{hit.id}" and chosen["allow_group_chats"]
+    assert len(by_text["Card"]["callback_data"].encode()) <= 64
+
+    bot_message = {
+        "message_id": 558,
+        "date": 0,
+        "chat": {"id": 7, "type": "private", "first_name": "Ann"},
+        "from": BOT_USER,
+        "text": "x",
+    }
+    fake.callback(by_text["Card"]["callback_data"], bot_message)
+    photo = (await fake.wait_for("sendPhoto"))[0]
+    assert photo["chat_id"] == 7 and photo["parse_mode"] == "HTML"
+    assert photo["photo"].startswith(b"\x89PNG\r\n\x1a\n") and len(photo["photo"]) > 10_000
+    assert f'<a href="https://{link}">{link}</a>' in photo["caption"]
+    assert f"<b>{hit.who}</b>" in photo["caption"]
+    under_card = [b["text"] for row in photo["reply_markup"]["inline_keyboard"] for b in row]
+    assert under_card == ["Cite", "Share"]
+
+    fake.inline(f"q{hit.id}")  # what Share opens in the chosen chat
+    answer = (await fake.wait_for("answerInlineQuery"))[0]
+    results = answer["results"]
+    assert results[0]["id"] == str(hit.id) and results[0]["type"] == "article"
+    assert all(r["id"].split(":")[0] == str(hit.id) for r in results)  # that quote only
+    assert link in results[0]["input_message_content"]["message_text"]
+    card = results[1]  # the card sent above, by its file id: no second upload
+    assert card["type"] == "photo" and card["photo_file_id"].startswith("photo-")
+    assert link in card["caption"] and card["parse_mode"] == "HTML"
+    assert [r["id"] for r in results[2:]] == [f"{hit.id}:cite"]
+    assert results[2]["input_message_content"]["message_text"].endswith(link)
+    assert answer["cache_time"] < 300  # the card may come later: not cached for long
+
+
+async def test_random_quotes_and_search_answers_can_be_cited_too(fake: FakeBotApi, running):
+    fake.message("/random")
+    fake.message("nato established during the cold war")
+    for sent in await fake.wait_for("sendMessage", 2):
+        buttons = [b for row in sent["reply_markup"]["inline_keyboard"] for b in row]
+        kinds = {b["text"]: set(b) - {"text"} for b in buttons}
+        assert kinds["Cite"] == {"copy_text"} and kinds["Share"] == {
+            "switch_inline_query_chosen_chat"
+        }
+        assert kinds["Card"] == {"callback_data"}
+    fake.inline("q1")  # no such quote: an ordinary search, no card
+    answer = (await fake.wait_for("answerInlineQuery"))[0]
+    assert all(r["type"] == "article" for r in answer["results"])

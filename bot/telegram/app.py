@@ -75,6 +75,7 @@ async def _post_init(app: Application) -> None:
     await app.bot.set_my_commands([BotCommand(name, text) for name, text in COMMANDS])
     replier: Replier = app.bot_data["replier"]
     replier.bot_name = app.bot.first_name or replier.bot_name
+    replier.bot_username = app.bot.username  # deep links back to a quote use it
     restored = await daily.restore(app)
     log.info("restored %s daily subscription(s)", restored)
     if app.job_queue is not None:

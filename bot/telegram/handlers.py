@@ -15,17 +15,19 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from telegram import (
+    CopyTextButton,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     Message,
     MessageEntity,
+    SwitchInlineQueryChosenChat,
     Update,
 )
 from telegram.constants import ChatType
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
-from ..replies import Replier, Reply
+from ..replies import Button, Replier, Reply
 
 log = logging.getLogger(__name__)
 
@@ -135,27 +137,76 @@ def replier(context: ContextTypes.DEFAULT_TYPE) -> Replier:
     return context.bot_data["replier"]
 
 
+def _button(button: Button) -> InlineKeyboardButton:
+    if button.copy_text is not None:
+        return InlineKeyboardButton(button.text, copy_text=CopyTextButton(button.copy_text))
+    if button.share_query is not None:
+        chosen = SwitchInlineQueryChosenChat(
+            query=button.share_query,
+            allow_user_chats=True,
+            allow_bot_chats=True,
+            allow_group_chats=True,
+            allow_channel_chats=True,
+        )
+        return InlineKeyboardButton(button.text, switch_inline_query_chosen_chat=chosen)
+    return InlineKeyboardButton(button.text, callback_data=button.data)
+
+
 def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
     if not reply.buttons:
         return None
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(b.text, callback_data=b.data)] for b in reply.buttons]
-    )
+    rows: list[list[InlineKeyboardButton]] = []
+    for b in reply.buttons:
+        if b.same_row and rows:
+            rows[-1].append(_button(b))
+        else:
+            rows.append([_button(b)])
+    return InlineKeyboardMarkup(rows)
+
+
+# Card pictures' Telegram file ids remembered (answer id -> the latest card's file id),
+# so inline mode can offer a card that was sent once; an entry is about 100 bytes.
+REMEMBERED_CARDS = 5000
+_CARDS = "card_files"
+
+
+def card_file(context: ContextTypes.DEFAULT_TYPE, answer_id: int) -> str | None:
+    """The file id of the card of ``answer_id``, when the bot has sent it before."""
+    return context.bot_data.get(_CARDS, {}).get(answer_id)
+
+
+def _remember_card(context: ContextTypes.DEFAULT_TYPE, answer_id: int, sent: Message) -> None:
+    if not sent.photo:
+        return
+    cards: dict[int, str] = context.bot_data.setdefault(_CARDS, {})
+    cards.pop(answer_id, None)
+    cards[answer_id] = sent.photo[-1].file_id  # the largest size
+    while len(cards) > REMEMBERED_CARDS:
+        cards.pop(next(iter(cards)))
 
 
 async def send(update: Update, context: ContextTypes.DEFAULT_TYPE, reply: Reply) -> Message | None:
-    """Send a reply (and its follow-up messages) to the chat of ``update``."""
+    """Send a reply (and its follow-up messages) to the chat of ``update``: a photo
+    with its caption when the reply is a card."""
     chat = update.effective_chat
     if chat is None:
         return None
     message = update.effective_message
     in_group = chat.type != ChatType.PRIVATE
-    sent = await context.bot.send_message(
-        chat.id,
-        reply.html,
-        reply_markup=keyboard(reply),
-        reply_to_message_id=message.message_id if (in_group and message) else None,
-    )
+    reply_to = message.message_id if (in_group and message) else None
+    if reply.photo is not None:
+        sent = await context.bot.send_photo(
+            chat.id,
+            reply.photo.png,
+            caption=reply.html,
+            reply_markup=keyboard(reply),
+            reply_to_message_id=reply_to,
+        )
+        _remember_card(context, reply.photo.answer_id, sent)
+    else:
+        sent = await context.bot.send_message(
+            chat.id, reply.html, reply_markup=keyboard(reply), reply_to_message_id=reply_to
+        )
     for extra in reply.extra:
         await context.bot.send_message(chat.id, extra)
     return sent

@@ -7,11 +7,17 @@ from __future__ import annotations
 
 import asyncio
 
-from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
+from telegram import (
+    InlineQueryResult,
+    InlineQueryResultArticle,
+    InlineQueryResultCachedPhoto,
+    InputTextMessageContent,
+    Update,
+)
 from telegram.ext import ContextTypes
 
-from ..replies import InlineResult
-from .handlers import replier
+from ..replies import InlinePage, InlineResult
+from .handlers import card_file, replier
 
 # Seconds Telegram may serve the same answer again for the same query: search results
 # change only when the corpus does.
@@ -29,14 +35,29 @@ def _article(result: InlineResult) -> InlineQueryResultArticle:
     )
 
 
+def _results(page: InlinePage, context: ContextTypes.DEFAULT_TYPE) -> list[InlineQueryResult]:
+    """The page's articles; for one quote by id (the Share button), its card as well,
+    second, once the bot has sent that card somewhere and so holds its file id."""
+    results: list[InlineQueryResult] = [_article(r) for r in page.results]
+    photo = card_file(context, page.linked) if page.linked is not None else None
+    if photo is not None:
+        card = InlineQueryResultCachedPhoto(
+            id=f"{page.linked}:card", photo_file_id=photo, caption=page.caption
+        )
+        results.insert(1, card)
+    return results
+
+
 async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Answer one inline query with a page of results (searching in a worker thread)."""
     query = update.inline_query
     if query is None:
         return
     page = await asyncio.to_thread(replier(context).inline, query.query, query.offset or "")
+    # one quote's answer may gain its card at any moment: cached briefly, like random picks
+    brief = page.random or page.linked is not None
     await query.answer(
-        [_article(r) for r in page.results],
+        _results(page, context),
         next_offset=page.next_offset,
-        cache_time=RANDOM_CACHE_SECONDS if page.random else CACHE_SECONDS,
+        cache_time=RANDOM_CACHE_SECONDS if brief else CACHE_SECONDS,
     )
