@@ -18,6 +18,7 @@ import json
 import math
 import re
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from bench.common import ROOT, SEEDS, corpus_db
@@ -49,42 +50,59 @@ L2, NEWTON_STEPS = 5.0, 12
 Group = list[tuple[dict, int]]
 
 
-def examples(
-    path: Path, queries: list[Labelled], wrong_only: list[str]
-) -> list[tuple[Group, float]]:
-    """Per query, every candidate search scored: (signals, 1 if it is the answer meant),
-    and the query's weight (generated quotes weigh less: they are many and alike)."""
+@dataclass
+class Example:
+    """One query's candidates as search scored them, and what the query is."""
+
+    group: Group  # (signals, 1 if it is the answer meant) per candidate
+    weight: float  # in the ranking fit
+    answerable: bool  # False: nothing in this corpus answers it
+
+
+def examples(path: Path, queries: list[Labelled], unanswerable: list[str]) -> list[Example]:
+    """Per query, every candidate search scored (signals, 1 if it is the answer meant).
+    Generated quotes weigh less in the ranking fit: they are many and alike."""
     searcher = Searcher(path)
     conn = store.connect_readonly(path)
-    groups = []
+    out = []
     for q in queries:
         hits = searcher.search(q.query, limit=PER_QUERY, threshold=0.0)
         group = [(h.signals, int(is_right(conn, h.id, q, lenient=True))) for h in hits]
-        groups.append((group, QUOTE_WEIGHT if q.window is not None else 1.0))
-    for query in wrong_only:
+        out.append(Example(group, QUOTE_WEIGHT if q.window is not None else 1.0, True))
+    for query in unanswerable:
         hits = searcher.search(query, limit=PER_QUERY, threshold=0.0)
-        groups.append(([(h.signals, 0) for h in hits], 1.0))
-    return groups
+        out.append(Example([(h.signals, 0) for h in hits], 1.0, False))
+    return out
 
 
 def first_hits(
-    groups: list[Group], weights: dict[str, float], bias: float
-) -> list[tuple[dict, int]]:
-    """Per query, the hit the fitted relevance ranks first, with its relevance and lead
-    (a query with no candidates at all is left out: it shows nothing anyway)."""
+    data: list[Example], weights: dict[str, float], bias: float
+) -> list[tuple[dict, int, bool]]:
+    """Per query, the hit the fitted relevance ranks first with its relevance and lead:
+    (features, it is right, the query is answerable). A query with no candidates at all
+    is left out: it shows nothing anyway."""
     out = []
-    for group in groups:
-        if not group:
+    for example in data:
+        if not example.group:
             continue
         scored = sorted(
-            ((bias + sum(weights.get(k, 0.0) * v for k, v in s.items()), y) for s, y in group),
+            (
+                (bias + sum(weights.get(k, 0.0) * v for k, v in s.items()), y, s)
+                for s, y in example.group
+            ),
             key=lambda item: -item[0],
         )
-        rel, right = scored[0]
-        known = group[0][0].get("known", 1.0)
+        rel, right, signals = scored[0]
         lead = rel - scored[1][0] if len(scored) > 1 else 0.0
-        out.append(({"relevance": rel, "lead": lead, "known": known}, right))
+        out.append(({**signals, "relevance": rel, "lead": lead}, right, example.answerable))
     return out
+
+
+def balanced(labels: list[int]) -> list[float]:
+    """Weights giving both classes the same total."""
+    ones = sum(labels) or 1
+    zeros = (len(labels) - sum(labels)) or 1
+    return [len(labels) / 2 / (ones if y else zeros) for y in labels]
 
 
 def _solve(a: list[list[float]], b: list[float]) -> list[float]:
@@ -163,23 +181,26 @@ def pairs(groups: list[tuple[Group, float]], names: list[str]):
     return data, weights
 
 
-def write(weights: dict[str, float], bias: float, calibration: dict[str, float]) -> None:
-    text = CONFIG.read_text()
-    body = "".join(f'    "{k}": {v},\n' for k, v in weights.items())
-    text = re.sub(
-        r"DEFAULT_WEIGHTS: dict\[str, float\] = \{\n.*?\n\}\n",
-        f"DEFAULT_WEIGHTS: dict[str, float] = {{\n{body}}}\n",
+def _replace_dict(text: str, name: str, values: dict[str, float]) -> str:
+    body = "".join(f'    "{k}": {v},\n' for k, v in values.items())
+    return re.sub(
+        rf"{name}: dict\[str, float\] = \{{\n.*?\n\}}\n",
+        f"{name}: dict[str, float] = {{\n{body}}}\n",
         text,
         flags=re.S,
     )
+
+
+def write(
+    weights: dict[str, float],
+    bias: float,
+    confidence: dict[str, float],
+    answerable: dict[str, float],
+) -> None:
+    text = _replace_dict(CONFIG.read_text(), "DEFAULT_WEIGHTS", weights)
     text = re.sub(r"DEFAULT_BIAS = -?[\d.]+", f"DEFAULT_BIAS = {bias}", text)
-    body = "".join(f'    "{k}": {v},\n' for k, v in calibration.items())
-    text = re.sub(
-        r"DEFAULT_CONFIDENCE: dict\[str, float\] = \{\n.*?\n\}\n",
-        f"DEFAULT_CONFIDENCE: dict[str, float] = {{\n{body}}}\n",
-        text,
-        flags=re.S,
-    )
+    text = _replace_dict(text, "DEFAULT_CONFIDENCE", confidence)
+    text = _replace_dict(text, "DEFAULT_ANSWERABLE", answerable)
     CONFIG.write_text(text)
 
 
@@ -190,11 +211,18 @@ def main() -> None:
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     nonsense = [q for i, (_, q) in enumerate(nonsense_queries()) if i % 2 == 0]
-    data: list[tuple[Group, float]] = []
+    data: list[Example] = []
     with tempfile.TemporaryDirectory() as tmp:
         seeds = Path(tmp) / "seeds.db"
         ingest(store.open_db(seeds), [SEEDS], workers=1)
         mixed = corpus_db(args.corpus_db, Path(tmp), with_seeds=True)
+        mixed_conn = store.connect_readonly(mixed)
+        # questions about briefings and podcasts have no answer in the seeds alone
+        elsewhere = [
+            q.query
+            for q in corpus_queries(mixed_conn)[0]
+            if q.calibration and q.person != "Vladimir Putin"
+        ]
         for path in (seeds, mixed):
             conn = store.connect_readonly(path)
             sets = [
@@ -205,35 +233,43 @@ def main() -> None:
                 sets.append(corpus_queries(conn)[0])
                 sets.append(misremembered(conn, FIT_QUOTES, FIT_SEED))
             chosen = [q for qs in sets for q in qs if q.calibration or q.window is not None]
-            data += examples(path, chosen, nonsense)
+            data += examples(path, chosen, nonsense + (elsewhere if path == seeds else []))
     names = list(DEFAULT_WEIGHTS)
-    candidates = [c for group, _ in data for c in group]
-    ranking, ranking_weights = pairs(data, names)
+    ranking, ranking_weights = pairs([(e.group, e.weight) for e in data if e.answerable], names)
     weights, _ = fit(ranking, names, ranking_weights, intercept=False)
-    # the relevance of an empty candidate: below every real one
-    bias = 0.0
-    firsts = first_hits([g for g, _ in data], weights, bias)
-    shown, offset = fit(firsts, ["relevance", "lead", "known"])
-    calibration = {**shown, "offset": offset}
-    right = sum(y for _, y in firsts)
+    bias = 0.0  # ranking needs no intercept; relevance 0 is an empty candidate's
+    firsts = first_hits(data, weights, bias)
+    features = [*names, "relevance", "lead"]
+    meant = [(f, y) for f, y, answerable in firsts if answerable]
+    sure, sure_offset = fit(meant, features)
+    asked = [(f, int(answerable)) for f, _, answerable in firsts]
+    covered, covered_offset = fit(asked, features, balanced([y for _, y in asked]))
+    confidence = {**sure, "offset": sure_offset}
+    answerable = {**covered, "offset": covered_offset}
     result = {
-        "candidates": len(candidates),
         "queries": len(firsts),
-        "first_right": right,
+        "first_right": sum(y for _, y in meant),
+        "unanswerable": sum(1 for _, y in asked if not y),
         "weights": weights,
-        "bias": bias,
-        "calibration": calibration,
+        "confidence": confidence,
+        "answerable": answerable,
     }
     if args.json:
         print(json.dumps(result))
     else:
-        print(f"{len(candidates)} candidates of {len(firsts)} queries ({right} ranked right first)")
-        for name, value in weights.items():
-            print(f"  {name:<20} {value:>8.3f}")
-        print(f"  {'bias':<20} {bias:>8.3f}")
-        print("  confidence: " + ", ".join(f"{k} {v}" for k, v in calibration.items()))
+        print(
+            f"{result['queries']} queries ({result['first_right']} ranked right first,"
+            f" {result['unanswerable']} unanswerable)"
+        )
+        print(f"  {'signal':<20} {'ranking':>8} {'sure':>8} {'answers':>8}")
+        for name in features:
+            print(
+                f"  {name:<20} {weights.get(name, 0.0):>8.3f} {confidence.get(name, 0.0):>8.3f}"
+                f" {answerable.get(name, 0.0):>8.3f}"
+            )
+        print(f"  {'offset':<20} {'':>8} {sure_offset:>8.3f} {covered_offset:>8.3f}")
     if args.write:
-        write(weights, bias, calibration)
+        write(weights, bias, confidence, answerable)
 
 
 if __name__ == "__main__":

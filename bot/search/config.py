@@ -19,31 +19,74 @@ from dataclasses import dataclass, field
 
 # The signals, each 0..1 (see :mod:`.scoring`), and their fitted weights.
 DEFAULT_WEIGHTS: dict[str, float] = {
-    "coverage": 1.952,
-    "question_coverage": 0.478,
-    "alignment": 1.693,
-    "question_alignment": 1.279,
-    "bm25": 2.904,
-    "focus": 0.454,
-    "substance": 0.374,
-    "asks": -0.215,
+    "coverage": 1.251,
+    "question_coverage": 0.641,
+    "alignment": 1.157,
+    "best_alignment": 1.222,
+    "proximity": 1.753,
+    "question_alignment": 1.206,
+    "bm25": 2.513,
+    "focus": 0.34,
+    "substance": 0.264,
+    "asks": -0.201,
     "known": 0.0,
-    "person": 0.5,
-    "other_person": -0.5,
+    "person": 0.146,
+    "other_person": -0.146,
     "date": 0.0,
-    "other_date": -0.069,
+    "other_date": -0.051,
     "phrase": 0.0,
     "missing_phrase": 0.0,
 }
 DEFAULT_BIAS = 0.0
 # confidence = sigmoid(sum of weight * feature + offset): the features are the hit's
-# relevance, its lead over the best other candidate, and the share of the query's
-# words the corpus knows (a query the corpus has never heard of is a guess).
+# signals, its relevance and its lead over the best other candidate (a query the
+# corpus has never heard of, or one several answers fit equally, is a guess).
 DEFAULT_CONFIDENCE: dict[str, float] = {
-    "relevance": 0.684,
-    "lead": 1.224,
-    "known": 1.028,
-    "offset": -6.039,
+    "coverage": -0.432,
+    "question_coverage": 0.521,
+    "alignment": 0.308,
+    "best_alignment": 0.476,
+    "proximity": 0.063,
+    "question_alignment": -0.2,
+    "bm25": 0.024,
+    "focus": -0.171,
+    "substance": 0.173,
+    "asks": 0.173,
+    "known": -0.257,
+    "person": -0.582,
+    "other_person": -0.233,
+    "date": 0.0,
+    "other_date": -0.181,
+    "phrase": 0.0,
+    "missing_phrase": 0.0,
+    "relevance": 0.573,
+    "lead": 1.214,
+    "offset": -4.493,
+}
+
+# answerable = sigmoid(...) over the same features: the probability that the corpus
+# answers the query at all (fitted on answerable queries against nonsense).
+DEFAULT_ANSWERABLE: dict[str, float] = {
+    "coverage": 0.526,
+    "question_coverage": 0.461,
+    "alignment": 0.394,
+    "best_alignment": 0.392,
+    "proximity": 0.056,
+    "question_alignment": -0.677,
+    "bm25": -0.227,
+    "focus": 0.304,
+    "substance": 0.073,
+    "asks": 0.223,
+    "known": 4.151,
+    "person": -0.009,
+    "other_person": 0.01,
+    "date": 0.0,
+    "other_date": 0.123,
+    "phrase": 0.0,
+    "missing_phrase": 0.0,
+    "relevance": 0.671,
+    "lead": 0.418,
+    "offset": -8.743,
 }
 
 
@@ -54,8 +97,11 @@ class SearchConfig:
     weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
     bias: float = DEFAULT_BIAS
     confidence: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_CONFIDENCE))
-    # A hit is shown when its confidence (probability of being right) reaches this.
-    min_confidence: float = 0.5
+    answerable: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_ANSWERABLE))
+    # A hit is shown when the corpus is at least this likely to answer the query.
+    min_answerable: float = 0.5
+    # Below this confidence the best hit is offered as a guess.
+    sure: float = 0.5
     # Stop widening the candidate set once a hit is this likely right.
     confident: float = 0.9
     # Fewer candidates than this from a lookup, and no confident hit: widen.
@@ -83,6 +129,8 @@ class SearchConfig:
     substantial_words: int = 40
     # Topic words per 100 words of an answer at which it is wholly about them.
     focus_per_100: float = 3.0
+    # The stretch of an answer (words) in which the query's words count as together.
+    window_words: int = 40
     # Queries longer than this are cut (characters).
     max_query_chars: int = 500
 

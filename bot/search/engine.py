@@ -193,26 +193,38 @@ class Searcher:
     @staticmethod
     def _analyse(answer_id: int, text: str) -> scoring.Analysis:
         tokens = words(text)
-        return scoring.Analysis(" ".join(tokens), Counter(stem.many(tokens)), len(tokens))
+        stems = tuple(stem.many(tokens))
+        return scoring.Analysis(" ".join(tokens), Counter(stems), len(tokens), stems)
 
     # -- understanding -------------------------------------------------------------
     def understand(self, query: Query) -> tuple[Understood, list[str], float]:
         """(who and what is asked, the topic words after typo correction, the share of
-        typed topic words the corpus knows)."""
+        the typed topic words' meaning the corpus knows).
+
+        The share is idf-weighted, an unknown word weighing most: "fauci on dogecoin"
+        over a corpus without either name is a query about nothing the corpus knows,
+        however well "on" is known.
+        """
         know = self._know
         understood = understand(query, know.people)
         lex = know.lexicon
         original = understood.topic + words(" ".join(query.phrases))
         completed = lex.typed(original[-1], self.config) if query.typing and original else None
-        typed = original[:-1] if completed else original
-        corrected = [fixed for w in typed if (fixed := lex.correct(w))]
-        known = sum(1 for w in original if w in lex.vocab)
-        if completed:
-            known += original[-1] not in lex.vocab  # the word being typed: its likeliest ending
-            corrected.append(completed)
-        fixed = len(corrected) - known
-        share = (known + CORRECTED_KNOWN * fixed) / len(original) if original else 1.0
-        return understood, corrected, share
+        corrected: list[str] = []
+        known = total = 0.0
+        for i, word in enumerate(original):
+            weight = lex.idf(word) if word in lex.vocab else lex.idf("")
+            total += weight
+            if completed and i == len(original) - 1:
+                corrected.append(completed)  # the word being typed: its likeliest ending
+                known += weight
+                continue
+            fixed = lex.correct(word)
+            if fixed is None:
+                continue
+            corrected.append(fixed)
+            known += weight if fixed == word else CORRECTED_KNOWN * weight
+        return understood, corrected, (known / total if total else 1.0)
 
     def _speaker_person(self, name: str) -> int | None:
         key = folded_key(name)
@@ -228,11 +240,12 @@ class Searcher:
         """The best answers for ``raw``, best first; empty when nothing fits.
 
         ``typing``: ``raw`` is still being typed (inline mode), so its last word may
-        be unfinished. ``threshold``: the least confidence shown (default: the
-        configured one; 0 shows every candidate scored, for calibration).
+        be unfinished. ``threshold``: how likely the corpus must be to answer the query
+        at all for a hit to be shown (default: the configured one; 0 shows every
+        candidate scored, for calibration). A hit's ``score`` is its confidence.
         """
         config = self.config
-        threshold = config.min_confidence if threshold is None else threshold
+        threshold = config.min_answerable if threshold is None else threshold
         query = Query.parse(raw, typing, config.max_query_chars)
         understood, corrected, known = self.understand(query)
         lex = self.lexicon
@@ -266,8 +279,14 @@ class Searcher:
         span = len(corrected) + 2  # a word or two the user forgot
         scopes = [scope]
         if person is not None and scope.person is None:
-            # the person's own answers first; everyone's only if they do not answer it
-            scopes = [Scope(person, None, scope.date_from, scope.date_to), scope]
+            if understood.framed:
+                # "what did putin say about ...": only that person's words answer it;
+                # someone else's about the topic do not ("putin on taylor swift")
+                scopes = [Scope(person, None, scope.date_from, scope.date_to)]
+            else:
+                # a name among the words ("fauci booster shots"): their answers first,
+                # then everyone's, the person counting as a signal
+                scopes = [Scope(person, None, scope.date_from, scope.date_to), scope]
         scored: dict[int, tuple[float, dict[str, float], dict[str, Any]]] = {}
         conn = self._conn()
         for current in scopes:
@@ -275,31 +294,30 @@ class Searcher:
                 self._score(asked, candidates, scored, max(config.pool, 2 * limit))
                 if len(candidates) >= config.enough or self._best(scored) >= config.confident:
                     break
-            if threshold > 0 and self._best(scored) >= threshold:
+            if threshold > 0 and self._best(scored) >= config.confident:
                 break
         return [
-            self._hit(row, best_excerpt(asked.text, row["text"], config.quote_chars), conf, sig)
-            for conf, sig, row in self._ranked(scored)[: max(0, limit)]
-            if conf >= threshold
+            self._hit(row, best_excerpt(asked.text, row["text"], config.quote_chars), sig)
+            for sig, row in self._ranked(scored)[: max(0, limit)]
+            if sig["answerable"] >= threshold
         ]
 
     def _ranked(
         self, scored: dict[int, tuple[float, dict[str, float], dict[str, Any]]]
-    ) -> list[tuple[float, dict[str, float], dict[str, Any]]]:
-        """(confidence, signals, row) best first. The first hit's confidence counts its
-        lead over the second (a clear winner is likelier right); the others' do not."""
+    ) -> list[tuple[dict[str, float], dict[str, Any]]]:
+        """(judged signals, row) best first. The first hit's judgement counts its lead
+        over the second (a clear winner is likelier right); the others' do not."""
         ranked = sorted(scored.values(), key=lambda item: -item[0])
         out = []
         for i, (rel, signals, row) in enumerate(ranked):
-            # the first hit's lead over the second; the others are judged on their own
             lead = rel - ranked[1][0] if i == 0 and len(ranked) > 1 else 0.0
-            conf = scoring.confidence(rel, lead, signals["known"], self.config)
-            out.append((conf, {**signals, "relevance": rel, "lead": lead}, row))
+            out.append((scoring.judged(signals, lead, self.config), row))
         return out
 
     def _best(self, scored: dict[int, tuple[float, dict[str, float], dict[str, Any]]]) -> float:
+        """The confidence of the best hit so far."""
         ranked = self._ranked(scored)
-        return ranked[0][0] if ranked else 0.0
+        return ranked[0][0]["confidence"] if ranked else 0.0
 
     def _score(
         self,
@@ -325,13 +343,17 @@ class Searcher:
         by_person, by_other = scoring.person(asked, row.get("person_id"))
         in_dates, out_dates = scoring.date(asked, row["date"])
         has_phrase, lacks_phrase = scoring.phrase(asked, answer)
+        aligned = scoring.alignment(asked, answer.folded)
+        aligned_question = scoring.alignment(asked, " ".join(asked_words))
         return {
             "coverage": scoring.coverage(asked, answer),
             "question_coverage": scoring.question_coverage(asked, answer, question_stems),
-            "alignment": scoring.alignment(asked, answer.folded),
-            "question_alignment": scoring.alignment(asked, " ".join(asked_words)),
+            "alignment": aligned,
+            "question_alignment": aligned_question,
+            "best_alignment": max(aligned, aligned_question),
             "bm25": scoring.bm25(rank, best_rank),
             "focus": scoring.focus(asked, answer, config),
+            "proximity": scoring.proximity(asked, answer, config),
             "substance": scoring.substance(answer, config),
             "asks": scoring.asks(row["text"]),
             "known": asked.known,
@@ -345,9 +367,7 @@ class Searcher:
 
     # -- fetching ------------------------------------------------------------------
     @staticmethod
-    def _hit(
-        row: dict[str, Any], quote: str, confidence: float, signals: dict[str, float] | None = None
-    ) -> Hit:
+    def _hit(row: dict[str, Any], quote: str, signals: dict[str, float] | None = None) -> Hit:
         return Hit(
             id=row["id"],
             speaker=row["speaker"],
@@ -361,7 +381,7 @@ class Searcher:
             url=row["url"],
             file=row["file"],
             timestamp=row["timestamp"],
-            score=max(0, min(100, round(100 * confidence))),
+            score=max(0, min(100, round(100 * (signals or {}).get("confidence", 1.0)))),
             person=row.get("person"),
             signals={k: round(v, 3) for k, v in (signals or {}).items()},
         )
@@ -371,7 +391,7 @@ class Searcher:
         rows = store.answer_rows(self._conn(), [answer_id])
         if not rows:
             return None
-        return self._hit(rows[0], standalone_quote(rows[0]["text"], self.config.quote_chars), 1.0)
+        return self._hit(rows[0], standalone_quote(rows[0]["text"], self.config.quote_chars))
 
     def reads_well(self) -> list[int]:
         """Ids of the answers that read well alone (:data:`store.READS_WELL`), cached."""

@@ -34,6 +34,21 @@ PLURAL_ENDINGS = ("es", "s")
 # A start of an unknown word stands for it when it is a word this long, and this
 # share of the unknown word (``ransom`` of ``ransomware``).
 MIN_RELATED, MIN_RELATED_SHARE = 5, 0.6
+# ... and a completion of that start only when the start is this share of it
+# (``migra`` of ``migration``, not ``recip`` of ``reciprocate`` for ``recipe``).
+MIN_RELATED_SHARE_OF_FOUND = 0.5
+
+
+def _dropped(typed: str, meant: str) -> bool:
+    """``typed`` is ``meant`` with one letter left out, or one letter doubled."""
+    if len(meant) == len(typed) + 1:
+        return any(meant[:i] + meant[i + 1 :] == typed for i in range(len(meant)))
+    if len(typed) == len(meant) + 1:
+        return any(
+            typed[i] == typed[i - 1] and typed[:i] + typed[i + 1 :] == meant
+            for i in range(1, len(typed))
+        )
+    return False
 
 
 @dataclass(frozen=True)
@@ -110,7 +125,7 @@ class Lexicon:
             if start in self.vocab:
                 return start
             found = self.completion(start)
-            if found:
+            if found and size / len(found) >= MIN_RELATED_SHARE_OF_FOUND:
                 return found
         return None
 
@@ -129,8 +144,9 @@ class Lexicon:
                 limit=10,
             ):
                 swapped = sorted(candidate) == sorted(word)
-                if len(word) < SHORT_WORD and len(candidate) == len(word) and not swapped:
-                    # in short words a different letter is a different word (mood, moon)
+                if len(word) < SHORT_WORD and not swapped and not _dropped(word, candidate):
+                    # in short words a different or an extra letter is another word
+                    # (mood, moon; lime, lie): only swaps, drops and doubles are slips
                     continue
                 # a word seen twice beats one seen once (once-only words are often
                 # slips themselves); a swap beats a different letter

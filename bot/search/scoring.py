@@ -24,6 +24,7 @@ class Analysis:
     folded: str  # its words, folded, space-separated
     stems: Counter[str]  # Porter stems and how often each occurs
     words: int
+    sequence: tuple[str, ...] = ()  # the stems in order
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,29 @@ def alignment(asked: Asked, text: str) -> float:
     if len(text) >= len(asked.text):
         return fuzz.partial_ratio(asked.text, text) / 100
     return fuzz.ratio(asked.text, text) / 100
+
+
+def proximity(asked: Asked, answer: Analysis, config: SearchConfig) -> float:
+    """The query's meaning found together: the best idf-weighted coverage of any
+    stretch of ``config.window_words`` words. A long answer holds every topic word
+    somewhere; the answer about the topic holds them side by side."""
+    total = sum(asked.weights.values())
+    if not total or not answer.sequence:
+        return 0.0
+    spots = [(i, s) for i, s in enumerate(answer.sequence) if s in asked.weights]
+    best = 0.0
+    window: Counter[str] = Counter()
+    start = 0
+    for i, s in spots:
+        window[s] += 1
+        while spots[start][0] <= i - config.window_words:
+            old = spots[start][1]
+            window[old] -= 1
+            if not window[old]:
+                del window[old]
+            start += 1
+        best = max(best, sum(asked.weights[k] for k in window))
+    return best / total
 
 
 def bm25(rank: float, best: float) -> float:
@@ -124,10 +148,17 @@ def relevance(signals: dict[str, float], config: SearchConfig) -> float:
     return config.bias + sum(config.weight(name) * value for name, value in signals.items())
 
 
-def confidence(relevance: float, lead: float, known: float, config: SearchConfig) -> float:
-    """The probability that a hit is the one meant, from its relevance, its lead over
-    the best other candidate (negative for all but the first) and the share of the
-    query's words the corpus knows."""
-    c = config.confidence
-    z = c["relevance"] * relevance + c["lead"] * lead + c["known"] * known + c["offset"]
+def probability(model: dict[str, float], features: dict[str, float]) -> float:
+    """A fitted logistic model (feature -> weight, plus "offset") applied to features."""
+    z = model.get("offset", 0.0) + sum(model.get(k, 0.0) * v for k, v in features.items())
     return 1 / (1 + math.exp(-max(-50.0, min(50.0, z))))
+
+
+def judged(signals: dict[str, float], lead: float, config: SearchConfig) -> dict[str, float]:
+    """A hit's signals with its relevance and lead, and the two fitted judgements of
+    it: ``confidence`` (it is the answer meant) and ``answerable`` (the corpus answers
+    this query at all: a wrong guess about something the corpus covers, or nonsense)."""
+    features = {**signals, "relevance": relevance(signals, config), "lead": lead}
+    features["confidence"] = probability(config.confidence, features)
+    features["answerable"] = probability(config.answerable, features)
+    return features
