@@ -8,7 +8,8 @@ replies "ok" (python-telegram-bot's own overhead).
 Then load through the update queue, as polling feeds it: 200 updates at once, and a
 steady 200 updates a second for 5 seconds (handled concurrently; if quotebot could not
 keep up, the time from arrival to done would grow through the run).
-Usage: python bench/bot_bench.py [--corpus-db PATH] [--updates N] [--rate R] [--seconds S]
+Usage: python -m bench.bot_bench [--corpus-db PATH] [--updates N] [--rate R] [--seconds S]
+       [--json]
 """
 
 from __future__ import annotations
@@ -17,20 +18,17 @@ import argparse
 import asyncio
 import json
 import random
-import sys
 import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, MessageHandler, TypeHandler, filters
 from telegram.request import BaseRequest, RequestData
 
 from bench.common import corpus_db, median, percentile
-from bench.search_quality import misremembered
+from bench.querysets import misremembered
 from bot import store
 from bot.config import Settings
 from bot.replies import Replier
@@ -150,12 +148,24 @@ async def through_queue(app: Application, raw: list[dict], rate: float | None) -
     return Load(len(raw), offered, seconds, latency)
 
 
+def timing(ms: list[float], digits: int = 2) -> dict[str, float]:
+    return {"p50_ms": round(median(ms), digits), "p95_ms": round(percentile(ms, 95), digits)}
+
+
 @dataclass
 class Load:
     updates: int
     offered_seconds: float
     seconds: float
     latency_ms: list[float]
+
+    def figures(self) -> dict[str, float | int]:
+        return {
+            "updates": self.updates,
+            "offered_seconds": round(self.offered_seconds, 2),
+            "seconds": round(self.seconds, 2),
+            **timing(self.latency_ms, 0),
+        }
 
     def line(self) -> str:
         return (
@@ -166,9 +176,9 @@ class Load:
         )
 
 
-async def run(db_path: Path, n: int, rate: float, seconds: float) -> None:
+async def run(db_path: Path, n: int, rate: float, seconds: float, as_json: bool = False) -> None:
     db = store.open_db(db_path)
-    queries = [q for _, q, _, _ in misremembered(db, 200, seed=5)]
+    queries = [q.query for q in misremembered(db, 200, seed=5)]
     rng = random.Random(1)
     raw = updates(queries, n, rng)
     # every update is answered, as in a busy deployment of many chats: the per-chat limits
@@ -200,7 +210,7 @@ async def run(db_path: Path, n: int, rate: float, seconds: float) -> None:
 
     baseline.add_handler(MessageHandler(filters.ALL, ok))
     async with app, baseline, paced:
-        warm = [q for _, q, _, _ in misremembered(db, 100, seed=6)]
+        warm = [q.query for q in misremembered(db, 100, seed=6)]
         await timed(app, updates(warm, 100, random.Random(2)))  # warm-up on other queries
         ours = await timed(app, raw)
         base = await timed(baseline, [r for r in raw if "message" in r])
@@ -208,6 +218,19 @@ async def run(db_path: Path, n: int, rate: float, seconds: float) -> None:
         steady = await through_queue(app, updates(queries, int(rate * seconds), rng), rate=rate)
         paced_burst = await through_queue(paced, updates(queries, 200, rng), rate=None)
     answers = db.execute("SELECT COUNT(*) FROM answers_fts_docsize").fetchone()[0]
+    if as_json:
+        result = {
+            "updates": len(raw),
+            "answers": answers,
+            "quotebot": timing(ours),
+            "baseline_ok_handler": timing(base),
+            "all_at_once": burst.figures(),
+            "steady": {"rate_per_second": rate, **steady.figures()},
+            "all_at_once_rate_limited": paced_burst.figures(),
+            "errors": errors,
+        }
+        print(json.dumps(result))
+        return
     print(f"{len(raw)} updates, one at a time (answers in database: {answers})")
     print(
         f"  quotebot                         p50 {median(ours):6.2f} ms  p95 {percentile(ours, 95):6.2f} ms"
@@ -227,10 +250,11 @@ def main() -> None:
     parser.add_argument("--updates", type=int, default=500)
     parser.add_argument("--rate", type=float, default=200, help="updates a second, steady")
     parser.add_argument("--seconds", type=float, default=5)
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         path = corpus_db(args.corpus_db, Path(tmp))
-        asyncio.run(run(path, args.updates, args.rate, args.seconds))
+        asyncio.run(run(path, args.updates, args.rate, args.seconds, args.json))
 
 
 if __name__ == "__main__":

@@ -1,19 +1,17 @@
 """Ingest all three corpora into a fresh database and print time and counts.
 
 Baseline in the same run: reading and hashing the same files (the I/O floor).
-Usage: python bench/ingest_bench.py [--repeat N] [--keep PATH]
+Usage: python -m bench.ingest_bench [--repeat N] [--keep PATH] [--json]
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
-import sys
+import json
 import tempfile
 import time
 from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import CORPUS_FOLDERS, corpus_paths, median
 from bot import store
@@ -32,6 +30,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--keep", type=Path, help="write the database here and keep it")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args()
     paths = corpus_paths()
     baseline, runs = [], []
@@ -55,6 +54,23 @@ def main() -> None:
                 for name, folders in CORPUS_FOLDERS.items()
             }
             db.close()
+    if args.json:
+        result = {
+            "files": len(report.results),
+            "skipped": len(report.skipped),
+            "corpora": {
+                name: {"sources": files, "turns": turns, "answers": answers}
+                for name, (files, turns, answers) in by_corpus.items()
+            },
+            "turns": report.turns,
+            "answers": report.answers,
+            "database_bytes": size,
+            "runs": len(runs),
+            "ingest_seconds_median": round(median(runs), 2),
+            "read_hash_seconds_median": round(median(baseline), 3),
+        }
+        print(json.dumps(result))
+        return
     print(f"files: {len(report.results)}, skipped: {len(report.skipped)}")
     for name, (files, turns, answers) in by_corpus.items():
         print(f"  {name:<18} {files:>5} sources {turns:>7} turns {answers:>7} answers")

@@ -18,8 +18,6 @@ import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
 from bench.common import ROOT, median
 from bot.people import DEFAULT_PEOPLE_FILE, PeopleFile, SourceLabels, resolve_corpus
 
