@@ -9,8 +9,11 @@ from pathlib import Path
 from typing import TextIO
 
 from .daily import Dailies, DailyError
+from .follows import FollowError, Follows
 from .render import plain_text
 from .replies import Button, Replier, Reply, parse_id
+from .timeline import CALLBACK as TIMELINE_BUTTON
+from .timeline import Timelines
 
 INTRO = (
     "quotebot chat: type words you remember and press Enter. /help lists commands;\n"
@@ -74,15 +77,42 @@ def daily(dailies: Dailies | None, arg: str) -> Reply:
     return Reply(escape(text, quote=False))
 
 
+def follow(follows: Follows | None, arg: str, stop: bool = False) -> Reply:
+    """/follow (list, subscribe) and /unfollow as the bot answers them in a private
+    chat; the terminal keeps the follows, alerts go to Telegram chats only."""
+    if follows is None:
+        return Reply("Follows are not available here.")
+    if stop:
+        text = (
+            follows.unfollow(TERMINAL_CHAT_ID, arg)
+            if arg.strip()
+            else follows.listing(TERMINAL_CHAT_ID)
+        )
+    elif not arg.strip():
+        text = follows.listing(TERMINAL_CHAT_ID)
+    else:
+        try:
+            text = follows.follow(TERMINAL_CHAT_ID, follows.parse(arg))
+        except FollowError as exc:
+            text = str(exc)
+    return Reply(escape(text, quote=False))
+
+
 def chat(
     replier: Replier,
     lines: TextIO,
     out: TextIO,
     prompt: Callable[[], None] | None = None,
     dailies: Dailies | None = None,
+    follows: Follows | None = None,
+    timelines: Timelines | None = None,
 ) -> None:
-    """Read lines, reply to each, until end of input or /quit."""
+    """Read lines, reply to each, until end of input or /quit. Follows share the daily
+    service's chat state file unless given."""
     out.write(INTRO + "\n\n")
+    timelines = timelines or Timelines(replier.searcher)
+    if follows is None and dailies is not None:
+        follows = Follows(dailies.state, replier.searcher)
     buttons: list[Button] = []
     commands = {
         "/help": lambda _: replier.help(),
@@ -91,6 +121,9 @@ def chat(
         "/start": lambda arg: replier.start(arg),
         "/quote": lambda arg: replier.search(arg),
         "/daily": lambda arg: daily(dailies, arg),
+        "/timeline": lambda arg: timelines.reply(arg, TERMINAL_CHAT_ID),
+        "/follow": lambda arg: follow(follows, arg),
+        "/unfollow": lambda arg: follow(follows, arg, stop=True),
     }
     while True:
         if prompt:
@@ -102,7 +135,10 @@ def chat(
         pressed = parse_id(text)
         if pressed is not None and 1 <= pressed <= len(buttons):
             button = buttons[pressed - 1]
-            reply = _press(replier, button)
+            if button.data.startswith(f"{TIMELINE_BUTTON}:"):
+                reply, _ = timelines.button(button.data, TERMINAL_CHAT_ID)
+            else:
+                reply = _press(replier, button)
             if reply is None:
                 continue
             if not button.data:  # copy and share leave the answer and its buttons as they are
@@ -113,5 +149,9 @@ def chat(
             handler = commands.get(name.split("@")[0])
             reply = handler(arg) if handler else Reply("Unknown command. /help lists them.")
         else:
-            reply = replier.search(text)
+            request = timelines.recognise(text)
+            if request is not None:
+                reply = timelines.first_page(request, TERMINAL_CHAT_ID)
+            else:
+                reply = replier.search(text)
         buttons = _show(reply, out)

@@ -444,3 +444,25 @@ def timeline_command(
         return
     for hit in hits:
         click.echo(f"{line(hit)}: {' '.join(hit.quote.split())}")
+
+
+@main.command("post-alerts")
+@_db_option
+def post_alerts_command(db_path: Path | None) -> None:
+    """Match what was ingested since the last round against every follow and post the
+    alerts now, then exit (the running bot does this after each corpus change)."""
+    import asyncio
+
+    settings = _settings()
+    if not settings.token:
+        raise click.ClickException("TELEGRAM_BOT_TOKEN is not set")
+    from .telegram.app import build_application, configure_logging
+    from .telegram.follows import post_now
+
+    configure_logging(settings.token)
+    app = build_application(settings, _replier(settings, db_path))
+    with _telegram_errors(settings.token):
+        counts = asyncio.run(post_now(app))
+    click.echo(", ".join(f"{status}: {n}" for status, n in counts.items()))
+    if counts["failed"]:
+        sys.exit(1)

@@ -61,6 +61,8 @@ COMMANDS = [
     ("random", "a random quote"),
     ("daily", "a quote a day: /daily 09:00 Europe/Berlin, /daily off"),
     ("timeline", "one person on a topic over the years: /timeline putin nato"),
+    ("follow", "new answers by a person as they arrive: /follow putin nato; /follow lists"),
+    ("unfollow", "stop following: /unfollow 1 or /unfollow putin"),
     ("about", "what quotebot knows"),
     ("help", "how to use quotebot"),
 ]

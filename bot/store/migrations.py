@@ -159,3 +159,40 @@ def m001_subscriptions_seen(db: Database) -> None:
             "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
         ],
     )
+
+
+@state()
+def m002_follows(db: Database) -> None:
+    """Follows (a chat wants new answers by a person, on a topic or on anything), the
+    corpus sources already matched against them, and each quote a chat was sent, so
+    nothing is posted twice across restarts and between the bot and ``post-alerts``.
+
+    Sources are known by content (sha256) and by path, and quotes by source content
+    and position: a rebuilt corpus gives sources and answers new ids, not new text."""
+    _run(
+        db,
+        [
+            """CREATE TABLE follows (
+                id INTEGER PRIMARY KEY,
+                chat_id INTEGER NOT NULL,
+                person TEXT NOT NULL,
+                topic TEXT NOT NULL DEFAULT '',
+                since TEXT NOT NULL DEFAULT '',
+                created_at TEXT NOT NULL,
+                UNIQUE (chat_id, person, topic)
+            )""",
+            "CREATE INDEX follows_chat ON follows(chat_id)",
+            """CREATE TABLE alert_sources (
+                sha256 TEXT PRIMARY KEY,
+                path TEXT NOT NULL,
+                done_at TEXT NOT NULL
+            ) WITHOUT ROWID""",
+            "CREATE INDEX alert_sources_path ON alert_sources(path)",
+            """CREATE TABLE alerts_sent (
+                chat_id INTEGER NOT NULL,
+                quote TEXT NOT NULL,
+                sent_at TEXT NOT NULL,
+                PRIMARY KEY (chat_id, quote)
+            ) WITHOUT ROWID""",
+        ],
+    )

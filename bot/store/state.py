@@ -172,3 +172,92 @@ class State:
         """Start a chat's history over (it has seen every answer)."""
         with self._lock, writing(self.db):
             self.db.execute("DELETE FROM seen WHERE chat_id = ?", [chat_id])
+
+    # -- follows and alerts -----------------------------------------------------------
+    # A follow's ``since`` is where the corpus's newest source stood in the order of
+    # arrival when it began (see :func:`.arrivals.arrival`): only sources after it are
+    # new to that follow.
+    def add_follow(self, chat_id: int, person: str, topic: str, since: str) -> bool:
+        """A new follow; False when the chat already follows exactly that."""
+        with self._lock, writing(self.db):
+            cur = self.db.execute(
+                "INSERT OR IGNORE INTO follows (chat_id, person, topic, since, created_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                [chat_id, person, topic, since, _now()],
+            )
+        return cur.rowcount > 0
+
+    def follows(self, chat_id: int | None = None) -> list[tuple[int, int, str, str, str]]:
+        """(id, chat_id, person, topic, since) of one chat's follows, or everyone's, oldest
+        first."""
+        with self._lock:
+            if chat_id is None:
+                return self.db.execute(
+                    "SELECT id, chat_id, person, topic, since FROM follows ORDER BY id"
+                ).fetchall()
+            return self.db.execute(
+                "SELECT id, chat_id, person, topic, since FROM follows WHERE chat_id = ?"
+                " ORDER BY id",
+                [chat_id],
+            ).fetchall()
+
+    def end_follow(self, chat_id: int, follow_id: int) -> bool:
+        with self._lock, writing(self.db):
+            cur = self.db.execute(
+                "DELETE FROM follows WHERE chat_id = ? AND id = ?", [chat_id, follow_id]
+            )
+        return cur.rowcount > 0
+
+    def end_follows(self, chat_id: int) -> int:
+        """End every follow of a chat (blocked, removed, gone); how many there were."""
+        with self._lock, writing(self.db):
+            cur = self.db.execute("DELETE FROM follows WHERE chat_id = ?", [chat_id])
+        return cur.rowcount
+
+    def move_follows(self, old_id: int, new_id: int) -> None:
+        """A group became a supergroup: its follows and what it was sent follow the new id."""
+        with self._lock, writing(self.db):
+            self.db.execute(
+                "UPDATE OR IGNORE follows SET chat_id = ? WHERE chat_id = ?", [new_id, old_id]
+            )
+            self.db.execute("DELETE FROM follows WHERE chat_id = ?", [old_id])
+            self.db.execute(
+                "UPDATE OR IGNORE alerts_sent SET chat_id = ? WHERE chat_id = ?", [new_id, old_id]
+            )
+            self.db.execute("DELETE FROM alerts_sent WHERE chat_id = ?", [old_id])
+
+    def matched_sources(self) -> tuple[set[str], set[str]]:
+        """(sha256s, paths) of the corpus sources already matched against the follows."""
+        with self._lock:
+            rows = self.db.execute("SELECT sha256, path FROM alert_sources").fetchall()
+        return {r[0] for r in rows}, {r[1] for r in rows}
+
+    def mark_matched(self, sources: Iterable[tuple[str, str]]) -> None:
+        """(sha256, path) of sources matched against every follow: never matched again."""
+        with self._lock, writing(self.db):
+            self.db.conn.executemany(
+                "INSERT OR IGNORE INTO alert_sources (sha256, path, done_at) VALUES (?, ?, ?)",
+                ((sha, path, _now()) for sha, path in sources),
+            )
+
+    def claim_alerts(self, chat_id: int, quotes: Iterable[str]) -> list[str]:
+        """Record ``quotes`` as sent to a chat, before sending; the ones not recorded
+        before (another process, or an earlier run, may have sent the rest)."""
+        claimed = []
+        with self._lock, writing(self.db):
+            for quote in quotes:
+                cur = self.db.execute(
+                    "INSERT OR IGNORE INTO alerts_sent (chat_id, quote, sent_at) VALUES (?, ?, ?)",
+                    [chat_id, quote, _now()],
+                )
+                if cur.rowcount > 0:
+                    claimed.append(quote)
+        return claimed
+
+    def release_alerts(self, chat_id: int, quotes: Iterable[str]) -> None:
+        """The message did not arrive: the quotes may be sent again."""
+        with self._lock, writing(self.db):
+            self.db.conn.executemany(
+                "DELETE FROM alerts_sent WHERE chat_id = ? AND quote = ?",
+                ((chat_id, q) for q in quotes),
+            )

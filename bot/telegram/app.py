@@ -27,9 +27,10 @@ from telegram.request import BaseRequest
 
 from ..config import Settings, api_root
 from ..daily import Dailies
+from ..follows import Follows
 from ..replies import COMMANDS, Replier
 from ..timeline import Timelines
-from . import daily, handlers, inline, timeline
+from . import daily, follows, handlers, inline, timeline
 
 log = logging.getLogger(__name__)
 # How often the bot looks for transcripts ingested while it runs.
@@ -85,10 +86,12 @@ async def _post_init(app: Application) -> None:
 
 
 async def _refresh(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Pick up transcripts ingested while the bot runs (new words, new statistics)."""
+    """Pick up transcripts ingested while the bot runs (new words, new statistics), then
+    post the alerts their answers raise (a round costs one read when nothing is new)."""
     replier: Replier = context.bot_data["replier"]
     if await asyncio.to_thread(replier.searcher.refresh):
         log.info("the corpus changed: search reloaded its vocabulary")
+    await follows.post_alerts(context.bot, context.bot_data["follows"])
 
 
 def build_application(
@@ -98,13 +101,15 @@ def build_application(
     rate_limited: bool = True,
     dailies: Dailies | None = None,
     timelines: Timelines | None = None,
+    follow_service: Follows | None = None,
 ) -> Application:
     """The configured Application; nothing touches the network until it starts.
 
     ``request`` replaces the HTTP layer, and ``rate_limited=False`` drops Telegram's
     30 messages a second pacing: benchmarks use both to time the bot alone.
     ``dailies`` defaults to the service over the configured chat state file;
-    ``timelines`` to one over the replier's searcher.
+    ``timelines`` to one over the replier's searcher; ``follow_service`` to one over
+    the same chat state file as ``dailies``.
     """
     if not settings.token:
         raise ValueError("a Telegram bot token is needed (TELEGRAM_BOT_TOKEN)")
@@ -134,6 +139,9 @@ def build_application(
         replier, settings.state_path, settings.timezone
     )
     app.bot_data["timelines"] = timelines or Timelines(replier.searcher)
+    app.bot_data["follows"] = follow_service or Follows(
+        app.bot_data["dailies"].state, replier.searcher
+    )
     add_handlers(app)
     return app
 
@@ -150,6 +158,10 @@ def add_handlers(app: Application) -> None:
     app.add_handler(CommandHandler("quote", handlers.quote, new))
     app.add_handler(CommandHandler("daily", daily.daily_command, new))
     app.add_handler(CommandHandler("timeline", timeline.timeline_command, new))
+    app.add_handler(CommandHandler("follow", follows.follow_command, new))
+    app.add_handler(CommandHandler("unfollow", follows.unfollow_command, new))
+    # a second group: daily's membership handler in the first ends the subscription
+    app.add_handler(ChatMemberHandler(follows.membership, ChatMemberHandler.MY_CHAT_MEMBER), 1)
     app.add_handler(ChatMemberHandler(daily.membership, ChatMemberHandler.MY_CHAT_MEMBER))
     app.add_handler(
         MessageHandler(

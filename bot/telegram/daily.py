@@ -4,13 +4,14 @@ The rules live in :class:`bot.daily.Dailies`; this module translates updates int
 calls (in worker threads: they write SQLite) and its results into messages and jobs.
 The JobQueue does not persist jobs, so every subscription is re-created at start-up
 under a stable name (one job per chat). ``post-daily`` and the job share
-:func:`deliver`.
+:func:`deliver`; alerts send through its :func:`send_with_care` too.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from html import escape
 
 from telegram import Bot, ChatMember, ChatMemberUpdated, Update
@@ -58,6 +59,49 @@ async def restore(app: Application) -> int:
     return len(subs)
 
 
+async def send_with_care(
+    bot: Bot,
+    chat_id: int,
+    reply: Reply,
+    *,
+    gone: Callable[[int], Awaitable[None]],
+    moved: Callable[[int, int], Awaitable[None]],
+    what: str = "post",
+) -> tuple[str, int]:
+    """Send one unprompted message (a daily quote, an alert) through delivery's failure
+    modes: ("sent" | "dropped" | "failed", the chat id it went to).
+
+    Forbidden or a chat that no longer exists calls ``gone`` (its subscriptions end);
+    ChatMigrated calls ``moved`` and sends to the new chat id; RetryAfter and network
+    errors are retried; any other refusal is "failed".
+    """
+    target = chat_id
+    for attempt in range(RETRIES + 1):
+        try:
+            await bot.send_message(target, reply.html, reply_markup=keyboard(reply))
+        except (Forbidden, BadRequest) as exc:
+            if isinstance(exc, BadRequest) and not any(m in str(exc).lower() for m in CHAT_GONE):
+                log.warning("%s to %s refused: %s", what, target, exc)
+                return "failed", target
+            await gone(target)
+            return "dropped", target
+        except ChatMigrated as exc:
+            await moved(target, exc.new_chat_id)
+            target = exc.new_chat_id
+            continue
+        except RetryAfter as exc:
+            wait = exc.retry_after
+            seconds = wait.total_seconds() if hasattr(wait, "total_seconds") else float(wait)
+            await asyncio.sleep(min(seconds, MAX_RETRY_WAIT))
+            continue
+        except (TimedOut, NetworkError) as exc:
+            log.warning("%s to %s failed (attempt %s): %s", what, target, attempt + 1, exc)
+            await asyncio.sleep(min(2**attempt, 30) * 0.1)
+            continue
+        return "sent", target
+    return "failed", target
+
+
 async def deliver(
     bot: Bot, service: Dailies, chat_id: int, job_queue: JobQueue | None = None
 ) -> str:
@@ -70,47 +114,33 @@ async def deliver(
     post = await asyncio.to_thread(service.prepare, chat_id)
     if post is None:
         return "empty"
-    target = chat_id
-    for attempt in range(RETRIES + 1):
-        try:
-            await bot.send_message(target, post.reply.html, reply_markup=keyboard(post.reply))
-        except (Forbidden, BadRequest) as exc:
-            if isinstance(exc, BadRequest) and not any(m in str(exc).lower() for m in CHAT_GONE):
-                log.warning("daily post to %s refused: %s", target, exc)
-                return "failed"
-            log.info("chat %s blocked, removed or gone: subscription ended", target)
-            await asyncio.to_thread(service.ended, target)
-            unschedule(job_queue, target)
-            return "dropped"
-        except ChatMigrated as exc:
-            new_id = exc.new_chat_id
-            log.info("chat %s moved to %s: subscription follows", target, new_id)
-            sub = await asyncio.to_thread(service.moved, target, new_id)
-            if job_queue is not None:
-                unschedule(job_queue, target)
-                if sub:
-                    schedule(job_queue, sub)
-            target = new_id
-            continue
-        except RetryAfter as exc:
-            wait = exc.retry_after
-            seconds = wait.total_seconds() if hasattr(wait, "total_seconds") else float(wait)
-            await asyncio.sleep(min(seconds, MAX_RETRY_WAIT))
-            continue
-        except (TimedOut, NetworkError) as exc:
-            log.warning("daily post to %s failed (attempt %s): %s", target, attempt + 1, exc)
-            await asyncio.sleep(min(2**attempt, 30) * 0.1)
-            continue
+
+    async def gone(target: int) -> None:
+        log.info("chat %s blocked, removed or gone: subscription ended", target)
+        await asyncio.to_thread(service.ended, target)
+        unschedule(job_queue, target)
+
+    async def moved(old_id: int, new_id: int) -> None:
+        log.info("chat %s moved to %s: subscription follows", old_id, new_id)
+        sub = await asyncio.to_thread(service.moved, old_id, new_id)
+        if job_queue is not None:
+            unschedule(job_queue, old_id)
+            if sub:
+                schedule(job_queue, sub)
+
+    status, target = await send_with_care(
+        bot, chat_id, post.reply, gone=gone, moved=moved, what="daily post"
+    )
+    if status == "sent":
         await asyncio.to_thread(service.delivered, target, post)
-        return "sent"
-    return "failed"
+    return status
 
 
 async def post_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     await deliver(context.bot, dailies(context), context.job.chat_id, context.job_queue)
 
 
-async def _may_change(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+async def may_change(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
     chat = update.effective_chat
     user = update.effective_user
     if chat.type == ChatType.PRIVATE:
@@ -138,7 +168,7 @@ async def daily_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     except DailyError as exc:
         await send(update, context, Reply(escape(str(exc), quote=False)))
         return
-    if not await _may_change(update, context):
+    if not await may_change(update, context):
         await send(update, context, Reply(escape(NOT_ADMIN, quote=False)))
         return
     change = await asyncio.to_thread(service.change, chat.id, request)
