@@ -237,6 +237,12 @@ def main() -> None:
     names = list(DEFAULT_WEIGHTS)
     ranking, ranking_weights = pairs([(e.group, e.weight) for e in data if e.answerable], names)
     weights, _ = fit(ranking, names, ranking_weights, intercept=False)
+    # a signal the query sets never exercise (no dates or exact phrases asked) keeps
+    # its configured weight rather than the fit's 0
+    weights = {
+        n: weights[n] if any(abs(x.get(n, 0.0)) > 0 for x, _ in ranking) else DEFAULT_WEIGHTS[n]
+        for n in names
+    }
     bias = 0.0  # ranking needs no intercept; relevance 0 is an empty candidate's
     firsts = first_hits(data, weights, bias)
     features = [*names, "relevance", "lead"]

@@ -28,9 +28,11 @@ from .words import cut_at_word, fold, words
 # (python -m bench.timeline_bench sweeps it: precision 0.91, recall 0.97 at 30). Below
 # it are "Yeah.", fragments and other senses of a word ("generate" for "generics").
 ON_TOPIC_SCORE = 30
-# Candidates asked of search per timeline (hits): more than one search ever returns for
-# one person and topic today (about 30-60), so every candidate is kept for the cut-off.
+# Candidates asked of search per timeline (hits), and the rows each of its lookups may
+# return: enough to cover a person's years on a topic (Putin says "NATO" in hundreds
+# of answers) while a page still builds in tens of milliseconds.
 CANDIDATES = 200
+SEARCH_DEPTH = 60
 # Lines per page: eight excerpts and their buttons fit one message and one screen.
 PAGE = 8
 # Characters of a line's excerpt: the matched sentence, shortened to read at a glance.
@@ -217,7 +219,9 @@ class Timelines:
     def candidates(self, request: Request) -> list[Hit]:
         """The person's answers search finds for the topic, most relevant first, one
         per excerpt (a page published twice holds the same answer twice)."""
-        hits = self.searcher.search(request.query(), limit=CANDIDATES, threshold=0)
+        hits = self.searcher.search(
+            request.query(), limit=CANDIDATES, threshold=0, depth=SEARCH_DEPTH
+        )
         seen: set[tuple[str | None, str]] = set()
         out = []
         for hit in hits:

@@ -43,8 +43,9 @@ def test_finds_the_answer_meant(searcher: Searcher, query: str, phrase: str):
 
 
 def test_everyday_words_are_found_where_they_stand_together(tmp_path):
-    """Four answers of the Go Time excerpt hold "project" and "something"; one says them
-    within a few words, as remembered."""
+    """Four answers of the Go Time excerpt hold "project" and "something"; one turn says
+    them within a few words, as remembered: it comes first, as the answer or as the
+    question the answer responds to (a host's question is not served as an answer)."""
     db = store.open_db(tmp_path / "mixed.db")
     ingest(db, [SEEDS, FIXTURES / "markdown"], workers=1)
     both = db.execute(
@@ -52,7 +53,9 @@ def test_everyday_words_are_found_where_they_stand_together(tmp_path):
     )
     assert both.fetchone()[0] >= 3
     hits = Searcher(db).search("project or something on the")
-    assert hits and "project or something on the" in " ".join(words(hits[0].answer))
+    assert hits
+    said = [" ".join(words(hits[0].answer)), " ".join(words(hits[0].question))]
+    assert any("project or something on the" in text for text in said)
 
 
 def test_a_word_being_typed_is_completed(searcher: Searcher):
@@ -222,8 +225,10 @@ def test_search_cli_json_and_batch(seeded_db):
     assert result.exit_code == 0 and 1 <= len(hits) <= 2
     assert set(hits[0]) == {
         "id", "speaker", "quote", "answer", "question", "asked_by", "title",
-        "date", "place", "url", "file", "timestamp", "score",
+        "date", "place", "url", "file", "timestamp", "score", "person", "signals",
     }  # fmt: skip
+    assert hits[0]["person"] == "Vladimir Putin"
+    assert all(0 <= v <= 1 for k, v in hits[0]["signals"].items() if k not in ("relevance", "lead"))
     empty = runner.invoke(
         main, ["search", "--db", str(seeded_db), "--json", "banana bread muffins"]
     )

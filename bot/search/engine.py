@@ -14,7 +14,7 @@ import re
 import sqlite3
 import threading
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -235,7 +235,12 @@ class Searcher:
 
     # -- search --------------------------------------------------------------------
     def search(
-        self, raw: str, limit: int = 5, typing: bool = False, threshold: float | None = None
+        self,
+        raw: str,
+        limit: int = 5,
+        typing: bool = False,
+        threshold: float | None = None,
+        depth: int | None = None,
     ) -> list[Hit]:
         """The best answers for ``raw``, best first; empty when nothing fits.
 
@@ -243,8 +248,14 @@ class Searcher:
         be unfinished. ``threshold``: how likely the corpus must be to answer the query
         at all for a hit to be shown (default: the configured one; 0 shows every
         candidate scored, for calibration). A hit's ``score`` is its confidence.
+        ``depth``: rows asked of each lookup and candidates scored, when a caller wants
+        more than the best few (a timeline of everything a person said on a topic).
         """
         config = self.config
+        if depth is not None:
+            config = replace(
+                config, first_lookup=depth, later_lookup=depth, pool=depth, enough=depth
+            )
         threshold = config.min_answerable if threshold is None else threshold
         query = Query.parse(raw, typing, config.max_query_chars)
         understood, corrected, known = self.understand(query)
@@ -278,15 +289,21 @@ class Searcher:
         )
         span = len(corrected) + 2  # a word or two the user forgot
         scopes = [scope]
+        if (query.prefer_from or query.prefer_to) and not (scope.date_from or scope.date_to):
+            # "in 2021": answers of those dates first, then any others
+            dated = Scope(scope.person, scope.speaker, query.prefer_from, query.prefer_to)
+            scope = Scope(scope.person, scope.speaker)
+            scopes = [dated, scope]
         if person is not None and scope.person is None:
+            mine = [Scope(person, None, s.date_from, s.date_to) for s in scopes]
             if understood.framed:
                 # "what did putin say about ...": only that person's words answer it;
                 # someone else's about the topic do not ("putin on taylor swift")
-                scopes = [Scope(person, None, scope.date_from, scope.date_to)]
+                scopes = mine
             else:
                 # a name among the words ("fauci booster shots"): their answers first,
                 # then everyone's, the person counting as a signal
-                scopes = [Scope(person, None, scope.date_from, scope.date_to), scope]
+                scopes = mine + scopes
         scored: dict[int, tuple[float, dict[str, float], dict[str, Any]]] = {}
         conn = self._conn()
         for current in scopes:
@@ -364,6 +381,48 @@ class Searcher:
             "phrase": has_phrase,
             "missing_phrase": lacks_phrase,
         }
+
+    def explain(self, raw: str, limit: int = 5) -> str:
+        """How ``raw`` was understood, and every candidate's signals with their weights
+        and the judgement made of it, best first (``quotebot search --explain``)."""
+        config = self.config
+        query = Query.parse(raw, max_chars=config.max_query_chars)
+        understood, corrected, known = self.understand(query)
+        person = self.people.people.get(understood.person) if understood.person else None
+        lines = [
+            f"query: {raw!r}",
+            f"  person: {person.name if person else '-'}"
+            + (" (framed: only their words)" if person and understood.framed else ""),
+            f"  topic words: {' '.join(understood.topic) or '-'}",
+            f"  after correction: {' '.join(corrected) or '-'} (known share {known:.2f})",
+        ]
+        if query.phrases:
+            lines.append(f"  exact phrases: {query.phrases}")
+        if query.prefer_from or query.prefer_to:
+            lines.append(
+                f"  preferred dates: {query.prefer_from or '…'} to {query.prefer_to or '…'}"
+            )
+        if query.date_from or query.date_to:
+            lines.append(f"  date filter: {query.date_from or '…'} to {query.date_to or '…'}")
+        hits = self.search(raw, limit, threshold=0.0)
+        if not hits:
+            lines.append("no candidates")
+        for rank, hit in enumerate(hits, 1):
+            s = hit.signals
+            shown = "shown" if s.get("answerable", 0) >= config.min_answerable else "hidden"
+            lines.append(
+                f"#{rank} {hit.id} {hit.who}: confidence {s.get('confidence', 0):.2f},"
+                f" answerable {s.get('answerable', 0):.2f} ({shown}),"
+                f" relevance {s.get('relevance', 0):.2f}, lead {s.get('lead', 0):.2f}"
+            )
+            lines.append(f"    {hit.quote[:100]}")
+            for name, value in s.items():
+                if name in config.weights and value:
+                    weight = config.weight(name)
+                    lines.append(
+                        f"    {name:<20} {value:6.3f} x {weight:7.3f} = {value * weight:7.3f}"
+                    )
+        return "\n".join(lines)
 
     # -- fetching ------------------------------------------------------------------
     @staticmethod
