@@ -296,14 +296,10 @@ class Searcher:
             scopes = [dated, scope]
         if person is not None and scope.person is None:
             mine = [Scope(person, None, s.date_from, s.date_to) for s in scopes]
-            if understood.framed:
-                # "what did putin say about ...": only that person's words answer it;
-                # someone else's about the topic do not ("putin on taylor swift")
-                scopes = mine
-            else:
-                # a name among the words ("fauci booster shots"): their answers first,
-                # then everyone's, the person counting as a signal
-                scopes = mine + scopes
+            # "what did putin say about ...": only that person's words answer it, not
+            # someone else's about the topic ("putin on taylor swift"); a name among the
+            # words ("fauci booster shots"): their answers first, then everyone's
+            scopes = mine if understood.framed else mine + scopes
         scored: dict[int, tuple[float, dict[str, float], dict[str, Any]]] = {}
         conn = self._conn()
         for current in scopes:
