@@ -51,7 +51,7 @@ def _show(reply: Reply, out: TextIO) -> list[Button]:
     if reply.photo is not None:
         path = _save_card(reply.photo.png, reply.photo.answer_id)
         out.write(f"Card picture written to {path}\n")
-    out.write(plain_text(reply.html) + "\n")
+    out.write((reply.text or plain_text(reply.html)) + "\n")
     for extra in reply.extra:
         out.write(plain_text(extra) + "\n")
     for i, button in enumerate(reply.buttons, 1):

@@ -466,3 +466,26 @@ def post_alerts_command(db_path: Path | None) -> None:
     click.echo(", ".join(f"{status}: {n}" for status, n in counts.items()))
     if counts["failed"]:
         sys.exit(1)
+
+
+@main.command("verify")
+@_db_option
+@click.option("--json", "as_json", is_flag=True, help="Print the verdict as one JSON object.")
+@click.argument("text", nargs=-1, required=True)
+def verify_command(db_path: Path | None, as_json: bool, text: tuple[str, ...]) -> None:
+    """Did they really say that? TEXT: a line, "did X say ...", or "is it true X said ...".
+
+    --json gives {verdict, line, person, hit, span, diff} and, for not_found, the
+    coverage searched; exit code 0 whatever the verdict.
+    """
+    from . import verify
+
+    line = " ".join(text)
+    # every line is a claim here, however short or unframed
+    any_line = verify.VerifyConfig(quotation_words=0, min_claim_words=1)
+    claim = verify.claim_of(line, any_line) or verify.Claim(line, None, True)
+    verdict = verify.verify(_searcher(db_path), claim)
+    if as_json:
+        click.echo(json.dumps(verdict.to_json(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(verify.verdict_text(verdict))

@@ -98,6 +98,9 @@ class Reply:
     buttons: list[Button] = field(default_factory=list)
     extra: list[str] = field(default_factory=list)
     photo: Photo | None = None
+    # The terminal's own rendering, when plain_text(html) would lose meaning (a word
+    # diff's struck-through words).
+    text: str | None = None
 
 
 NO_MATCH = (
@@ -166,6 +169,9 @@ class Replier:
         """
         if not text.strip():
             return Reply("Send me a few words you remember, and I will find who said them.")
+        verdict = self._verdict(text)
+        if verdict is not None:
+            return verdict
         hits = self.searcher.search(text, limit=HITS_PER_SEARCH)
         if not hits:
             return Reply(NO_MATCH)
@@ -175,6 +181,20 @@ class Replier:
             while len(self._searches) > self.remembered:
                 self._searches.popitem(last=False)
         return self._hit_reply(hits[0], search_id, 0, len(hits))
+
+    def _verdict(self, text: str) -> Reply | None:
+        """The verdict on ``text`` (did they really say that?) when it reads like a
+        quotation (:func:`bot.verify.claim_of`); None for an ordinary search."""
+        from . import verify
+
+        claim = verify.claim_of(text)
+        if claim is None:
+            return None
+        verdict = verify.verify(self.searcher, claim)
+        if not verify.leads(verdict):
+            return None
+        buttons = self._hit_reply(verdict.hit, None, 0, 1).buttons if verdict.hit else []
+        return Reply(verify.verdict_html(verdict), buttons, text=verify.verdict_text(verdict))
 
     def _hit_reply(self, hit: Hit, search_id: int | None, index: int, total: int) -> Reply:
         buttons = []

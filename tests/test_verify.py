@@ -1,0 +1,223 @@
+"""Did they really say that? Verdicts on real seed lines, the word diff, its
+rendering within Telegram's limits, the reply path and the CLI's JSON."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bot import verify
+from bot.cli import main
+from bot.render import MESSAGE_LIMIT, units
+from bot.replies import Replier
+from bot.search import Searcher
+from bot.verify import CLOSE, NOT_FOUND, VERBATIM, Claim, align, claim_of, diff_html
+
+# Real sentences of the seed transcripts (001 and 002).
+TALIBAN = (
+    "In this sense, the Taliban are, of course, our allies in countering terrorism, because"
+    " any authority in power is interested in its own stability and the stability of the"
+    " country it leads."
+)
+ICEBREAKERS = (
+    "New icebreakers, including the leader icebreaker are put online, and we have the"
+    " mightiest icebreaker fleet in the world."
+)
+INVENTED = (
+    "Our icebreakers will escort American cargo ships along the northern route free of charge."
+)
+
+
+@pytest.fixture(scope="module")
+def searcher(seeded_db: Path) -> Searcher:
+    return Searcher(seeded_db)
+
+
+def test_a_real_line_is_verbatim_whatever_its_case_and_punctuation(searcher: Searcher) -> None:
+    verdict = verify.verify(searcher, Claim(TALIBAN.upper().replace(",", "")))
+    assert verdict.kind == VERBATIM
+    assert verdict.diff == []
+    start, end = verdict.span
+    assert verdict.hit.answer[start:end] == TALIBAN.rstrip(".")
+    assert TALIBAN in verdict.hit.quote
+
+
+@pytest.mark.parametrize(
+    ("line", "wrong", "real"),
+    [
+        # a word changed at the start, in the middle, at the end
+        (TALIBAN.replace("In this sense", "In this way"), ["way"], ["sense"]),
+        (TALIBAN.replace("our allies", "our best friends"), ["best", "friends"], ["allies"]),
+        (ICEBREAKERS.replace("in the world", "in the galaxy"), ["galaxy"], ["world"]),
+    ],
+)
+def test_a_line_with_words_changed_is_close_with_the_real_words(
+    searcher: Searcher, line: str, wrong: list[str], real: list[str]
+) -> None:
+    verdict = verify.verify(searcher, Claim(line))
+    assert verdict.kind == CLOSE
+    changes = [(u, r) for op, u, r in verdict.diff if op != "equal"]
+    assert changes == [(wrong, real)]
+    start, end = verdict.span
+    assert " ".join(r for _, _, rs in verdict.diff for r in rs) == " ".join(
+        verdict.hit.answer[start:end].replace(",", "").split()
+    )
+
+
+def test_dropped_and_added_words_are_insert_and_delete(searcher: Searcher) -> None:
+    line = "the Taliban are really our allies in countering terrorism"  # "of course" dropped
+    verdict = verify.verify(searcher, Claim(line, "putin", True))
+    assert verdict.kind == CLOSE
+    assert verdict.person == "Vladimir Putin"
+    ops = {op: (u, r) for op, u, r in verdict.diff if op != "equal"}
+    assert ops == {"replace": (["really"], ["of", "course"])} or (
+        ops.get("insert") == ([], ["of", "course"]) and ops.get("delete") == (["really"], [])
+    )
+
+
+def test_a_changed_first_word_is_a_replacement_not_a_far_match(searcher: Searcher) -> None:
+    """ "A" for "the": the alignment must not match a "the" words before the passage."""
+    line = "we have a mightiest icebreaker fleet in the world"
+    found = align(line, ICEBREAKERS)
+    assert found is not None
+    assert found.diff[0][0] == "equal" and found.diff[0][2] == ["we", "have"]
+    assert ("replace", ["a"], ["the"]) in found.diff
+    assert found.real_words == found.user_words
+
+
+def test_an_invented_line_is_not_found_with_what_was_searched(searcher: Searcher) -> None:
+    verdict = verify.verify(searcher, Claim(INVENTED, "putin", True))
+    assert verdict.kind == NOT_FOUND
+    assert verdict.hit is None and verdict.diff == []
+    assert verdict.coverage["person"] == "Vladimir Putin"
+    assert verdict.coverage["answers"] == searcher.stats()["answers"]
+    text = verify.not_found_text(verdict)
+    assert text.startswith(f"I have {verdict.coverage['answers']} answers by Vladimir Putin")
+    assert "from 2017 to 2024" in text
+
+
+def test_not_found_without_a_person_gives_the_corpus_totals(searcher: Searcher) -> None:
+    verdict = verify.verify(searcher, Claim(INVENTED))
+    assert verdict.kind == NOT_FOUND
+    stats = searcher.stats()
+    assert (verdict.coverage["answers"], verdict.coverage["sources"]) == (
+        stats["answers"],
+        stats["sources"],
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "who", "framed"),
+    [
+        (
+            "did putin say that the taliban are our allies?",
+            "the taliban are our allies",
+            "putin",
+            True,
+        ),
+        (
+            "Is it true Putin said: we have the mightiest fleet",
+            "we have the mightiest fleet",
+            "Putin",
+            True,
+        ),
+        (
+            'Putin said "the Taliban are our allies in this"',
+            "the Taliban are our allies in this",
+            "Putin",
+            True,
+        ),
+        (
+            "what about “the Taliban are our allies in this” then",
+            "the Taliban are our allies in this",
+            None,
+            True,
+        ),
+        (" ".join(["word"] * 12), " ".join(["word"] * 12), None, False),
+    ],
+)
+def test_claims_are_recognised(text: str, line: str, who: str | None, framed: bool) -> None:
+    assert claim_of(text) == Claim(line, who, framed)
+
+
+@pytest.mark.parametrize(
+    "text", ["putin nato", "what did putin say about nato", '"red lines" speaker:Putin', "did he"]
+)
+def test_searches_are_no_claims(text: str) -> None:
+    assert claim_of(text) is None
+
+
+def test_the_html_diff_is_escaped_and_within_the_limit(searcher: Searcher) -> None:
+    hostile = "<b>&amp;</b>\"'" * 40
+    diff = [("equal", ["the"], ["the"]), ("replace", [hostile] * 30, [hostile] * 30)] * 20
+    html = diff_html(diff)
+    assert hostile[:14] not in html and "<s>&lt;b&gt;&amp;amp;&lt;/b&gt;&quot;&#x27;" in html
+    assert units(html) <= verify.DIFF_ROOM
+    verdict = verify.verify(searcher, Claim(TALIBAN.replace("our allies", "our <best> & allies")))
+    big = replace(
+        verdict.hit,
+        quote=hostile * 20,
+        speaker=hostile,
+        title=hostile * 10,
+        place=hostile,
+        url="https://example.org/" + "&" * 2000,
+    )
+    rendered = verify.verdict_html(replace(verdict, hit=big, diff=diff))
+    assert units(rendered) <= MESSAGE_LIMIT
+    _assert_balanced(rendered)
+    real = verify.verdict_html(verdict)
+    assert "<s>best</s>" in real  # the diff is of words: the user's markup is no word
+    assert "<blockquote>" in real and "Vladimir Putin" in real
+    _assert_balanced(real)
+    assert "[-best-]" in verify.verdict_text(verdict)
+
+
+def _assert_balanced(html: str) -> None:
+    """Every tag closed in order: what Telegram's HTML parser insists on."""
+    stack: list[str] = []
+
+    class Checker(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: object) -> None:
+            stack.append(tag)
+
+        def handle_endtag(self, tag: str) -> None:
+            assert stack and stack.pop() == tag
+
+    Checker().feed(html)
+    assert stack == []
+
+
+def test_a_quotation_gets_the_verdict_first_and_a_search_does_not(searcher: Searcher) -> None:
+    replier = Replier(searcher)
+    reply = replier.search(f"did putin say {TALIBAN.replace('our allies', 'our friends')}")
+    assert reply.html.startswith("<b>Close")
+    assert "<s>friends</s> <b>allies</b>" in reply.html
+    assert "[-friends-] {+allies+}" in reply.text
+    assert any(b.text == "The question" for b in reply.buttons)
+    plain = replier.search("taliban terrorism")
+    assert plain.text is None and not plain.html.startswith("<b>Close")
+    missing = replier.search(f"is it true putin said {INVENTED}")
+    assert "none is close to that" in missing.html
+
+
+def test_cli_json_shape(seeded_db: Path) -> None:
+    runner = CliRunner()
+    line = TALIBAN.replace("countering", "fighting")
+    result = runner.invoke(main, ["verify", "--db", str(seeded_db), "--json", line])
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.output)
+    assert out["verdict"] == CLOSE
+    assert set(out) == {"verdict", "line", "person", "hit", "span", "diff"}
+    start, end = out["span"]
+    assert out["hit"]["answer"][start:end].startswith("In this sense")
+    assert ["replace", ["fighting"], ["countering"]] in out["diff"]
+    assert {"id", "speaker", "quote", "answer", "score"} <= set(out["hit"])
+    result = runner.invoke(main, ["verify", "--db", str(seeded_db), "--json", INVENTED])
+    out = json.loads(result.output)
+    assert out["verdict"] == NOT_FOUND and out["hit"] is None and out["span"] is None
+    assert out["diff"] == [] and out["coverage"]["answers"] > 0
