@@ -34,6 +34,7 @@ from bot import store
 from bot.ingest import ingest
 from bot.search import Searcher
 from bot.search.config import DEFAULT_WEIGHTS
+from bot.search.engine import lead_of
 
 CONFIG = ROOT / "bot" / "search" / "config.py"
 # Generated quotes for fitting come from another sample than the measured one (7).
@@ -93,7 +94,7 @@ def first_hits(
             key=lambda item: -item[0],
         )
         rel, right, signals = scored[0]
-        lead = rel - scored[1][0] if len(scored) > 1 else 0.0
+        lead = lead_of(scored, 0)
         out.append(({**signals, "relevance": rel, "lead": lead}, right, example.answerable))
     return out
 

@@ -184,12 +184,22 @@ def _print_hit(hit, as_json: bool) -> None:
 @_db_option
 @click.option("--limit", default=5, show_default=True, type=click.IntRange(1, 50))
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array of hits.")
+@click.option(
+    "--explain",
+    is_flag=True,
+    help="Show how the query was understood and each hit's signals, weights and judgement.",
+)
 @click.argument("query", nargs=-1, required=True)
-def search_command(db_path: Path | None, limit: int, as_json: bool, query: tuple[str, ...]) -> None:
+def search_command(
+    db_path: Path | None, limit: int, as_json: bool, explain: bool, query: tuple[str, ...]
+) -> None:
     """Find the answers that match QUERY ("-" reads one query per line from stdin)."""
     from .render import hit_text
 
     searcher = _searcher(db_path)
+    if explain:
+        click.echo(searcher.explain(" ".join(query), limit))
+        return
     if query == ("-",):
         for line in sys.stdin:
             searcher.refresh()  # a long-lived process sees what an ingest added meanwhile

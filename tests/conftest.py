@@ -50,3 +50,11 @@ async def fake():
     await server.start()
     yield server
     await server.stop()
+
+
+@pytest.fixture(scope="session")
+def searcher(seeded_db: Path):
+    """Search over the seeded database (read-only)."""
+    from bot.search import Searcher
+
+    return Searcher(seeded_db)

@@ -17,11 +17,6 @@ from bot.search import QUOTE_CHARS, Query, Searcher, split_sentences
 from bot.words import stem, words
 
 
-@pytest.fixture(scope="module")
-def searcher(seeded_db) -> Searcher:
-    return Searcher(store.open_db(seeded_db, create=False))
-
-
 @pytest.mark.parametrize(
     "query, phrase",
     [

@@ -32,6 +32,7 @@ def lookups(
     phrases: list[str],
     scope: Scope,
     config: SearchConfig,
+    rare: list[str] | None = None,
 ) -> Iterator[dict[int, float]]:
     """Answer ids with their best bm25 rank, wider each time the caller asks for more.
 
@@ -40,8 +41,10 @@ def lookups(
     common; then the same with each word left out in turn (one of them may be a
     wrong correction or a wrong memory); then both again as plain ANDs, for a
     paraphrase whose words are spread over the answer; an OR of the rarest words
-    covers topic queries. ``terms`` come rarest first.
+    covers topic queries. ``terms`` come rarest first; ``rare`` are the ones selective
+    enough for the OR (an OR of everyday words would rank half the corpus).
     """
+    rare = terms if rare is None else rare
     found: dict[int, float] = {}
     quoted = [_term(" ".join(words(p))) for p in phrases]
 
@@ -77,10 +80,11 @@ def lookups(
         if found:
             yield found
         if len(terms) > 2:
-            for left_out in range(len(terms)):
+            for left_out in range(min(len(terms), config.left_out)):
                 lookup(together(terms[:left_out] + terms[left_out + 1 :]), config.later_lookup)
             if found:
                 yield found
-    lookup(" OR ".join(map(_term, terms[: config.or_terms])), config.first_lookup)
-    if found:
-        yield found
+    if rare:
+        lookup(" OR ".join(map(_term, rare[: config.or_terms])), config.first_lookup)
+        if found:
+            yield found

@@ -21,21 +21,21 @@ from dataclasses import dataclass, field
 # exact phrases are never asked in the query sets, so theirs are set by hand: a date
 # asked about or a phrase given outweighs any one lexical signal (about 1.2 each).
 DEFAULT_WEIGHTS: dict[str, float] = {
-    "coverage": 1.269,
-    "question_coverage": 0.645,
-    "alignment": 1.143,
-    "best_alignment": 1.224,
-    "proximity": 1.753,
-    "question_alignment": 1.22,
-    "bm25": 2.503,
-    "focus": 0.351,
-    "substance": 0.26,
-    "asks": -0.2,
+    "coverage": 1.027,
+    "question_coverage": 0.068,
+    "alignment": 0.903,
+    "best_alignment": 0.829,
+    "proximity": 1.438,
+    "question_alignment": 1.135,
+    "bm25": 1.932,
+    "focus": 0.294,
+    "substance": 0.309,
+    "asks": -0.132,
     "known": 0.0,
-    "person": 0.146,
-    "other_person": -0.146,
-    "date": -0.05,
-    "other_date": -0.087,
+    "person": 0.091,
+    "other_person": -0.091,
+    "date": -0.038,
+    "other_date": -0.112,
     "phrase": 1.0,
     "missing_phrase": -3.0,
 }
@@ -44,51 +44,51 @@ DEFAULT_BIAS = 0.0
 # signals, its relevance and its lead over the best other candidate (a query the
 # corpus has never heard of, or one several answers fit equally, is a guess).
 DEFAULT_CONFIDENCE: dict[str, float] = {
-    "coverage": -0.427,
-    "question_coverage": 0.524,
-    "alignment": 0.303,
-    "best_alignment": 0.471,
-    "proximity": 0.069,
-    "question_alignment": -0.203,
-    "bm25": 0.024,
-    "focus": -0.157,
-    "substance": 0.183,
-    "asks": 0.169,
-    "known": -0.247,
-    "person": -0.56,
-    "other_person": -0.235,
+    "coverage": -0.766,
+    "question_coverage": 0.399,
+    "alignment": 0.433,
+    "best_alignment": 0.616,
+    "proximity": 0.411,
+    "question_alignment": -0.169,
+    "bm25": 0.159,
+    "focus": -0.44,
+    "substance": -0.021,
+    "asks": 0.404,
+    "known": -0.289,
+    "person": -0.668,
+    "other_person": -0.218,
     "date": 0.0,
-    "other_date": -0.106,
+    "other_date": -0.06,
     "phrase": 0.0,
     "missing_phrase": 0.0,
-    "relevance": 0.575,
-    "lead": 1.243,
-    "offset": -4.558,
+    "relevance": 0.624,
+    "lead": 0.389,
+    "offset": -3.667,
 }
 
 # answerable = sigmoid(...) over the same features: the probability that the corpus
 # answers the query at all (fitted on answerable queries against nonsense).
 DEFAULT_ANSWERABLE: dict[str, float] = {
-    "coverage": 0.525,
-    "question_coverage": 0.461,
-    "alignment": 0.395,
-    "best_alignment": 0.393,
-    "proximity": 0.056,
-    "question_alignment": -0.68,
-    "bm25": -0.225,
-    "focus": 0.302,
-    "substance": 0.075,
-    "asks": 0.222,
-    "known": 4.152,
-    "person": -0.007,
-    "other_person": 0.01,
+    "coverage": 0.622,
+    "question_coverage": 0.449,
+    "alignment": 0.454,
+    "best_alignment": 0.466,
+    "proximity": 0.192,
+    "question_alignment": -0.649,
+    "bm25": -0.198,
+    "focus": 0.36,
+    "substance": 0.083,
+    "asks": 0.285,
+    "known": 4.283,
+    "person": -0.081,
+    "other_person": 0.083,
     "date": 0.0,
-    "other_date": 0.128,
+    "other_date": 0.145,
     "phrase": 0.0,
     "missing_phrase": 0.0,
-    "relevance": 0.669,
-    "lead": 0.418,
-    "offset": -8.736,
+    "relevance": 0.685,
+    "lead": 0.176,
+    "offset": -8.138,
 }
 
 
@@ -104,13 +104,19 @@ class SearchConfig:
     min_answerable: float = 0.5
     # Below this confidence the best hit is offered as a guess.
     sure: float = 0.5
-    # Stop widening the candidate set once a hit is this likely right.
-    confident: float = 0.9
+    # Stop widening the candidate set once a hit is this likely right: from 0.9 to 0.7
+    # the p95 time falls by a third and top-1 moves by under 0.3 point (misremembered
+    # lines and the hand-written set over the corpora, bench/search_speed.py).
+    confident: float = 0.7
     # Fewer candidates than this from a lookup, and no confident hit: widen.
     enough: int = 3
     # Query words used for candidate lookups, rarest first; how many in the OR stage.
     max_terms: int = 6
     or_terms: int = 4
+    # Words in more than this share of answers are left out of the OR stage.
+    or_share: float = 0.05
+    # Leave-one-out lookups: each of the rarest this many words left out in turn.
+    left_out: int = 4
     # Candidates (best bm25 first) scored per lookup round, at least.
     pool: int = 10
     # Rows asked of each full-text lookup: the first, and each leave-one-out.
@@ -129,7 +135,9 @@ class SearchConfig:
     # An answer of this many words says something; shorter ones count for less
     # ("Sure.", "Yeah.", "Go ahead, please." never win).
     substantial_words: int = 40
-    # Topic words per 100 words of an answer at which it is wholly about them.
+    # An answer is wholly about the query's words when it mentions them this many
+    # times, at least this many times per 100 words.
+    focus_mentions: float = 3.0
     focus_per_100: float = 3.0
     # The stretch of an answer (words) in which the query's words count as together.
     window_words: int = 40

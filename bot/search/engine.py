@@ -9,6 +9,7 @@ answers gets an empty reply.
 
 from __future__ import annotations
 
+import heapq
 import random as random_module
 import re
 import sqlite3
@@ -76,6 +77,15 @@ class Hit:
         return asdict(self)
 
 
+def lead_of(ranked: list[tuple[float, Any, Any]], i: int) -> float:
+    """The lead of the ``i``-th candidate (by relevance, best first): the first one's
+    over the second, or over an empty candidate (relevance 0) when it is alone; 0 for
+    the others, which are judged on their own."""
+    if i:
+        return 0.0
+    return ranked[0][0] - (ranked[1][0] if len(ranked) > 1 else 0.0)
+
+
 @dataclass(frozen=True)
 class Knowledge:
     """What search loads from the corpus at once and replaces whole on a change."""
@@ -101,7 +111,8 @@ def _person_index(conn: sqlite3.Connection, lexicon: Lexicon) -> PersonIndex:
         if row["answers"] < MIN_PERSON_ANSWERS:
             continue
         keys = {folded_key(row["name"])}
-        keys.update(folded_key(label) for label in row["aliases"])
+        # an office ("The President") names whoever held it: not one person in a query
+        keys.update(k for k in map(folded_key, row["aliases"]) if k[:1] != ("the",))
         surname = folded_key(row["name"])[-1:]
         if surname and _is_a_name(conn, surname[0]):
             keys.add(surname)
@@ -193,8 +204,13 @@ class Searcher:
     @staticmethod
     def _analyse(answer_id: int, text: str) -> scoring.Analysis:
         tokens = words(text)
-        stems = tuple(stem.many(tokens))
-        return scoring.Analysis(" ".join(tokens), Counter(stems), len(tokens), stems)
+        positions: dict[str, list[int]] = {}
+        for i, s in enumerate(stem.many(tokens)):
+            positions.setdefault(s, []).append(i)
+        counts = Counter({s: len(p) for s, p in positions.items()})
+        return scoring.Analysis(
+            " ".join(tokens), counts, len(tokens), {s: tuple(p) for s, p in positions.items()}
+        )
 
     # -- understanding -------------------------------------------------------------
     def understand(self, query: Query) -> tuple[Understood, list[str], float]:
@@ -268,6 +284,7 @@ class Searcher:
             return []
         terms.sort(key=lambda w: -lex.idf(w))
         terms = terms[: config.max_terms]
+        rare = [w for w in terms if lex.share(w) <= config.or_share]
         person = understood.person
         scope = Scope(date_from=query.date_from, date_to=query.date_to)
         if query.speaker:
@@ -303,12 +320,12 @@ class Searcher:
         scored: dict[int, tuple[float, dict[str, float], dict[str, Any]]] = {}
         conn = self._conn()
         for current in scopes:
-            for candidates in lookups(conn, terms, span, query.phrases, current, config):
+            for candidates in lookups(conn, terms, span, query.phrases, current, config, rare):
                 self._score(asked, candidates, scored, max(config.pool, 2 * limit))
                 if len(candidates) >= config.enough or self._best(scored) >= config.confident:
                     break
-            if threshold > 0 and self._best(scored) >= config.confident:
-                break
+            if threshold > 0 and self._best(scored) >= config.sure:
+                break  # the person's own answers hold a likely one: no need of others
         return [
             self._hit(row, best_excerpt(asked.text, row["text"], config.quote_chars), sig)
             for sig, row in self._ranked(scored)[: max(0, limit)]
@@ -322,15 +339,17 @@ class Searcher:
         over the second (a clear winner is likelier right); the others' do not."""
         ranked = sorted(scored.values(), key=lambda item: -item[0])
         out = []
-        for i, (rel, signals, row) in enumerate(ranked):
-            lead = rel - ranked[1][0] if i == 0 and len(ranked) > 1 else 0.0
+        for i, (_, signals, row) in enumerate(ranked):
+            lead = lead_of(ranked, i)
             out.append((scoring.judged(signals, lead, self.config), row))
         return out
 
     def _best(self, scored: dict[int, tuple[float, dict[str, float], dict[str, Any]]]) -> float:
-        """The confidence of the best hit so far."""
-        ranked = self._ranked(scored)
-        return ranked[0][0]["confidence"] if ranked else 0.0
+        """The confidence of the best hit so far (only it and the runner-up are looked at)."""
+        if not scored:
+            return 0.0
+        top = heapq.nlargest(2, scored.values(), key=lambda item: item[0])
+        return scoring.judged(top[0][1], lead_of(top, 0), self.config)["confidence"]
 
     def _score(
         self,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
@@ -24,7 +24,7 @@ class Analysis:
     folded: str  # its words, folded, space-separated
     stems: Counter[str]  # Porter stems and how often each occurs
     words: int
-    sequence: tuple[str, ...] = ()  # the stems in order
+    positions: dict[str, tuple[int, ...]] = field(default_factory=dict)  # stem -> where
 
 
 @dataclass(frozen=True)
@@ -71,21 +71,23 @@ def proximity(asked: Asked, answer: Analysis, config: SearchConfig) -> float:
     stretch of ``config.window_words`` words. A long answer holds every topic word
     somewhere; the answer about the topic holds them side by side."""
     total = sum(asked.weights.values())
-    if not total or not answer.sequence:
+    if not total or not answer.positions:
         return 0.0
-    spots = [(i, s) for i, s in enumerate(answer.sequence) if s in asked.weights]
-    best = 0.0
+    spots = sorted((i, s) for s in asked.weights for i in answer.positions.get(s, ()))
+    best = held = 0.0
     window: Counter[str] = Counter()
     start = 0
     for i, s in spots:
+        if not window[s]:
+            held += asked.weights[s]
         window[s] += 1
         while spots[start][0] <= i - config.window_words:
             old = spots[start][1]
             window[old] -= 1
             if not window[old]:
-                del window[old]
+                held -= asked.weights[old]
             start += 1
-        best = max(best, sum(asked.weights[k] for k in window))
+        best = max(best, held)
     return best / total
 
 
@@ -95,14 +97,16 @@ def bm25(rank: float, best: float) -> float:
 
 
 def focus(asked: Asked, answer: Analysis, config: SearchConfig) -> float:
-    """How much of the answer is about the query's words: their weighted occurrences
-    per 100 words, saturating at ``config.focus_per_100`` (a one-word topic: the answer
-    about the Arctic beats a list of summit topics that names it once)."""
+    """How much of the answer is about the query's words: their weighted mentions, as
+    a share of ``config.focus_mentions``, times their density per 100 words as a share
+    of ``config.focus_per_100`` (a one-word topic: the answer about the Arctic beats a
+    list of summit topics that names it once)."""
     total = sum(asked.weights.values())
     if not total or not answer.words:
         return 0.0
-    hits = sum(w * answer.stems.get(s, 0) for s, w in asked.weights.items()) / total
-    return min(1.0, 100 * hits / answer.words / config.focus_per_100)
+    mentions = sum(w * answer.stems.get(s, 0) for s, w in asked.weights.items()) / total
+    density = 100 * mentions / answer.words / config.focus_per_100
+    return min(1.0, mentions / config.focus_mentions) * min(1.0, density)
 
 
 def substance(answer: Analysis, config: SearchConfig) -> float:

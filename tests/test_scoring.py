@@ -1,0 +1,120 @@
+"""Each scoring signal on its own, on real seed answers (data/transcripts)."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from bot.search import Searcher, scoring
+from bot.search.config import SearchConfig
+from bot.words import stem, words
+
+CONFIG = SearchConfig()
+# From seed 001 (SCO summit press conference) and seed 002 (Geneva, 2021).
+SCO = (
+    "The SCO is a useful organisation. It is a platform for dialogue. As you know, the "
+    "member states account for nearly half of the world's population."
+)
+ARCTIC_LIST = (
+    "You are probably well aware of all the topics, strategic stability, cybersecurity, "
+    "regional conflicts, trade relations, and also we discussed cooperation in the Arctic."
+)
+SURE = "Sure."
+
+
+def analysed(text: str) -> scoring.Analysis:
+    tokens = words(text)
+    positions: dict[str, list[int]] = {}
+    for i, s in enumerate(stem.many(tokens)):
+        positions.setdefault(s, []).append(i)
+    counts = Counter({s: len(p) for s, p in positions.items()})
+    return scoring.Analysis(
+        " ".join(tokens), counts, len(tokens), {s: tuple(p) for s, p in positions.items()}
+    )
+
+
+def asked(text: str, searcher: Searcher, **extra) -> scoring.Asked:
+    tokens = words(text)
+    weights = {stem(w): searcher.idf(w) for w in tokens}
+    fields = {"phrases": [], "person": None, "prefer_from": None, "prefer_to": None, "known": 1.0}
+    return scoring.Asked(" ".join(tokens), weights, **{**fields, **extra})
+
+
+def test_coverage_is_the_weighted_share_of_query_words_held(searcher: Searcher):
+    query = asked("sco useful dialogue", searcher)
+    assert scoring.coverage(query, analysed(SCO)) == pytest.approx(1.0)
+    partial = scoring.coverage(asked("sco arctic", searcher), analysed(SCO))
+    assert 0.2 < partial < 0.8
+
+
+def test_question_coverage_counts_words_only_the_question_holds(searcher: Searcher):
+    query = asked("sco population", searcher)
+    only_question = scoring.question_coverage(query, analysed(SURE), {"sco", "popul"})
+    assert only_question == pytest.approx(1.0)
+    assert scoring.question_coverage(query, analysed(SCO), {"sco", "popul"}) == 0.0
+
+
+def test_alignment_finds_the_stretch_that_matches():
+    query = scoring.Asked("the sco is a usefull organisation", {}, [], None, None, None, 1.0)
+    assert scoring.alignment(query, analysed(SCO).folded) > 0.9
+    assert scoring.alignment(query, analysed(ARCTIC_LIST).folded) < 0.7
+
+
+def test_proximity_wants_the_words_side_by_side(searcher: Searcher):
+    query = asked("member states population", searcher)
+    together = analysed(SCO)
+    apart = analysed(
+        "Member countries met. " + "Word " * 60 + "States agreed. " + "x " * 60 + "Population grew."
+    )
+    assert scoring.proximity(query, together, CONFIG) == pytest.approx(1.0)
+    # apart, no stretch holds more than the weightiest word alone
+    alone = max(query.weights.values()) / sum(query.weights.values())
+    assert scoring.proximity(query, apart, CONFIG) == pytest.approx(alone)
+
+
+def test_focus_prefers_the_answer_about_the_topic(searcher: Searcher):
+    query = asked("arctic", searcher)
+    about = analysed("The Arctic matters. Arctic shipping, Arctic ice and Arctic people.")
+    assert scoring.focus(query, about, CONFIG) > scoring.focus(query, analysed(ARCTIC_LIST), CONFIG)
+
+
+def test_substance_and_asks_mark_non_answers():
+    assert scoring.substance(analysed(SURE), CONFIG) < 0.1
+    assert scoring.substance(analysed(SCO), CONFIG) > 0.5
+    assert scoring.asks("Should I use an ORM?") == 1.0
+    assert scoring.asks(SCO) == 0.0
+
+
+def test_bm25_is_relative_to_the_best_candidate():
+    assert scoring.bm25(-4.0, -8.0) == 0.5
+    assert scoring.bm25(-8.0, -8.0) == 1.0
+
+
+def test_person_date_and_phrase_signals():
+    base = scoring.Asked("x", {}, ["useful organisation"], 7, "2021", "2021-12-31", 1.0)
+    assert scoring.person(base, 7) == (1.0, 0.0)
+    assert scoring.person(base, 8) == (0.0, 1.0)
+    assert scoring.date(base, "2021-06-16") == (1.0, 0.0)
+    assert scoring.date(base, "2019-01-01") == (0.0, 1.0)
+    assert scoring.phrase(base, analysed(SCO)) == (1.0, 0.0)
+    assert scoring.phrase(base, analysed(SURE)) == (0.0, 1.0)
+    nobody = scoring.Asked("x", {}, [], None, None, None, 1.0)
+    assert scoring.person(nobody, 7) == scoring.date(nobody, "2021") == (0.0, 0.0)
+
+
+def test_judgements_are_probabilities_and_relevance_orders_them():
+    strong = {"coverage": 1.0, "alignment": 1.0, "best_alignment": 1.0, "proximity": 1.0,
+              "bm25": 1.0, "substance": 1.0, "known": 1.0}  # fmt: skip
+    weak = {**strong, "coverage": 0.2, "alignment": 0.4, "best_alignment": 0.4, "proximity": 0.2}
+    assert scoring.relevance(strong, CONFIG) > scoring.relevance(weak, CONFIG)
+    judged = scoring.judged(strong, 1.0, CONFIG)
+    assert 0 <= judged["confidence"] <= 1 and 0 <= judged["answerable"] <= 1
+    assert judged["confidence"] > scoring.judged(weak, 0.0, CONFIG)["confidence"]
+
+
+def test_every_hit_carries_its_signals(searcher: Searcher):
+    hit = searcher.search("the sco is a usefull organisaton")[0]
+    assert "The SCO is a useful organisation" in hit.answer
+    assert set(CONFIG.weights) <= set(hit.signals)
+    assert hit.score == round(100 * hit.signals["confidence"])
