@@ -39,6 +39,10 @@ from bot.search.engine import lead_of
 CONFIG = ROOT / "bot" / "search" / "config.py"
 # Generated quotes for fitting come from another sample than the measured one (7).
 FIT_SEED, FIT_QUOTES = 11, 300
+# What tells a query the corpus answers from nonsense: few features, for the
+# unanswerable examples are few (all features over-fit them: more empty replies to
+# real questions, no fewer nonsense ones answered).
+ANSWERABLE_FEATURES = ["known", "coverage", "best_alignment", "proximity", "lead", "relevance"]
 # A generated quote counts this much of a hand-written query in the fit.
 QUOTE_WEIGHT = 0.3
 # Candidates per query kept as examples (the ones search ranks first).
@@ -210,6 +214,12 @@ def main() -> None:
     parser.add_argument("--corpus-db", type=Path, help="seeds + three corpora, reused or built")
     parser.add_argument("--write", action="store_true", help="write the weights into config.py")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument(
+        "--elsewhere",
+        action="store_true",
+        help="also count questions about briefings and podcasts asked of the seeds alone as"
+        " unanswerable (stricter: fewer guesses, more empty replies)",
+    )
     args = parser.parse_args()
     nonsense = [q for i, (_, q) in enumerate(nonsense_queries()) if i % 2 == 0]
     data: list[Example] = []
@@ -234,7 +244,9 @@ def main() -> None:
                 sets.append(corpus_queries(conn)[0])
                 sets.append(misremembered(conn, FIT_QUOTES, FIT_SEED))
             chosen = [q for qs in sets for q in qs if q.calibration or q.window is not None]
-            data += examples(path, chosen, nonsense + (elsewhere if path == seeds else []))
+            data += examples(
+                path, chosen, nonsense + (elsewhere if path == seeds and args.elsewhere else [])
+            )
     names = list(DEFAULT_WEIGHTS)
     ranking, ranking_weights = pairs([(e.group, e.weight) for e in data if e.answerable], names)
     weights, _ = fit(ranking, names, ranking_weights, intercept=False)
@@ -250,7 +262,7 @@ def main() -> None:
     meant = [(f, y) for f, y, answerable in firsts if answerable]
     sure, sure_offset = fit(meant, features)
     asked = [(f, int(answerable)) for f, _, answerable in firsts]
-    covered, covered_offset = fit(asked, features, balanced([y for _, y in asked]))
+    covered, covered_offset = fit(asked, ANSWERABLE_FEATURES, balanced([y for _, y in asked]))
     confidence = {**sure, "offset": sure_offset}
     answerable = {**covered, "offset": covered_offset}
     result = {

@@ -101,24 +101,36 @@ def _link(url: str | None) -> str | None:
 
 def hit_text(hit: Hit) -> str:
     """A hit for a terminal: quote, speaker, source (within MESSAGE_LIMIT too)."""
-    speaker = f"  — {fit(hit.speaker, SPEAKER_ROOM, _plain)}"
+    speaker = f"  — {fit(hit.who, SPEAKER_ROOM, _plain)}"
     source = f"  {source_line(hit)}"
     url = f"\n  {hit.url}" if _link(hit.url) else ""
     room = MESSAGE_LIMIT - units(speaker) - units(source) - units(url) - len("“”\n\n")
     return f"“{fit(hit.quote, room, _plain)}”\n{speaker}\n{source}{url}"
 
 
-def hit_html(hit: Hit, link: str | None = None) -> str:
+def hit_html(hit: Hit, link: str | None = None, note: str | None = None) -> str:
     """A hit for Telegram: the quote as a blockquote, who said it, and the source;
-    ``link`` (a bot deep link, see :func:`deep_link`) ends messages that are shared."""
+    ``link`` (a bot deep link, see :func:`deep_link`) ends messages that are shared;
+    ``note`` (plain text, e.g. "not sure this is it") goes first, in italics."""
     title = fit(source_title(hit), TITLE_ROOM)
     href = _link(hit.url)
     if href:
         title = f'<a href="{href}">{title}</a>'
     source = title + _details(hit, escape) + link_html(link)
-    speaker = f"— <b>{fit(hit.speaker, SPEAKER_ROOM)}</b>"
-    room = MESSAGE_LIMIT - units(source) - units(speaker) - len("<blockquote></blockquote>\n\n")
-    return f"<blockquote>{fit(hit.quote, room)}</blockquote>\n{speaker}\n{source}"
+    speaker = f"— <b>{fit(hit.who, SPEAKER_ROOM)}</b>"
+    lead = f"<i>{fit(note, NOTE_ROOM)}</i>\n" if note else ""
+    room = (
+        MESSAGE_LIMIT
+        - units(lead)
+        - units(source)
+        - units(speaker)
+        - len("<blockquote></blockquote>\n\n")
+    )
+    return f"{lead}<blockquote>{fit(hit.quote, room)}</blockquote>\n{speaker}\n{source}"
+
+
+# Characters of a note above a quote (one short sentence).
+NOTE_ROOM = 120
 
 
 # -- citing and sharing -----------------------------------------------------------
@@ -241,7 +253,7 @@ def answer_parts(hit: Hit) -> list[str]:
     Each part is a complete blockquote, so no tag is ever cut; a paragraph too long
     for one message is cut at spaces (or anywhere, when it has none).
     """
-    speaker = fit(hit.speaker, SPEAKER_ROOM)
+    speaker = fit(hit.who, SPEAKER_ROOM)
     header = f"— <b>{speaker}</b>, {fit(source_line(hit), SOURCE_ROOM)}\n"
     budget = MESSAGE_LIMIT - units(header) - len(_OPEN) - len(_CLOSE)
     parts: list[str] = []

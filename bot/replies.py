@@ -107,6 +107,7 @@ NO_MATCH = (
     "Nothing close to that, sorry. Try a shorter phrase, a few distinctive words, "
     "or a different way of putting it."
 )
+GUESS = "Not sure this is what you mean; the closest I found:"
 EXPIRED = "That search has expired. Send the words again and I will look once more."
 GONE = "I cannot find that quote any more."
 BROKEN_LINK = (
@@ -207,7 +208,7 @@ class Replier:
         if len(hit.answer) > len(hit.quote):
             buttons.append(Button("Full answer", f"a:{hit.id}"))
         buttons.extend(self._share_buttons(hit, card=True))
-        return Reply(hit_html(hit), buttons)
+        return Reply(hit_html(hit, note=GUESS if hit.guess else None), buttons)
 
     # -- citing and sharing -------------------------------------------------------
     def link(self, answer_id: int) -> str | None:
@@ -364,6 +365,6 @@ def _inline_result(hit: Hit) -> InlineResult:
     return InlineResult(
         id=str(hit.id),
         title=cut_at_word(hit.quote, INLINE_TITLE_CHARS),
-        description=f"{hit.speaker}, {source_line(hit)}",
+        description=f"{hit.who}, {source_line(hit)}",
         html=hit_html(hit),
     )

@@ -220,7 +220,7 @@ def test_search_cli_json_and_batch(seeded_db):
     assert result.exit_code == 0 and 1 <= len(hits) <= 2
     assert set(hits[0]) == {
         "id", "speaker", "quote", "answer", "question", "asked_by", "title",
-        "date", "place", "url", "file", "timestamp", "score", "person", "signals",
+        "date", "place", "url", "file", "timestamp", "score", "person", "signals", "guess",
     }  # fmt: skip
     assert hits[0]["person"] == "Vladimir Putin"
     assert all(0 <= v <= 1 for k, v in hits[0]["signals"].items() if k not in ("relevance", "lead"))

@@ -67,6 +67,8 @@ class Hit:
     score: int
     person: str | None = None
     signals: dict[str, float] = field(default_factory=dict)
+    # shown as the closest there is, not as the answer: the corpus may not hold one
+    guess: bool = False
 
     @property
     def who(self) -> str:
@@ -441,7 +443,12 @@ class Searcher:
 
     # -- fetching ------------------------------------------------------------------
     @staticmethod
-    def _hit(row: dict[str, Any], quote: str, signals: dict[str, float] | None = None) -> Hit:
+    def _hit(
+        row: dict[str, Any],
+        quote: str,
+        signals: dict[str, float] | None = None,
+        sure: float = SearchConfig().sure_answerable,
+    ) -> Hit:
         return Hit(
             id=row["id"],
             speaker=row["speaker"],
@@ -458,6 +465,7 @@ class Searcher:
             score=max(0, min(100, round(100 * (signals or {}).get("confidence", 1.0)))),
             person=row.get("person"),
             signals={k: round(v, 3) for k, v in (signals or {}).items()},
+            guess=(signals or {}).get("answerable", 1.0) < sure,
         )
 
     def get(self, answer_id: int) -> Hit | None:
