@@ -49,6 +49,7 @@ class Found:
 
     ids: list[int]
     people: list[str]
+    guess: bool = False  # the engine offered its first hit as a guess
 
 
 Engine = Callable[[list[str]], list[Found]]
@@ -61,7 +62,9 @@ def quotebot(path: Path, config: SearchConfig | None = None) -> Engine:
         out = []
         for q in queries:
             hits = searcher.search(q, limit=3)
-            out.append(Found([h.id for h in hits], [h.who for h in hits]))
+            out.append(
+                Found([h.id for h in hits], [h.who for h in hits], bool(hits) and hits[0].guess)
+            )
         return out
 
     return run
@@ -145,6 +148,7 @@ def same_person(found: str, wanted: str) -> bool:
 
 def score(conn, queries: list[Labelled], found: list[Found], lenient: bool) -> dict:
     kinds: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    guessed = [0, 0]  # first hits offered as guesses, and how many of those were right
     named = [0, 0]
     calibration = [0, 0]
     for q, f in zip(queries, found, strict=True):
@@ -154,6 +158,9 @@ def score(conn, queries: list[Labelled], found: list[Found], lenient: bool) -> d
         row[1] += bool(right and right[0])
         row[2] += any(right)
         row[3] += not f.ids
+        if f.guess:
+            guessed[0] += 1
+            guessed[1] += bool(right and right[0])
         if not q.calibration:
             calibration[0] += 1
             calibration[1] += bool(right and right[0])
@@ -169,6 +176,8 @@ def score(conn, queries: list[Labelled], found: list[Found], lenient: bool) -> d
         "top1_held_out": 100 * calibration[1] / max(1, calibration[0]),
         "person_first": 100 * named[1] / named[0] if named[0] else None,
         "named": named[0],
+        "guesses": guessed[0],
+        "guesses_right": guessed[1],
         "by_kind": {k: {"n": r[0], "top1": 100 * r[1] / r[0]} for k, r in sorted(kinds.items())},
     }
 
@@ -177,12 +186,15 @@ def nonsense(engine: Engine) -> dict:
     queries = nonsense_queries()
     found = engine([q for _, q in queries])
     answered: dict[str, list[str]] = defaultdict(list)
+    guesses = 0
     for (kind, q), f in zip(queries, found, strict=True):
         if f.ids:
             answered[kind].append(q)
+            guesses += f.guess
     return {
         "queries": len(queries),
         "answered": sum(len(v) for v in answered.values()),
+        "as_guesses": guesses,
         "by_kind": dict(answered),
     }
 
