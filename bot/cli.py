@@ -494,6 +494,7 @@ def verify_command(db_path: Path | None, as_json: bool, text: tuple[str, ...]) -
     # every line is a claim here, however short or unframed
     any_line = verify.VerifyConfig(quotation_words=0, min_claim_words=1)
     claim = verify.claim_of(line, any_line) or verify.Claim(line, None, True)
+    claim = verify.Claim(claim.line, claim.who, True)  # asked outright: check it fully
     verdict = verify.verify(_searcher(db_path), claim)
     if as_json:
         click.echo(json.dumps(verdict.to_json(), ensure_ascii=False, indent=2))

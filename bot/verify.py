@@ -421,15 +421,18 @@ def coverage(searcher: Searcher, person: str | None, who: str | None) -> dict[st
 
 
 def verify(searcher: Searcher, claim: Claim | str, config: VerifyConfig = DEFAULT) -> Verdict:
-    """The verdict on ``claim`` (a :class:`Claim`, or a line attributed to nobody)."""
+    """The verdict on ``claim`` (a :class:`Claim`, or a line attributed to nobody,
+    which is asked about outright: ``quotebot verify``)."""
     if isinstance(claim, str):
-        claim = Claim(claim)
+        claim = Claim(claim, framed=True)
     line = cut_at_word(claim.line, config.max_line_chars, "")
     person = _person(searcher, claim.who)
     query = f"{person} said {line}" if person else line
     hits = _mine(searcher.search(query, limit=config.candidates, threshold=0), person)
     best = _best(line, hits, None, config)
-    if best is None or not best[0].verbatim:
+    # only a line asked about outright earns the exact-phrase searches (up to six more
+    # searches): ten words typed at the bot are a search first, checked in passing
+    if claim.framed and (best is None or not best[0].verbatim):
         # a changed word moves the engine to other answers: the line's intact runs
         # of words, searched as exact phrases, find the passage they come from
         seen = {h.id for h in hits}
