@@ -235,8 +235,9 @@ def _replier(settings: Settings, db_path: Path | None = None):
 
     path = db_path or settings.db_path
     db = _open(path)
-    _up_to_date(db)
-    if not store.has_sources(db):
+    if store.has_sources(db):
+        _up_to_date(db)
+    else:
         click.echo(f"Building {path} from {settings.transcripts} ...", err=True)
         report = ingest(
             db, [settings.transcripts], speakers=settings.speakers, people_file=settings.people_file

@@ -71,6 +71,8 @@ def open_writable(
     """Open ``path`` for writing in WAL mode and bring its schema up to date."""
     if not create and not path.exists():
         raise DatabaseError(f"no {what} at {path}; run 'quotebot ingest' first")
+    if not path.exists():
+        on_migrate = None  # a new file is made at this schema: nothing to announce
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         db = sqlite_utils.Database(path)
