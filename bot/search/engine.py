@@ -286,7 +286,8 @@ class Searcher:
             return []
         terms.sort(key=lambda w: -lex.idf(w))
         terms = terms[: config.max_terms]
-        rare = [w for w in terms if lex.share(w) <= config.or_share]
+        # in a small corpus every word is common: then the rarest ones all the same
+        rare = [w for w in terms if lex.share(w) <= config.or_share] or terms
         person = understood.person
         scope = Scope(date_from=query.date_from, date_to=query.date_to)
         if query.speaker:
