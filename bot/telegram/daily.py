@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from html import escape
 
 from telegram import Bot, ChatMember, ChatMemberUpdated, Update
 from telegram.constants import ChatType
@@ -22,7 +21,7 @@ from telegram.ext import Application, ContextTypes, JobQueue
 from ..daily import NOT_ADMIN, Dailies, DailyError, Subscription, job_name
 from ..replies import Reply
 from . import handlers
-from .handlers import keyboard, send
+from .handlers import keyboard, say
 
 log = logging.getLogger(__name__)
 RETRIES = 3
@@ -161,22 +160,22 @@ async def daily_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     args = context.args or []
     if not args:
         text = await asyncio.to_thread(service.show, chat.id)
-        await send(update, context, Reply(escape(text, quote=False)))
+        await say(update, context, text)
         return
     try:
         request = service.parse(args)
     except DailyError as exc:
-        await send(update, context, Reply(escape(str(exc), quote=False)))
+        await say(update, context, str(exc))
         return
     if not await may_change(update, context):
-        await send(update, context, Reply(escape(NOT_ADMIN, quote=False)))
+        await say(update, context, NOT_ADMIN)
         return
     change = await asyncio.to_thread(service.change, chat.id, request)
     if change.subscription is None:
         unschedule(context.job_queue, chat.id)
     else:
         schedule(context.job_queue, change.subscription)
-    await send(update, context, Reply(escape(change.text, quote=False)))
+    await say(update, context, change.text)
 
 
 async def membership(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

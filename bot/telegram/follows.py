@@ -10,15 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from html import escape
 
 from telegram import Bot, ChatMember, ChatMemberUpdated, Update
 from telegram.ext import Application, ContextTypes
 
 from ..follows import NOT_ADMIN, FollowError, Follows
-from ..replies import Reply
 from .daily import may_change, send_with_care
-from .handlers import admitted, send
+from .handlers import admitted, say
 
 log = logging.getLogger(__name__)
 
@@ -35,18 +33,18 @@ async def follow_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     text = " ".join(context.args or [])
     if not text.strip():
         listing = await asyncio.to_thread(service.listing, chat.id)
-        await send(update, context, Reply(escape(listing, quote=False)))
+        await say(update, context, listing)
         return
     try:
         request = service.parse(text)
     except FollowError as exc:
-        await send(update, context, Reply(escape(str(exc), quote=False)))
+        await say(update, context, str(exc))
         return
     if not await may_change(update, context):
-        await send(update, context, Reply(escape(NOT_ADMIN, quote=False)))
+        await say(update, context, NOT_ADMIN)
         return
     answer = await asyncio.to_thread(service.follow, chat.id, request)
-    await send(update, context, Reply(escape(answer, quote=False)))
+    await say(update, context, answer)
 
 
 @admitted
@@ -57,13 +55,13 @@ async def unfollow_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     text = " ".join(context.args or [])
     if not text.strip():
         listing = await asyncio.to_thread(service.listing, chat.id)
-        await send(update, context, Reply(escape("Which one? " + listing, quote=False)))
+        await say(update, context, "Which one? " + listing)
         return
     if not await may_change(update, context):
-        await send(update, context, Reply(escape(NOT_ADMIN, quote=False)))
+        await say(update, context, NOT_ADMIN)
         return
     answer = await asyncio.to_thread(service.unfollow, chat.id, text)
-    await send(update, context, Reply(escape(answer, quote=False)))
+    await say(update, context, answer)
 
 
 async def membership(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

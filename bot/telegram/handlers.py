@@ -13,6 +13,7 @@ import re
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from html import escape
 
 from telegram import (
     CopyTextButton,
@@ -292,9 +293,22 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     reply, in_place = await asyncio.to_thread(
         replier(context).button, query.data or "", _chat_id(update)
     )
+    await show_button_reply(update, context, reply, in_place)
+
+
+async def say(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
+    """Plain text (escaped here) to the chat of ``update``."""
+    await send(update, context, Reply(escape(text, quote=False)))
+
+
+async def show_button_reply(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, reply: Reply | None, in_place: bool
+) -> None:
+    """A button's reply: the message it sits under, edited in place, or a new one."""
+    query = update.callback_query
     if reply is None:
         return
-    if in_place and query.message is not None:
+    if in_place and query is not None and query.message is not None:
         try:
             await query.edit_message_text(reply.html, reply_markup=keyboard(reply))
         except BadRequest as exc:  # "message is not modified" after a double tap

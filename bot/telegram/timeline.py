@@ -12,11 +12,10 @@ import asyncio
 import logging
 
 from telegram import Message, Update
-from telegram.error import BadRequest
 from telegram.ext import ContextTypes, filters
 
 from ..timeline import CALLBACK, Timelines
-from .handlers import admitted, keyboard, send
+from .handlers import admitted, send, show_button_reply
 
 log = logging.getLogger(__name__)
 PATTERN = rf"^{CALLBACK}:"
@@ -71,12 +70,4 @@ async def timeline_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     reply, in_place = await asyncio.to_thread(
         timelines(context).button, query.data or "", _chat_id(update)
     )
-    if reply is None:
-        return
-    if in_place and query.message is not None:
-        try:
-            await query.edit_message_text(reply.html, reply_markup=keyboard(reply))
-        except BadRequest as exc:  # "message is not modified" after a double tap
-            log.info("edit skipped: %s", exc)
-        return
-    await send(update, context, reply)
+    await show_button_reply(update, context, reply, in_place)
