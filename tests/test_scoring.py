@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
-
 import pytest
 
 from bot.search import Searcher, scoring
@@ -24,14 +22,7 @@ SURE = "Sure."
 
 
 def analysed(text: str) -> scoring.Analysis:
-    tokens = words(text)
-    positions: dict[str, list[int]] = {}
-    for i, s in enumerate(stem.many(tokens)):
-        positions.setdefault(s, []).append(i)
-    counts = Counter({s: len(p) for s, p in positions.items()})
-    return scoring.Analysis(
-        " ".join(tokens), counts, len(tokens), {s: tuple(p) for s, p in positions.items()}
-    )
+    return scoring.analyse(text)
 
 
 def asked(text: str, searcher: Searcher, **extra) -> scoring.Asked:

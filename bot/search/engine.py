@@ -14,7 +14,6 @@ import random as random_module
 import re
 import sqlite3
 import threading
-from collections import Counter
 from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -205,14 +204,7 @@ class Searcher:
 
     @staticmethod
     def _analyse(answer_id: int, text: str) -> scoring.Analysis:
-        tokens = words(text)
-        positions: dict[str, list[int]] = {}
-        for i, s in enumerate(stem.many(tokens)):
-            positions.setdefault(s, []).append(i)
-        counts = Counter({s: len(p) for s, p in positions.items()})
-        return scoring.Analysis(
-            " ".join(tokens), counts, len(tokens), {s: tuple(p) for s, p in positions.items()}
-        )
+        return scoring.analyse(text)
 
     # -- understanding -------------------------------------------------------------
     def understand(self, query: Query) -> tuple[Understood, list[str], float]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
+from ..words import stem, words
 from .config import SearchConfig
 
 
@@ -25,6 +26,18 @@ class Analysis:
     stems: Counter[str]  # Porter stems and how often each occurs
     words: int
     positions: dict[str, tuple[int, ...]] = field(default_factory=dict)  # stem -> where
+
+
+def analyse(text: str) -> Analysis:
+    """The analysis of one answer's text: folded words, stems, where each stem stands."""
+    tokens = words(text)
+    positions: dict[str, list[int]] = {}
+    for i, s in enumerate(stem.many(tokens)):
+        positions.setdefault(s, []).append(i)
+    counts = Counter({s: len(p) for s, p in positions.items()})
+    return Analysis(
+        " ".join(tokens), counts, len(tokens), {s: tuple(p) for s, p in positions.items()}
+    )
 
 
 @dataclass(frozen=True)
