@@ -52,6 +52,16 @@ def test_alignment_finds_the_stretch_that_matches():
     assert scoring.alignment(query, analysed(ARCTIC_LIST).folded) < 0.7
 
 
+def test_verbatim_counts_only_near_word_for_word_stretches():
+    query = scoring.Asked("the sco is a usefull organisation", {}, [], None, None, None, 1.0)
+    held = scoring.verbatim(scoring.alignment(query, analysed(SCO).folded), CONFIG)
+    other = scoring.verbatim(scoring.alignment(query, analysed(ARCTIC_LIST).folded), CONFIG)
+    assert held > 0.6
+    # everyday words align somewhat with any answer: that is not a remembered line
+    assert other == 0.0
+    assert scoring.verbatim(1.0, CONFIG) == 1.0
+
+
 def test_proximity_wants_the_words_side_by_side(searcher: Searcher):
     query = asked("member states population", searcher)
     together = analysed(SCO)

@@ -21,21 +21,22 @@ from dataclasses import dataclass, field
 # exact phrases are never asked in the query sets, so theirs are set by hand: a date
 # asked about or a phrase given outweighs any one lexical signal (about 1.2 each).
 DEFAULT_WEIGHTS: dict[str, float] = {
-    "coverage": 1.085,
-    "question_coverage": 0.346,
-    "alignment": 0.952,
-    "best_alignment": 0.891,
-    "proximity": 1.501,
-    "question_alignment": 1.076,
-    "bm25": 1.807,
-    "focus": 0.372,
-    "substance": 0.322,
-    "asks": -0.232,
+    "coverage": 1.059,
+    "question_coverage": 0.388,
+    "alignment": 0.829,
+    "best_alignment": 0.809,
+    "proximity": 1.458,
+    "verbatim": 0.779,
+    "question_alignment": 1.108,
+    "bm25": 1.778,
+    "focus": 0.349,
+    "substance": 0.326,
+    "asks": -0.279,
     "known": 0.0,
-    "person": 0.131,
-    "other_person": -0.131,
-    "date": -0.036,
-    "other_date": -0.145,
+    "person": 0.132,
+    "other_person": -0.132,
+    "date": -0.024,
+    "other_date": -0.15,
     "phrase": 1.0,
     "missing_phrase": -3.0,
 }
@@ -44,38 +45,39 @@ DEFAULT_BIAS = 0.0
 # signals, its relevance and its lead over the best other candidate (a query the
 # corpus has never heard of, or one several answers fit equally, is a guess).
 DEFAULT_CONFIDENCE: dict[str, float] = {
-    "coverage": -0.573,
-    "question_coverage": 0.468,
-    "alignment": 0.464,
-    "best_alignment": 0.636,
-    "proximity": 0.427,
-    "question_alignment": -0.335,
-    "bm25": 0.036,
-    "focus": -0.467,
-    "substance": -0.0,
-    "asks": 0.4,
-    "known": -0.197,
-    "person": -0.45,
-    "other_person": -0.263,
+    "coverage": -0.541,
+    "question_coverage": 0.459,
+    "alignment": 0.352,
+    "best_alignment": 0.545,
+    "proximity": 0.428,
+    "verbatim": 0.093,
+    "question_alignment": -0.279,
+    "bm25": 0.06,
+    "focus": -0.415,
+    "substance": -0.021,
+    "asks": 0.438,
+    "known": -0.265,
+    "person": -0.472,
+    "other_person": -0.236,
     "date": 0.0,
-    "other_date": -0.051,
+    "other_date": 0.045,
     "phrase": 0.0,
     "missing_phrase": 0.0,
-    "relevance": 0.61,
+    "relevance": 0.52,
     "lead": 0.379,
-    "offset": -3.75,
+    "offset": -3.043,
 }
 
 # answerable = sigmoid(...) over the same features: the probability that the corpus
 # answers the query at all (fitted on answerable queries against nonsense).
 DEFAULT_ANSWERABLE: dict[str, float] = {
-    "known": 3.962,
-    "coverage": 0.754,
-    "best_alignment": 0.529,
-    "proximity": 0.169,
-    "lead": 0.183,
-    "relevance": 0.647,
-    "offset": -8.135,
+    "known": 3.964,
+    "coverage": 0.742,
+    "best_alignment": 0.382,
+    "proximity": 0.117,
+    "lead": 0.188,
+    "relevance": 0.609,
+    "offset": -7.752,
 }
 
 
@@ -133,6 +135,9 @@ class SearchConfig:
     focus_per_100: float = 3.0
     # The stretch of an answer (words) in which the query's words count as together.
     window_words: int = 40
+    # Character alignment (0..1) that an answer of everyday words reaches with a line
+    # it does not hold; above it, the closer to 1 the likelier the line is this one's.
+    verbatim_from: float = 0.75
     # Queries longer than this are cut (characters).
     max_query_chars: int = 500
 

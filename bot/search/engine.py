@@ -378,6 +378,7 @@ class Searcher:
             "alignment": aligned,
             "question_alignment": aligned_question,
             "best_alignment": max(aligned, aligned_question),
+            "verbatim": scoring.verbatim(aligned, config),
             "bm25": scoring.bm25(rank, best_rank),
             "focus": scoring.focus(asked, answer, config),
             "proximity": scoring.proximity(asked, answer, config),

@@ -79,6 +79,13 @@ def alignment(asked: Asked, text: str) -> float:
     return fuzz.ratio(asked.text, text) / 100
 
 
+def verbatim(aligned: float, config: SearchConfig) -> float:
+    """How near the answer comes to holding the query word for word: the alignment
+    above ``config.verbatim_from`` (what any answer of everyday words reaches), scaled
+    to 0..1. A remembered line is decided by this, not by how often its words occur."""
+    return max(0.0, (aligned - config.verbatim_from) / (1 - config.verbatim_from))
+
+
 def proximity(asked: Asked, answer: Analysis, config: SearchConfig) -> float:
     """The query's meaning found together: the best idf-weighted coverage of any
     stretch of ``config.window_words`` words. A long answer holds every topic word
