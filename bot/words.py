@@ -57,7 +57,8 @@ class Stems:
     def many(self, words: Iterable[str]) -> list[str]:
         """The stems of folded words, in order, in one call to the tokenizer."""
         words = list(words)
-        missing = list({w for w in words if w not in self._cache})
+        distinct = set(words)
+        missing = [w for w in distinct if w not in self._cache]
         if missing:
             with self._lock:
                 self._db.execute("BEGIN")
@@ -72,7 +73,9 @@ class Stems:
                 self._cache.clear()
             self._cache.update((w, found.get(i, w)) for i, w in enumerate(missing))
         cache = self._cache
-        return [cache.get(w) or self(w) for w in words]
+        # another thread may clear the cache meanwhile: then stem the word again
+        known = {w: cache.get(w) or self(w) for w in distinct}
+        return list(map(known.__getitem__, words))
 
 
 stem = Stems()

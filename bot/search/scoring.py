@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
@@ -25,19 +26,21 @@ class Analysis:
     folded: str  # its words, folded, space-separated
     stems: Counter[str]  # Porter stems and how often each occurs
     words: int
-    positions: dict[str, tuple[int, ...]] = field(default_factory=dict)  # stem -> where
+    sequence: tuple[str, ...] = ()  # the stem of each word, in order
+
+    def positions(self, wanted: Iterable[str]) -> list[tuple[int, str]]:
+        """(where, stem) of every word whose stem is ``wanted``, in order."""
+        wanted = set(wanted) & self.stems.keys()
+        if not wanted:
+            return []
+        return [(i, s) for i, s in enumerate(self.sequence) if s in wanted]
 
 
 def analyse(text: str) -> Analysis:
-    """The analysis of one answer's text: folded words, stems, where each stem stands."""
+    """The analysis of one answer's text: folded words, their stems in order, counts."""
     tokens = words(text)
-    positions: dict[str, list[int]] = {}
-    for i, s in enumerate(stem.many(tokens)):
-        positions.setdefault(s, []).append(i)
-    counts = Counter({s: len(p) for s, p in positions.items()})
-    return Analysis(
-        " ".join(tokens), counts, len(tokens), {s: tuple(p) for s, p in positions.items()}
-    )
+    sequence = tuple(stem.many(tokens))
+    return Analysis(" ".join(tokens), Counter(sequence), len(tokens), sequence)
 
 
 @dataclass(frozen=True)
@@ -91,9 +94,9 @@ def proximity(asked: Asked, answer: Analysis, config: SearchConfig) -> float:
     stretch of ``config.window_words`` words. A long answer holds every topic word
     somewhere; the answer about the topic holds them side by side."""
     total = sum(asked.weights.values())
-    if not total or not answer.positions:
+    spots = answer.positions(asked.weights) if total else []
+    if not spots:
         return 0.0
-    spots = sorted((i, s) for s in asked.weights for i in answer.positions.get(s, ()))
     best = held = 0.0
     window: Counter[str] = Counter()
     start = 0
