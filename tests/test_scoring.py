@@ -87,9 +87,22 @@ def test_substance_and_asks_mark_non_answers():
     assert scoring.asks(SCO) == 0.0
 
 
-def test_bm25_is_relative_to_the_best_candidate():
-    assert scoring.bm25(-4.0, -8.0) == 0.5
-    assert scoring.bm25(-8.0, -8.0) == 1.0
+def test_bm25_rewards_repeated_rare_words_in_a_short_answer(searcher: Searcher):
+    mean = searcher.lexicon.mean_words
+    query = asked("arctic", searcher)
+    about = analysed("The Arctic matters. Arctic shipping, Arctic ice and Arctic people.")
+    once_in_a_list = scoring.bm25(query, analysed(ARCTIC_LIST), mean, CONFIG)
+    assert scoring.bm25(query, about, mean, CONFIG) > once_in_a_list > 0.0
+    assert scoring.bm25(query, analysed(SURE), mean, CONFIG) == 0.0
+    # the rarer word found counts for more than the commoner one
+    both = asked("sco platform", searcher)
+    rarer, commoner = sorted(["sco", "platform"], key=lambda w: -searcher.idf(w))
+    rare_only = analysed(f"The {rarer}.")
+    common_only = analysed(f"The {commoner}.")
+    assert scoring.bm25(both, rare_only, mean, CONFIG) > scoring.bm25(
+        both, common_only, mean, CONFIG
+    )
+    assert scoring.bm25(both, analysed(SCO), mean, CONFIG) <= 1.0
 
 
 def test_person_date_and_phrase_signals():

@@ -10,6 +10,10 @@ from .. import store
 from ..words import words
 from .config import SearchConfig
 
+# The rank of an answer from a lookup so narrow that all its matches are scored: before
+# any ranked one (FTS5 ranks are negative, lower is better).
+ALL_SCORED = float("-inf")
+
 
 @dataclass(frozen=True)
 class Scope:
@@ -36,6 +40,10 @@ def lookups(
 ) -> Iterator[dict[int, float]]:
     """Answer ids with their best bm25 rank, wider each time the caller asks for more.
 
+    A lookup that matches at most ``config.pool`` answers returns them all unranked,
+    with rank ``ALL_SCORED`` (every one is scored: no need of the index's costly bm25
+    to choose among them); a wider one, its best by bm25.
+
     Words of a remembered line occur together, so the first try is the rarest words
     NEAR each other (within ``span`` words): selective even when every word is
     common; then the same with each word left out in turn (one of them may be a
@@ -52,15 +60,17 @@ def lookups(
         expression = " AND ".join([*quoted, f"({match})"] if match else quoted)
         if not expression:
             return
-        rows = store.match_answers(
-            conn,
-            expression,
-            limit,
-            speaker=scope.speaker,
-            person=scope.person,
-            date_from=scope.date_from,
-            date_to=scope.date_to,
-        )
+        where = {
+            "speaker": scope.speaker,
+            "person": scope.person,
+            "date_from": scope.date_from,
+            "date_to": scope.date_to,
+        }
+        rows = store.match_answers(conn, expression, config.pool + 1, ranked=False, **where)
+        if len(rows) <= config.pool:
+            rows = [(rowid, ALL_SCORED) for rowid, _ in rows]
+        else:
+            rows = store.match_answers(conn, expression, limit, **where)
         for rowid, rank in rows:
             found[rowid] = min(rank, found.get(rowid, 0.0))
 

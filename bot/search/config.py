@@ -21,22 +21,22 @@ from dataclasses import dataclass, field
 # exact phrases are never asked in the query sets, so theirs are set by hand: a date
 # asked about or a phrase given outweighs any one lexical signal (about 1.2 each).
 DEFAULT_WEIGHTS: dict[str, float] = {
-    "coverage": 1.059,
-    "question_coverage": 0.388,
-    "alignment": 0.829,
-    "best_alignment": 0.809,
-    "proximity": 1.458,
-    "verbatim": 0.779,
-    "question_alignment": 1.108,
-    "bm25": 1.778,
-    "focus": 0.349,
-    "substance": 0.326,
-    "asks": -0.279,
+    "coverage": 1.093,
+    "question_coverage": 0.275,
+    "alignment": 0.882,
+    "best_alignment": 0.829,
+    "proximity": 1.754,
+    "verbatim": 0.824,
+    "question_alignment": 1.176,
+    "bm25": 1.312,
+    "focus": 0.467,
+    "substance": 0.227,
+    "asks": -0.186,
     "known": 0.0,
-    "person": 0.132,
-    "other_person": -0.132,
-    "date": -0.024,
-    "other_date": -0.15,
+    "person": 0.161,
+    "other_person": -0.161,
+    "date": -0.004,
+    "other_date": -0.165,
     "phrase": 1.0,
     "missing_phrase": -3.0,
 }
@@ -45,39 +45,39 @@ DEFAULT_BIAS = 0.0
 # signals, its relevance and its lead over the best other candidate (a query the
 # corpus has never heard of, or one several answers fit equally, is a guess).
 DEFAULT_CONFIDENCE: dict[str, float] = {
-    "coverage": -0.541,
-    "question_coverage": 0.459,
-    "alignment": 0.352,
-    "best_alignment": 0.545,
-    "proximity": 0.428,
-    "verbatim": 0.093,
-    "question_alignment": -0.279,
-    "bm25": 0.06,
-    "focus": -0.415,
-    "substance": -0.021,
-    "asks": 0.438,
-    "known": -0.265,
-    "person": -0.472,
-    "other_person": -0.236,
-    "date": 0.0,
-    "other_date": 0.045,
+    "coverage": -0.814,
+    "question_coverage": 0.432,
+    "alignment": 0.251,
+    "best_alignment": 0.423,
+    "proximity": 0.29,
+    "verbatim": -0.082,
+    "question_alignment": -0.328,
+    "bm25": 0.81,
+    "focus": -0.624,
+    "substance": 0.068,
+    "asks": 0.58,
+    "known": -0.214,
+    "person": -0.587,
+    "other_person": -0.249,
+    "date": -0.047,
+    "other_date": 0.039,
     "phrase": 0.0,
     "missing_phrase": 0.0,
-    "relevance": 0.52,
-    "lead": 0.379,
-    "offset": -3.043,
+    "relevance": 0.475,
+    "lead": 0.484,
+    "offset": -2.264,
 }
 
 # answerable = sigmoid(...) over the same features: the probability that the corpus
 # answers the query at all (fitted on answerable queries against nonsense).
 DEFAULT_ANSWERABLE: dict[str, float] = {
-    "known": 3.964,
-    "coverage": 0.742,
-    "best_alignment": 0.382,
-    "proximity": 0.117,
-    "lead": 0.188,
-    "relevance": 0.609,
-    "offset": -7.752,
+    "known": 3.995,
+    "coverage": 0.826,
+    "best_alignment": 0.254,
+    "proximity": -0.051,
+    "lead": 0.269,
+    "relevance": 0.484,
+    "offset": -6.565,
 }
 
 
@@ -116,6 +116,12 @@ class SearchConfig:
     # Rows asked of each full-text lookup: the first, and each leave-one-out.
     first_lookup: int = 30
     later_lookup: int = 10
+    # Okapi BM25's term-frequency saturation and length normalisation (FTS5's values).
+    bm25_k1: float = 1.2
+    bm25_b: float = 0.75
+    # A word of the question asked counts this much of one in the answer (the index's
+    # column weight).
+    bm25_question: float = 0.35
     # Words in more than this share of answers carry no meaning for search ("the").
     common_share: float = 0.35
     # A word being typed becomes its commonest completion when that is this many

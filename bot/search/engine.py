@@ -14,6 +14,7 @@ import random as random_module
 import re
 import sqlite3
 import threading
+from collections import Counter
 from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -353,20 +354,18 @@ class Searcher:
         scored: dict[int, tuple[float, dict[str, float], dict[str, Any]]],
         pool: int,
     ) -> None:
-        best_rank = min(candidates.values(), default=-1.0) or -1.0
         fresh = [i for i in sorted(candidates, key=candidates.__getitem__) if i not in scored]
         for row in store.answer_rows(self._conn(), fresh[:pool]):
-            signals = self.signals(asked, row, candidates[row["id"]], best_rank)
+            signals = self.signals(asked, row)
             scored[row["id"]] = (scoring.relevance(signals, self.config), signals, row)
 
-    def signals(
-        self, asked: scoring.Asked, row: dict[str, Any], rank: float, best_rank: float
-    ) -> dict[str, float]:
+    def signals(self, asked: scoring.Asked, row: dict[str, Any]) -> dict[str, float]:
         """Every signal of one candidate, by name (0..1 each)."""
         config = self.config
         answer = self._analysis(row["id"], row["text"])
         asked_words = words(row["question"] or "")
-        question_stems = set(stem.many(asked_words))
+        question_counts = Counter(stem.many(asked_words))
+        question_stems = set(question_counts)
         by_person, by_other = scoring.person(asked, row.get("person_id"))
         in_dates, out_dates = scoring.date(asked, row["date"])
         has_phrase, lacks_phrase = scoring.phrase(asked, answer)
@@ -379,7 +378,7 @@ class Searcher:
             "question_alignment": aligned_question,
             "best_alignment": max(aligned, aligned_question),
             "verbatim": scoring.verbatim(aligned, config),
-            "bm25": scoring.bm25(rank, best_rank),
+            "bm25": scoring.bm25(asked, answer, self.lexicon.mean_words, config, question_counts),
             "focus": scoring.focus(asked, answer, config),
             "proximity": scoring.proximity(asked, answer, config),
             "substance": scoring.substance(answer, config),

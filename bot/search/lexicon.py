@@ -64,6 +64,8 @@ class Lexicon:
     # For completing the start of a word: words in order.
     sorted_words: list[str]
     signature: tuple[Any, ...]
+    # Words in an answer on average (BM25's length normalisation).
+    mean_words: float = 1.0
 
     @classmethod
     def load(cls, conn: sqlite3.Connection) -> Lexicon:
@@ -76,7 +78,8 @@ class Lexicon:
             if word.isalpha():
                 spellings.setdefault((word[0], len(word)), []).append(word)
         sorted_words = sorted(w for w in vocab if w.isalpha())
-        return cls(vocab, doc_freq, answers, spellings, sorted_words, signature)
+        mean_words = sum(vocab.values()) / answers if answers else 1.0
+        return cls(vocab, doc_freq, answers, spellings, sorted_words, signature, mean_words)
 
     def idf(self, word: str) -> float:
         df = self.doc_freq.get(stem(word), 0)

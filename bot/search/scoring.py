@@ -114,9 +114,31 @@ def proximity(asked: Asked, answer: Analysis, config: SearchConfig) -> float:
     return best / total
 
 
-def bm25(rank: float, best: float) -> float:
-    """The candidate's bm25 relative to the best candidate's (FTS5 ranks are negative)."""
-    return rank / best if best < 0 else 0.0
+def bm25(
+    asked: Asked,
+    answer: Analysis,
+    mean_words: float,
+    config: SearchConfig,
+    question: Counter[str] | None = None,
+) -> float:
+    """Okapi BM25 of the answer for the query's stems, as a share of its bound (each
+    stem's idf times ``k1 + 1``, what endless repeats of every one would get): the
+    index's own ranking formula, computed from the answer itself so that it means the
+    same for every candidate, however it was found. Words of the ``question`` asked
+    before it (stem counts) count ``config.bm25_question`` as much (BM25F)."""
+    total = sum(asked.weights.values())
+    question = question or Counter()
+    asked_words = config.bm25_question * question.total()
+    if not total or not (answer.words + asked_words):
+        return 0.0
+    k1, b = config.bm25_k1, config.bm25_b
+    norm = k1 * (1 - b + b * (answer.words + asked_words) / max(mean_words, 1.0))
+    got = 0.0
+    for s, idf in asked.weights.items():
+        tf = answer.stems.get(s, 0) + config.bm25_question * question.get(s, 0)
+        if tf:
+            got += idf * tf * (k1 + 1) / (tf + norm)
+    return got / (total * (k1 + 1))
 
 
 def focus(asked: Asked, answer: Analysis, config: SearchConfig) -> float:

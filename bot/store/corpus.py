@@ -265,8 +265,12 @@ def match_answers(
     person: int | None = None,
     date_from: str | None = None,
     date_to: str | None = None,
+    ranked: bool = True,
 ) -> list[tuple[int, float]]:
-    """(answer id, bm25 rank: lower is better) for an FTS5 MATCH expression.
+    """(answer id, bm25 rank: lower is better) for an FTS5 MATCH expression; with
+    ``ranked`` False, the first ``limit`` matches in no order, rank 0 (FTS5's bm25 reads
+    every row that holds each term for its statistics: a common word costs more than
+    the match itself).
 
     ``person`` keeps that person's answers; ``speaker`` keeps answers whose label is
     that name, or ends with it (``Putin`` matches ``Vladimir Putin``), wildcards
@@ -277,7 +281,9 @@ def match_answers(
     joins, where = [], ["answers_fts MATCH ?"]
     params: list[Any] = [match]
     if speaker or person is not None or date_from or date_to:
-        joins.append("JOIN turns t ON t.id = f.rowid")
+        # CROSS JOIN: the index drives (the planner would otherwise walk every answer
+        # of the person and run the full-text match once for each)
+        joins.append("CROSS JOIN turns t ON t.id = f.rowid")
     if speaker:
         where.append("(t.speaker = ? COLLATE NOCASE OR t.speaker LIKE ? ESCAPE '\\')")
         params += [speaker, f"% {_like_literal(speaker)}"]
@@ -292,9 +298,10 @@ def match_answers(
         if date_to:
             where.append("s.date <= ?")
             params.append(_date_end(date_to))
+    rank = "bm25(answers_fts, 1.0, 0.35)" if ranked else "0.0"
     sql = (
-        f"SELECT f.rowid, bm25(answers_fts, 1.0, 0.35) FROM answers_fts f {' '.join(joins)}"
-        f" WHERE {' AND '.join(where)} ORDER BY 2 LIMIT {int(limit)}"
+        f"SELECT f.rowid, {rank} FROM answers_fts f {' '.join(joins)}"
+        f" WHERE {' AND '.join(where)}{' ORDER BY 2' if ranked else ''} LIMIT {int(limit)}"
     )
     try:
         return conn.execute(sql, params).fetchall()
