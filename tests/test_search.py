@@ -14,6 +14,8 @@ from bot import store
 from bot.cli import main
 from bot.ingest import ingest
 from bot.search import QUOTE_CHARS, Query, Searcher, split_sentences
+from bot.search.candidates import ALL_SCORED, Scope, lookups
+from bot.search.config import SearchConfig
 from bot.words import stem, words
 
 
@@ -241,3 +243,19 @@ def test_search_cli_json_and_batch(seeded_db):
     assert "Nothing close" in text.output
     rnd = runner.invoke(main, ["random", "--db", str(seeded_db), "--json"])
     assert json.loads(rnd.output)["speaker"] == "Vladimir Putin"
+
+
+def test_narrow_lookups_come_back_whole_and_unranked_wide_ones_by_bm25(seeded_db):
+    config = SearchConfig(pool=5, first_lookup=8)
+    conn = store.connect_readonly(seeded_db)
+    # "karabakh" is in a few answers of seed 000: all of them, none ranked
+    narrow = next(lookups(conn, ["karabakh"], 3, [], Scope(), config))
+    held = store.match_answers(conn, '"karabakh"', 100)
+    assert 0 < len(held) <= config.pool
+    assert set(narrow) == {rowid for rowid, _ in held}
+    assert set(narrow.values()) == {ALL_SCORED}
+    # "russia" is in many more: the best few by the index's bm25, in its order
+    wide = next(lookups(conn, ["russia"], 3, [], Scope(), config))
+    best = store.match_answers(conn, '"russia"', config.first_lookup)
+    assert len(wide) == config.first_lookup
+    assert wide == dict(best)
