@@ -236,8 +236,10 @@ def print_table(setting: str, results: dict) -> None:
     for name, res in results.items():
         n = res["nonsense"]
         kinds = ", ".join(f"{k} {len(v)}" for k, v in n["by_kind"].items())
+        guesses = f", {n['as_guesses']} as guesses" if n["as_guesses"] else ""
         print(
-            f"  {name:<30} {n['answered']:>3} of {n['queries']}" + (f"  ({kinds})" if kinds else "")
+            f"  {name:<30} {n['answered']:>3} of {n['queries']}"
+            + (f"  ({kinds}{guesses})" if kinds else "")
         )
 
 

@@ -66,8 +66,10 @@ def lookups(
             "date_from": scope.date_from,
             "date_to": scope.date_to,
         }
-        rows = store.match_answers(conn, expression, config.pool + 1, ranked=False, **where)
-        if len(rows) <= config.pool:
+        rows = []
+        if config.probe_unranked:
+            rows = store.match_answers(conn, expression, config.pool + 1, ranked=False, **where)
+        if config.probe_unranked and len(rows) <= config.pool:
             rows = [(rowid, ALL_SCORED) for rowid, _ in rows]
         else:
             rows = store.match_answers(conn, expression, limit, **where)

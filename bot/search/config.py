@@ -113,6 +113,10 @@ class SearchConfig:
     left_out: int = 4
     # Candidates (best bm25 first) scored per lookup round, at least.
     pool: int = 10
+    # Ask a lookup first for its matches unranked, and rank only when there are more than
+    # ``pool`` (the index's bm25 costs more than the match). Off for searches in depth
+    # (timelines): they ask for many, so the first ask would be wasted.
+    probe_unranked: bool = True
     # Rows asked of each full-text lookup: the first, and each leave-one-out.
     first_lookup: int = 30
     later_lookup: int = 10

@@ -265,7 +265,12 @@ class Searcher:
         config = self.config
         if depth is not None:
             config = replace(
-                config, first_lookup=depth, later_lookup=depth, pool=depth, enough=depth
+                config,
+                first_lookup=depth,
+                later_lookup=depth,
+                pool=depth,
+                enough=depth,
+                probe_unranked=False,
             )
         threshold = config.min_answerable if threshold is None else threshold
         query = Query.parse(raw, typing, config.max_query_chars)
