@@ -86,6 +86,9 @@ class VerifyConfig:
     # A line shorter than this is no claim to verify (words): two or three words are
     # found verbatim in many answers and say nothing about who said what.
     min_claim_words: int = 4
+    # ... unless the user names who said it ("did kirby say russia will win"): within
+    # one person's answers, a few words say something.
+    min_attributed_claim_words: int = 2
     # Unframed text this long reads like a quotation and is checked first (words); the
     # verdict leads only when it is verbatim or close. Real lines run 8-40 words; of
     # the 399 natural search queries 38% reach 10 words, and 6 of those (mostly lines
@@ -182,7 +185,8 @@ def claim_of(text: str, config: VerifyConfig = DEFAULT) -> Claim | None:
             claim = Claim(max(quoted, key=len), None, True)
         elif len(words(text)) >= config.quotation_words:
             claim = Claim(text, None, False)
-    if claim is None or len(words(claim.line)) < config.min_claim_words:
+    least = config.min_attributed_claim_words if claim and claim.who else config.min_claim_words
+    if claim is None or len(words(claim.line)) < least:
         return None
     return claim
 

@@ -32,6 +32,22 @@ def words(text: str) -> list[str]:
     return _WORD.findall(fold(text))
 
 
+# English function words (articles, pronouns, auxiliaries, prepositions, conjunctions,
+# question words): a query of these alone asks about nothing. A closed class, so a
+# list; how common a word is cannot tell them apart from a small corpus's topic words
+# ("president" is in 58% of the seeds' answers, "the" in 65% of the corpora's).
+FUNCTION_WORDS = frozenset(
+    """a about above after again against all am an and any are as at be because been
+    before being below between both but by can could did do does doing down during each
+    few for from further had has have having he her here hers herself him himself his how
+    i if in into is it its itself just me more most my myself no nor not now of off on
+    once only or other our ours ourselves out over own same she should so some such than
+    that the their theirs them themselves then there these they this those through to too
+    under until up very was we were what when where which while who whom why will with
+    would you your yours yourself yourselves s t d ll m re ve""".split()  # noqa: SIM905
+)
+
+
 class Stems:
     """Porter stems exactly as the full-text index stores them.
 

@@ -152,6 +152,36 @@ def test_nonsense_finds_nothing(searcher: Searcher):
         assert searcher.search(query) == [], query
 
 
+def test_a_query_of_function_words_asks_about_nothing(searcher: Searcher):
+    for query in ("the", "what?", "why", "is it", "and then what"):
+        assert searcher.search(query) == [], query
+
+
+def test_a_name_alone_gets_that_persons_quotes(searcher: Searcher):
+    hits = searcher.search("putin", limit=3)
+    assert len(hits) == 3
+    assert {h.person for h in hits} == {"Vladimir Putin"}
+    assert all(160 <= len(h.answer) <= 6000 for h in hits)
+    assert all(h.question for h in hits)  # answers to a question first
+    assert [h.id for h in searcher.search("speaker:putin", limit=3)] == [h.id for h in hits]
+    dated = searcher.search("putin in 2021", limit=5)
+    assert dated and all((h.date or "").startswith("2021") for h in dated)
+
+
+def test_non_answers_are_never_hits(seeded_db):
+    # "Sure." and the like are in the seeds; a query made of them finds no quote
+    conn = store.connect_readonly(seeded_db)
+    short = [
+        text
+        for (text,) in conn.execute("SELECT text FROM turns WHERE is_answer")
+        if len(words(text)) < SearchConfig().min_quote_words
+    ]
+    assert short, "the seeds hold short answers"
+    searcher = Searcher(seeded_db)
+    for text in short:
+        assert all(len(words(h.answer)) >= 6 for h in searcher.search(text, threshold=0.0)), text
+
+
 def test_exact_phrase_and_speaker_filter(searcher: Searcher):
     hits = searcher.search('"red line"', limit=5)
     assert hits and all("red line" in h.answer.lower() for h in hits)

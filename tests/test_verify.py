@@ -139,6 +139,8 @@ def test_not_found_without_a_person_gives_the_corpus_totals(searcher: Searcher) 
             True,
         ),
         (" ".join(["word"] * 12), " ".join(["word"] * 12), None, False),
+        # a short line is a claim when the user names who said it
+        ("did kirby say russia will win", "russia will win", "kirby", True),
     ],
 )
 def test_claims_are_recognised(text: str, line: str, who: str | None, framed: bool) -> None:
@@ -146,7 +148,15 @@ def test_claims_are_recognised(text: str, line: str, who: str | None, framed: bo
 
 
 @pytest.mark.parametrize(
-    "text", ["putin nato", "what did putin say about nato", '"red lines" speaker:Putin', "did he"]
+    "text",
+    [
+        "putin nato",
+        "what did putin say about nato",
+        '"red lines" speaker:Putin',
+        "did he",
+        '"red lines"',  # two words quoted, attributed to nobody: a search
+        "did putin say nato",
+    ],
 )
 def test_searches_are_no_claims(text: str) -> None:
     assert claim_of(text) is None

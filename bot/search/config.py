@@ -136,6 +136,9 @@ class SearchConfig:
     quote_chars: int = 400
     # Answers whose analysis is kept (long answers come back as candidates often).
     analysis_cache: int = 2048
+    # An answer of fewer words than this is never a hit ("Sure.", "Yeah, sure. Sure,
+    # sure.", "Thank you."): no answer a query set was written for has under 12.
+    min_quote_words: int = 6
     # An answer of this many words says something; shorter ones count for less
     # ("Sure.", "Yeah.", "Go ahead, please." never win).
     substantial_words: int = 40

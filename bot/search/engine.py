@@ -23,7 +23,7 @@ from typing import Any
 import sqlite_utils
 
 from .. import store
-from ..words import fold, split_sentences, stem, words
+from ..words import FUNCTION_WORDS, fold, split_sentences, stem, words
 from . import scoring
 from .candidates import Scope, lookups
 from .config import SearchConfig
@@ -277,6 +277,16 @@ class Searcher:
         understood, corrected, known = self.understand(query)
         lex = self.lexicon
         distinct = list(dict.fromkeys(corrected))
+        if not query.phrases and all(w in FUNCTION_WORDS for w in understood.topic):
+            # "putin", "psaki in 2021", "speaker:kirby": what that person said; "the",
+            # "what?": a query about nothing (the words as typed: "putin on quantum
+            # chromodynamics" over a corpus that knows neither word is not "putin")
+            if understood.topic or not (understood.person or query.speaker):
+                return []
+            person = understood.person
+            if query.speaker:
+                person = self._speaker_person(query.speaker)
+            return [] if person is None else self._quotes_of(person, query, limit)
         terms = [w for w in distinct if lex.share(w) <= config.common_share]
         if not terms and len(distinct) <= 3:
             terms = distinct
@@ -333,6 +343,27 @@ class Searcher:
             if sig["answerable"] >= threshold
         ]
 
+    def _quotes_of(self, person: int, query: Query, limit: int) -> list[Hit]:
+        """A person's answers that read well alone, newest first, within the dates the
+        query prefers or filters by when it names some (else any): what a query of
+        only a name asks for."""
+        conn = self._conn()
+        ids: list[int] = []
+        for start, end in (
+            (query.date_from or query.prefer_from, query.date_to or query.prefer_to),
+            (query.date_from, query.date_to),
+        ):
+            ids = store.person_quote_ids(conn, person, max(0, limit), start, end)
+            if ids:
+                break
+        rows = {row["id"]: row for row in store.answer_rows(conn, ids)}
+        quote_chars = self.config.quote_chars
+        return [
+            self._hit(rows[i], standalone_quote(rows[i]["text"], quote_chars), {"person": 1.0})
+            for i in ids
+            if i in rows
+        ]
+
     def _ranked(
         self, scored: dict[int, tuple[float, dict[str, float], dict[str, Any]]]
     ) -> list[tuple[dict[str, float], dict[str, Any]]]:
@@ -361,6 +392,8 @@ class Searcher:
     ) -> None:
         fresh = [i for i in sorted(candidates, key=candidates.__getitem__) if i not in scored]
         for row in store.answer_rows(self._conn(), fresh[:pool]):
+            if self._analysis(row["id"], row["text"]).words < self.config.min_quote_words:
+                continue  # "Sure.", "Yeah, yeah.": not a quote, whatever the query
             signals = self.signals(asked, row)
             scored[row["id"]] = (scoring.relevance(signals, self.config), signals, row)
 

@@ -334,6 +334,31 @@ def answer_rows(conn: sqlite3.Connection, ids: list[int]) -> list[dict[str, Any]
     return [dict(zip(columns, row, strict=True)) for row in cursor]
 
 
+def person_quote_ids(
+    conn: sqlite3.Connection,
+    person: int,
+    limit: int,
+    date_from: str | None = None,
+    date_to: str | None = None,
+) -> list[int]:
+    """Ids of a person's answers that read well alone (:data:`READS_WELL`), answers to a
+    question before opening statements ("Hi, everyone."), newest first, within the
+    dates when given (ISO prefixes)."""
+    sql = (
+        "SELECT t.id FROM turns t JOIN sources s ON s.id = t.source_id"
+        f" WHERE t.is_answer AND t.person_id = ? AND {READS_WELL.replace('text', 't.text')}"
+    )
+    params: list[Any] = [person]
+    if date_from:
+        sql += " AND s.date >= ?"
+        params.append(date_from)
+    if date_to:
+        sql += " AND s.date <= ?"
+        params.append(_date_end(date_to))
+    sql += f" ORDER BY t.question = '', s.date IS NULL, s.date DESC, t.id LIMIT {int(limit)}"
+    return [r[0] for r in conn.execute(sql, params)]
+
+
 def reads_well_ids(conn: sqlite3.Connection) -> list[int]:
     """Ids of the answers that read well alone (:data:`READS_WELL`)."""
     return [r[0] for r in conn.execute(f"SELECT id FROM turns WHERE is_answer AND {READS_WELL}")]
