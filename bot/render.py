@@ -61,6 +61,10 @@ def fit(text: str, room: int, render: Callable[[str], str] = escape) -> str:
     return render(text[:k].rstrip()) + ELLIPSIS
 
 
+# A run of hex digits this long in a file name is a hash, not a name.
+_HASHLIKE = re.compile(r"\b[0-9a-f]{12,}\b")
+
+
 def human_date(iso: str | None) -> str | None:
     """``2024-07-04`` -> ``4 July 2024``."""
     if not iso:
@@ -73,13 +77,34 @@ def human_date(iso: str | None) -> str | None:
 
 
 def source_title(hit: Hit) -> str:
-    """The source's title, else a readable form of its file name."""
-    return hit.title or Path(hit.file).stem.replace("_", " ").replace("-", " ")
+    """The source's title, else a readable form of its file name (hashes left out:
+    ``000_20ad4156766dc070.txt`` is "Transcript 000")."""
+    if hit.title:
+        return hit.title
+    name = _HASHLIKE.sub("", Path(hit.file).stem.replace("_", " ").replace("-", " "))
+    name = " ".join(name.split())
+    return name if name and not name.isdigit() else f"Transcript {name}".rstrip()
+
+
+def _names_date(title: str | None, iso: str | None) -> bool:
+    """Whether ``title`` already gives the date (``June 16, 2021``, ``16 June 2021``)."""
+    if not title or not iso:
+        return False
+    try:
+        d = date_type.fromisoformat(iso)
+    except ValueError:
+        return False
+    month = d.strftime("%B")
+    forms = (f"{month} {d.day}, {d.year}", f"{d.day} {month} {d.year}", d.isoformat())
+    folded = " ".join(title.split()).casefold()
+    return any(form.casefold() in folded for form in forms)
 
 
 def _details(hit: Hit, render: Callable[[str], str]) -> str:
-    """``, 4 July 2024, Astana (at 01:37)`` within DETAILS_ROOM, rendered."""
-    parts = [p for p in (human_date(hit.date), hit.place) if p]
+    """``, 4 July 2024, Astana (at 01:37)`` within DETAILS_ROOM, rendered; the date
+    only when the title does not give it already."""
+    when = None if _names_date(hit.title, hit.date) else human_date(hit.date)
+    parts = [p for p in (when, hit.place) if p]
     text = "".join(f", {p}" for p in parts)
     if hit.timestamp:
         text += f" (at {hit.timestamp})"

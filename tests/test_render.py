@@ -121,3 +121,22 @@ def test_empty_answer_is_one_message():
 
 def test_non_http_link_is_not_made_a_link():
     assert "href" not in hit_html(replace(HIT, url="javascript:alert(1)"))
+
+
+def test_a_title_that_gives_the_date_is_not_followed_by_it_again():
+    # the Geneva press conference of seed 002 and a dated briefing title
+    titled = replace(
+        HIT, title="Press conference in Geneva on June 16, 2021.", date="2021-06-16", place=None
+    )
+    assert hit_text(titled).count("2021") == 1
+    briefing = replace(HIT, title="Press Briefing, 16 June 2021", date="2021-06-16", place=None)
+    assert hit_text(briefing).count("2021") == 1
+    other_day = replace(titled, date="2021-06-17")
+    assert "17 June 2021" in hit_text(other_day)
+
+
+def test_a_file_name_hash_is_not_shown_as_a_title():
+    seed = replace(HIT, title=None, file="data/transcripts/000_20ad4156766dc070.txt")
+    assert "Transcript 000" in hit_text(seed) and "20ad4156766dc070" not in hit_text(seed)
+    named = replace(HIT, title=None, file="corpora/go-time-301.md")
+    assert "go time 301" in hit_text(named)
