@@ -329,10 +329,11 @@ class Searcher:
             # words ("fauci booster shots"): their answers first, then everyone's
             scopes = mine if understood.framed else mine + scopes
         scored: dict[int, tuple[float, dict[str, float], dict[str, Any]]] = {}
+        skipped: set[int] = set()  # answers too short to quote
         conn = self._conn()
         for current in scopes:
             for candidates in lookups(conn, terms, span, query.phrases, current, config, rare):
-                self._score(asked, candidates, scored, max(config.pool, 2 * limit))
+                self._score(asked, candidates, scored, max(config.pool, 2 * limit), skipped)
                 if len(candidates) >= config.enough or self._best(scored) >= config.confident:
                     break
             if threshold > 0 and self._best(scored) >= config.sure:
@@ -389,11 +390,17 @@ class Searcher:
         candidates: dict[int, float],
         scored: dict[int, tuple[float, dict[str, float], dict[str, Any]]],
         pool: int,
+        skipped: set[int],
     ) -> None:
-        fresh = [i for i in sorted(candidates, key=candidates.__getitem__) if i not in scored]
+        fresh = [
+            i
+            for i in sorted(candidates, key=candidates.__getitem__)
+            if i not in scored and i not in skipped
+        ]
         for row in store.answer_rows(self._conn(), fresh[:pool]):
             if self._analysis(row["id"], row["text"]).words < self.config.min_quote_words:
-                continue  # "Sure.", "Yeah, yeah.": not a quote, whatever the query
+                skipped.add(row["id"])  # "Sure.", "Yeah, yeah.": not a quote, whatever asked
+                continue
             signals = self.signals(asked, row)
             scored[row["id"]] = (scoring.relevance(signals, self.config), signals, row)
 
