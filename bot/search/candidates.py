@@ -66,11 +66,11 @@ def lookups(
             "date_from": scope.date_from,
             "date_to": scope.date_to,
         }
-        rows = []
+        few = None
         if config.probe_unranked:
-            rows = store.match_answers(conn, expression, config.pool + 1, ranked=False, **where)
-        if config.probe_unranked and len(rows) <= config.pool:
-            rows = [(rowid, ALL_SCORED) for rowid, _ in rows]
+            few = store.match_answers(conn, expression, config.pool + 1, ranked=False, **where)
+        if few is not None and len(few) <= config.pool:
+            rows = [(rowid, ALL_SCORED) for rowid, _ in few]
         else:
             rows = store.match_answers(conn, expression, limit, **where)
         for rowid, rank in rows:

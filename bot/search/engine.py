@@ -277,16 +277,16 @@ class Searcher:
         understood, corrected, known = self.understand(query)
         lex = self.lexicon
         distinct = list(dict.fromkeys(corrected))
+        person = understood.person
+        if query.speaker:
+            person = self._speaker_person(query.speaker)
         if not query.phrases and all(w in FUNCTION_WORDS for w in understood.topic):
             # "putin", "psaki in 2021", "speaker:kirby": what that person said; "the",
             # "what?": a query about nothing (the words as typed: "putin on quantum
             # chromodynamics" over a corpus that knows neither word is not "putin")
-            if understood.topic or not (understood.person or query.speaker):
+            if understood.topic or person is None:
                 return []
-            person = understood.person
-            if query.speaker:
-                person = self._speaker_person(query.speaker)
-            return [] if person is None else self._quotes_of(person, query, limit)
+            return self._quotes_of(person, query, limit)
         terms = [w for w in distinct if lex.share(w) <= config.common_share]
         if not terms and len(distinct) <= 3:
             terms = distinct
@@ -296,10 +296,8 @@ class Searcher:
         terms = terms[: config.max_terms]
         # in a small corpus every word is common: then the rarest ones all the same
         rare = [w for w in terms if lex.share(w) <= config.or_share] or terms
-        person = understood.person
         scope = Scope(date_from=query.date_from, date_to=query.date_to)
         if query.speaker:
-            person = self._speaker_person(query.speaker)
             scope = Scope(
                 person=person,
                 speaker=None if person is not None else query.speaker,
@@ -350,10 +348,8 @@ class Searcher:
         only a name asks for."""
         conn = self._conn()
         ids: list[int] = []
-        for start, end in (
-            (query.date_from or query.prefer_from, query.date_to or query.prefer_to),
-            (query.date_from, query.date_to),
-        ):
+        preferred = (query.date_from or query.prefer_from, query.date_to or query.prefer_to)
+        for start, end in dict.fromkeys([preferred, (query.date_from, query.date_to)]):
             ids = store.person_quote_ids(conn, person, max(0, limit), start, end)
             if ids:
                 break

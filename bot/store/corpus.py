@@ -292,12 +292,7 @@ def match_answers(
         params.append(person)
     if date_from or date_to:
         joins.append("JOIN sources s ON s.id = t.source_id")
-        if date_from:
-            where.append("s.date >= ?")
-            params.append(date_from)
-        if date_to:
-            where.append("s.date <= ?")
-            params.append(_date_end(date_to))
+        _within_dates(date_from, date_to, where, params)
     rank = "bm25(answers_fts, 1.0, 0.35)" if ranked else "0.0"
     sql = (
         f"SELECT f.rowid, {rank} FROM answers_fts f {' '.join(joins)}"
@@ -309,6 +304,19 @@ def match_answers(
         if str(exc).startswith("fts5:"):  # a query FTS5 cannot parse: no hits, no crash
             return []
         raise
+
+
+def _within_dates(
+    date_from: str | None, date_to: str | None, where: list[str], params: list[Any]
+) -> None:
+    """Add the conditions (on sources ``s``) that keep sources dated within ISO
+    prefixes ``date_from`` and ``date_to``, either of them optional."""
+    if date_from:
+        where.append("s.date >= ?")
+        params.append(date_from)
+    if date_to:
+        where.append("s.date <= ?")
+        params.append(_date_end(date_to))
 
 
 def _date_end(prefix: str) -> str:
@@ -344,18 +352,14 @@ def person_quote_ids(
     """Ids of a person's answers that read well alone (:data:`READS_WELL`), answers to a
     question before opening statements ("Hi, everyone."), newest first, within the
     dates when given (ISO prefixes)."""
+    where = ["t.is_answer", "t.person_id = ?", READS_WELL.replace("text", "t.text")]
+    params: list[Any] = [person]
+    _within_dates(date_from, date_to, where, params)
     sql = (
         "SELECT t.id FROM turns t JOIN sources s ON s.id = t.source_id"
-        f" WHERE t.is_answer AND t.person_id = ? AND {READS_WELL.replace('text', 't.text')}"
+        f" WHERE {' AND '.join(where)}"
+        f" ORDER BY t.question = '', s.date IS NULL, s.date DESC, t.id LIMIT {int(limit)}"
     )
-    params: list[Any] = [person]
-    if date_from:
-        sql += " AND s.date >= ?"
-        params.append(date_from)
-    if date_to:
-        sql += " AND s.date <= ?"
-        params.append(_date_end(date_to))
-    sql += f" ORDER BY t.question = '', s.date IS NULL, s.date DESC, t.id LIMIT {int(limit)}"
     return [r[0] for r in conn.execute(sql, params)]
 
 
