@@ -10,6 +10,7 @@ import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -319,6 +320,18 @@ def run_command(db_path: Path | None) -> None:
         run(settings, replier)
 
 
+def _posting_application(db_path: Path | None) -> tuple[Settings, Any]:
+    """(settings, the Telegram application) for a command that posts once and exits;
+    the token is required and never printed."""
+    settings = _settings()
+    if not settings.token:
+        raise click.ClickException("TELEGRAM_BOT_TOKEN is not set")
+    from .telegram.app import build_application, configure_logging
+
+    configure_logging(settings.token)
+    return settings, build_application(settings, _replier(settings, db_path))
+
+
 @main.command("post-daily")
 @_db_option
 @click.option("--chat", "chat_id", type=int, default=None, help="Only this chat.")
@@ -326,14 +339,9 @@ def post_daily_command(db_path: Path | None, chat_id: int | None) -> None:
     """Post the daily quote now to every subscribed chat (for cron-style schedulers)."""
     import asyncio
 
-    settings = _settings()
-    if not settings.token:
-        raise click.ClickException("TELEGRAM_BOT_TOKEN is not set")
-    from .telegram.app import build_application, configure_logging
     from .telegram.daily import post_now
 
-    configure_logging(settings.token)
-    app = build_application(settings, _replier(settings, db_path))
+    settings, app = _posting_application(db_path)
     with _telegram_errors(settings.token):
         results = asyncio.run(post_now(app, chat_id))
     for chat, status in results.items():
@@ -464,14 +472,9 @@ def post_alerts_command(db_path: Path | None) -> None:
     alerts now, then exit (the running bot does this after each corpus change)."""
     import asyncio
 
-    settings = _settings()
-    if not settings.token:
-        raise click.ClickException("TELEGRAM_BOT_TOKEN is not set")
-    from .telegram.app import build_application, configure_logging
     from .telegram.follows import post_now
 
-    configure_logging(settings.token)
-    app = build_application(settings, _replier(settings, db_path))
+    settings, app = _posting_application(db_path)
     with _telegram_errors(settings.token):
         counts = asyncio.run(post_now(app))
     click.echo(", ".join(f"{status}: {n}" for status, n in counts.items()))
