@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+from dataclasses import replace
+
 import pytest
 
 from bot.search import Searcher, scoring
@@ -103,6 +106,35 @@ def test_bm25_rewards_repeated_rare_words_in_a_short_answer(searcher: Searcher):
         both, common_only, mean, CONFIG
     )
     assert scoring.bm25(both, analysed(SCO), mean, CONFIG) <= 1.0
+
+
+def _with_shares(query: scoring.Asked, searcher: Searcher, answers: int) -> scoring.Asked:
+    """``query`` as it would be asked of a corpus of ``answers`` answers in which each
+    word is as common (share of answers) as in the seeds."""
+    lex = searcher.lexicon
+    shares = {stem(w): math.log10(lex.share(w)) for w in query.text.split() if lex.share(w)}
+    return replace(query, log_shares=shares, log_answers=math.log10(answers))
+
+
+def test_specific_rewards_rare_words_found_together(searcher: Searcher):
+    lex = searcher.lexicon
+    query = _with_shares(asked("sco population dialogue", searcher), searcher, lex.answers)
+    together = scoring.specific(query, analysed(SCO), set(), CONFIG)
+    one = scoring.specific(query, analysed("The population grows."), set(), CONFIG)
+    assert together > one >= 0.0
+    assert scoring.specific(query, analysed(SURE), set(), CONFIG) == 0.0
+    # words of the question asked count as held
+    assert scoring.specific(query, analysed(SURE), {"sco", "popul"}, CONFIG) > one
+    # the same words together mean less in a corpus a thousand times the size
+    bigger = _with_shares(query, searcher, 1000 * lex.answers)
+    assert scoring.specific(bigger, analysed(SCO), set(), CONFIG) < together
+
+
+def test_scale_grows_with_the_corpus(searcher: Searcher):
+    query = asked("sco", searcher)
+    small = scoring.scale(replace(query, log_answers=2.0), CONFIG)
+    large = scoring.scale(replace(query, log_answers=5.0), CONFIG)
+    assert 0.0 < small < large <= 1.0
 
 
 def test_person_date_and_phrase_signals():

@@ -157,6 +157,13 @@ def test_a_query_of_function_words_asks_about_nothing(searcher: Searcher):
         assert searcher.search(query) == [], query
 
 
+def test_a_query_whose_content_words_the_corpus_lacks_asks_about_nothing(searcher: Searcher):
+    # the seeds know neither name nor topic: what is left ("on", "about") is no query
+    for query in ("fauci on dogecoin", "psaki on sourdough", "what about zzyzx"):
+        assert searcher.search(query) == [], query
+        assert searcher.search(query, threshold=0.0) == [], query
+
+
 def test_a_name_alone_gets_that_persons_quotes(searcher: Searcher):
     hits = searcher.search("putin", limit=3)
     assert len(hits) == 3

@@ -21,22 +21,24 @@ from dataclasses import dataclass, field
 # exact phrases are never asked in the query sets, so theirs are set by hand: a date
 # asked about or a phrase given outweighs any one lexical signal (about 1.2 each).
 DEFAULT_WEIGHTS: dict[str, float] = {
-    "coverage": 1.093,
-    "question_coverage": 0.275,
-    "alignment": 0.882,
-    "best_alignment": 0.829,
-    "proximity": 1.754,
-    "verbatim": 0.824,
-    "question_alignment": 1.176,
-    "bm25": 1.312,
-    "focus": 0.467,
-    "substance": 0.227,
-    "asks": -0.186,
+    "coverage": 0.808,
+    "question_coverage": 0.179,
+    "alignment": 0.814,
+    "best_alignment": 0.793,
+    "proximity": 1.545,
+    "verbatim": 0.85,
+    "question_alignment": 1.048,
+    "bm25": 1.289,
+    "focus": 0.47,
+    "substance": 0.033,
+    "asks": -0.236,
     "known": 0.0,
-    "person": 0.161,
-    "other_person": -0.161,
-    "date": -0.004,
-    "other_date": -0.165,
+    "specific": 1.267,
+    "scale": 0.0,
+    "person": 0.191,
+    "other_person": -0.191,
+    "date": -0.009,
+    "other_date": -0.166,
     "phrase": 1.0,
     "missing_phrase": -3.0,
 }
@@ -45,39 +47,43 @@ DEFAULT_BIAS = 0.0
 # signals, its relevance and its lead over the best other candidate (a query the
 # corpus has never heard of, or one several answers fit equally, is a guess).
 DEFAULT_CONFIDENCE: dict[str, float] = {
-    "coverage": -0.814,
-    "question_coverage": 0.432,
-    "alignment": 0.251,
-    "best_alignment": 0.423,
-    "proximity": 0.29,
-    "verbatim": -0.082,
-    "question_alignment": -0.328,
-    "bm25": 0.81,
-    "focus": -0.624,
-    "substance": 0.068,
-    "asks": 0.58,
-    "known": -0.214,
-    "person": -0.587,
-    "other_person": -0.249,
-    "date": -0.047,
-    "other_date": 0.039,
+    "coverage": -1.065,
+    "question_coverage": 0.389,
+    "alignment": 0.254,
+    "best_alignment": 0.403,
+    "proximity": 0.052,
+    "verbatim": 0.033,
+    "question_alignment": -0.301,
+    "bm25": 0.843,
+    "focus": -0.376,
+    "substance": -0.126,
+    "asks": 0.644,
+    "known": -0.503,
+    "specific": 0.438,
+    "scale": -0.764,
+    "person": -0.384,
+    "other_person": -0.227,
+    "date": 0.0,
+    "other_date": 0.051,
     "phrase": 0.0,
     "missing_phrase": 0.0,
-    "relevance": 0.475,
-    "lead": 0.484,
-    "offset": -2.264,
+    "relevance": 0.799,
+    "lead": 0.417,
+    "offset": -2.592,
 }
 
 # answerable = sigmoid(...) over the same features: the probability that the corpus
 # answers the query at all (fitted on answerable queries against nonsense).
 DEFAULT_ANSWERABLE: dict[str, float] = {
-    "known": 3.995,
-    "coverage": 0.826,
-    "best_alignment": 0.254,
-    "proximity": -0.051,
-    "lead": 0.269,
-    "relevance": 0.484,
-    "offset": -6.565,
+    "known": 3.256,
+    "coverage": -0.147,
+    "best_alignment": 0.121,
+    "proximity": -0.479,
+    "lead": 0.029,
+    "relevance": 1.168,
+    "specific": 1.339,
+    "scale": -0.201,
+    "offset": -7.583,
 }
 
 
@@ -151,6 +157,13 @@ class SearchConfig:
     # Character alignment (0..1) that an answer of everyday words reaches with a line
     # it does not hold; above it, the closer to 1 the likelier the line is this one's.
     verbatim_from: float = 0.75
+    # A query's words found together in one answer count as wholly specific once
+    # chance would bring them together this many decades less than once in the corpus
+    # (the right answers' median is 2.4 decades over the seeds, 4.4 over the corpora;
+    # nonsense's best hits sit near 0).
+    specific_decades: float = 6.0
+    # Corpus size counts fully at this many decades of answers (a million).
+    scale_decades: float = 6.0
     # Queries longer than this are cut (characters).
     max_query_chars: int = 500
 

@@ -10,6 +10,7 @@ answers gets an empty reply.
 from __future__ import annotations
 
 import heapq
+import math
 import random as random_module
 import re
 import sqlite3
@@ -287,9 +288,12 @@ class Searcher:
             if understood.topic or person is None:
                 return []
             return self._quotes_of(person, query, limit)
+        content = [w for w in distinct if w not in FUNCTION_WORDS]
+        if not content and not query.phrases:
+            return []  # "fauci on dogecoin" over a corpus that knows neither name: "on"
         terms = [w for w in distinct if lex.share(w) <= config.common_share]
-        if not terms and len(distinct) <= 3:
-            terms = distinct
+        if not terms and len(content) <= 3:
+            terms = content
         if not terms and not query.phrases:
             return []
         terms.sort(key=lambda w: -lex.idf(w))
@@ -312,6 +316,8 @@ class Searcher:
             prefer_from=query.prefer_from,
             prefer_to=query.prefer_to,
             known=known,
+            log_shares={stem(w): math.log10(lex.share(w)) for w in distinct if lex.share(w) > 0},
+            log_answers=math.log10(max(1, lex.answers)),
         )
         span = len(corrected) + 2  # a word or two the user forgot
         scopes = [scope]
@@ -425,6 +431,8 @@ class Searcher:
             "substance": scoring.substance(answer, config),
             "asks": scoring.asks(row["text"]),
             "known": asked.known,
+            "specific": scoring.specific(asked, answer, question_stems, config),
+            "scale": scoring.scale(asked, config),
             "person": by_person,
             "other_person": by_other,
             "date": in_dates,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
@@ -54,6 +54,9 @@ class Asked:
     prefer_from: str | None
     prefer_to: str | None
     known: float  # share of the typed topic words the corpus knows
+    # log10 of the share of answers holding each stem, and of the number of answers
+    log_shares: dict[str, float] = field(default_factory=dict)
+    log_answers: float = 0.0
 
 
 def coverage(asked: Asked, answer: Analysis) -> float:
@@ -139,6 +142,29 @@ def bm25(
         if tf:
             got += idf * tf * (k1 + 1) / (tf + norm)
     return got / (total * (k1 + 1))
+
+
+def specific(
+    asked: Asked, answer: Analysis, question_stems: set[str], config: SearchConfig
+) -> float:
+    """How unlikely chance is to bring together, in one answer of a corpus this size,
+    the query's words this answer (or the question before it) holds: the expected
+    number of answers that would hold them all if words fell independently, in
+    decades below one, as a share of ``config.specific_decades``. Over 131k answers any
+    two everyday words meet somewhere ("running" + "shoes"); an answer holding the
+    query's rare words together does not happen by accident."""
+    held = [v for s, v in asked.log_shares.items() if s in answer.stems or s in question_stems]
+    if not held:
+        return 0.0
+    chance = asked.log_answers + sum(held)
+    return min(1.0, max(0.0, -chance / config.specific_decades))
+
+
+def scale(asked: Asked, config: SearchConfig) -> float:
+    """How many answers the corpus holds, in decades as a share of
+    ``config.scale_decades``: the more answers, the likelier the best of them fits a
+    query by chance, so the judgements weigh the same evidence for less."""
+    return min(1.0, max(0.0, asked.log_answers / config.scale_decades))
 
 
 def focus(asked: Asked, answer: Analysis, config: SearchConfig) -> float:
