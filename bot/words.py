@@ -44,8 +44,22 @@ FUNCTION_WORDS = frozenset(
     once only or other our ours ourselves out over own same she should so some such than
     that the their theirs them themselves then there these they this those through to too
     under until up very was we were what when where which while who whom why will with
-    would you your yours yourself yourselves s t d ll m re ve""".split()  # noqa: SIM905
+    would you your yours yourself yourselves s t d ll m re ve ain aren couldn didn doesn
+    don hadn hasn haven isn mightn mustn needn shan shouldn wasn weren wouldn""".split()  # noqa: SIM905
 )
+# Contractions as written; typed without the apostrophe ("dont") they mean the same.
+# Not those whose bare form is a word of its own: won't, it's, we're, we'll, let's,
+# I'll, I'd, he'll, she'll, we'd, she'd.
+_CONTRACTIONS = """don't doesn't didn't isn't aren't wasn't weren't hasn't haven't hadn't
+    can't couldn't shouldn't wouldn't mustn't ain't i'm i've you're you've they're
+    they've we've that's what's he's she's there's who's"""
+UNAPOSTROPHISED = {w.replace("'", ""): tuple(words(w)) for w in _CONTRACTIONS.split()}
+
+
+def expand_contractions(tokens: list[str]) -> list[str]:
+    """``tokens`` with contractions typed without an apostrophe split as the written
+    ones are: "dont" is "don t", not a typo of "donut"."""
+    return [part for token in tokens for part in UNAPOSTROPHISED.get(token, (token,))]
 
 
 class Stems:

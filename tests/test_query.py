@@ -126,3 +126,18 @@ def test_the_known_share_weighs_unknown_words_most(searcher: Searcher):
     assert corrected == ["on"] and known < 0.2
     _, _, all_known = searcher.understand(Query.parse("sco membership"))
     assert all_known == 1.0
+
+
+def test_a_contraction_typed_without_its_apostrophe_is_the_contraction(searcher: Searcher):
+    # "dont" would otherwise be corrected to the nearest corpus word
+    understood = understand(Query.parse("putin on why we dont trust them"), PEOPLE)
+    assert understood.topic == ["why", "we", "don", "t", "trust", "them"]
+    assert understand(Query.parse("the its and wont stay"), PEOPLE).topic == [
+        "the",
+        "its",
+        "and",
+        "wont",
+        "stay",
+    ]
+    _, corrected, _ = searcher.understand(Query.parse("i dont know"))
+    assert corrected == ["i", "don", "t", "know"]

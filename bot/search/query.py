@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from ..words import fold, words
+from ..words import expand_contractions, fold, words
 
 _SPEAKER_FILTER = re.compile(r"(?:^|\s)speaker:(\"[^\"]*\"?|\S+)", re.I)
 _DATE_FILTER = re.compile(r"(?:^|\s)(from|to):(\d{4}(?:-\d{2}(?:-\d{2})?)?)\b", re.I)
@@ -202,7 +202,7 @@ class Understood:
 
 def understand(query: Query, people: PersonIndex) -> Understood:
     """Split ``query`` into the person asked about and the topic words."""
-    tokens = words(query.text)
+    tokens = expand_contractions(words(query.text))
     mentions = people.mentions(tokens)
     subject: tuple[int, int, int] | None = None
     framed = False
