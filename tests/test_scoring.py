@@ -164,3 +164,25 @@ def test_every_hit_carries_its_signals(searcher: Searcher):
     assert "The SCO is a useful organisation" in hit.answer
     assert set(CONFIG.weights) <= set(hit.signals)
     assert hit.score == round(100 * hit.signals["confidence"])
+
+
+def test_glance_counts_query_stems_that_begin_a_word(searcher: Searcher):
+    query = asked("sco population dialogue", searcher)
+    whole = scoring.glance(query, SCO, "", CONFIG)
+    assert whole == pytest.approx(sum(query.weights.values()))
+    assert scoring.glance(query, "Disco music.", "", CONFIG) == 0.0  # not inside a word
+    # a word of the question counts for less than one of the answer
+    in_question = scoring.glance(query, SURE, "What of the SCO?", CONFIG)
+    in_answer = scoring.glance(query, "The SCO.", "", CONFIG)
+    assert 0.0 < in_question < in_answer
+
+
+def test_the_pool_takes_answers_holding_most_of_the_query(seeded_db):
+    # bm25's best two for these words are not the answer; a glance at the text finds it
+    query = "he came back to russia on purpose because he wanted to get arrested"
+    meant = "he deliberately wanted to be arrested"
+    narrow = replace(CONFIG, pool=2, probe_unranked=False)
+    glancing = Searcher(seeded_db, replace(narrow, pool_by_rank=0))
+    by_rank = Searcher(seeded_db, replace(narrow, pool_by_rank=2))
+    assert meant in glancing.search(query, limit=1, threshold=0.0)[0].answer
+    assert meant not in by_rank.search(query, limit=1, threshold=0.0)[0].answer

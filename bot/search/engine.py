@@ -399,6 +399,15 @@ class Searcher:
             for i in sorted(candidates, key=candidates.__getitem__)
             if i not in scored and i not in skipped
         ]
+        if len(fresh) > pool:
+            # the index's best few, and the ones holding most of the query at a glance
+            config = self.config
+            texts = store.answer_texts(self._conn(), fresh[config.pool_by_rank :])
+            glanced = sorted(
+                texts,
+                key=lambda i: -scoring.glance(asked, *texts[i], config),  # stable: by rank
+            )
+            fresh = fresh[: config.pool_by_rank] + glanced
         for row in store.answer_rows(self._conn(), fresh[:pool]):
             if self._analysis(row["id"], row["text"]).words < self.config.min_quote_words:
                 skipped.add(row["id"])  # "Sure.", "Yeah, yeah.": not a quote, whatever asked

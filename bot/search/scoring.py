@@ -59,6 +59,22 @@ class Asked:
     log_answers: float = 0.0
 
 
+def glance(asked: Asked, text: str, question: str, config: SearchConfig) -> float:
+    """A quick coverage from the raw text, to choose which candidates to analyse: the
+    idf-weighted query stems that begin a word of the answer, plus those of the question
+    asked at ``config.bm25_question``. No tokenizing or stemming: a few substring tests."""
+    answer = " " + text.lower().replace("\n", " ")
+    asked_before = " " + question.lower().replace("\n", " ")
+    held = 0.0
+    for s, w in asked.weights.items():
+        key = " " + s
+        if key in answer:
+            held += w
+        elif key in asked_before:
+            held += config.bm25_question * w
+    return held
+
+
 def coverage(asked: Asked, answer: Analysis) -> float:
     """Share of the query's meaning (idf-weighted stems) that the answer holds."""
     total = sum(asked.weights.values())

@@ -342,6 +342,20 @@ def answer_rows(conn: sqlite3.Connection, ids: list[int]) -> list[dict[str, Any]
     return [dict(zip(columns, row, strict=True)) for row in cursor]
 
 
+def answer_texts(conn: sqlite3.Connection, ids: list[int]) -> dict[int, tuple[str, str]]:
+    """(answer text, question asked before it) by answer id, in the order of ``ids``."""
+    if not ids:
+        return {}
+    marks = ", ".join("?" for _ in ids)
+    rows = {
+        i: (text, question)
+        for i, text, question in conn.execute(
+            f"SELECT id, text, question FROM turns WHERE id IN ({marks})", ids
+        )
+    }
+    return {i: rows[i] for i in ids if i in rows}
+
+
 def person_quote_ids(
     conn: sqlite3.Connection,
     person: int,
