@@ -186,3 +186,12 @@ def test_the_pool_takes_answers_holding_most_of_the_query(seeded_db):
     by_rank = Searcher(seeded_db, replace(narrow, pool_by_rank=2))
     assert meant in glancing.search(query, limit=1, threshold=0.0)[0].answer
     assert meant not in by_rank.search(query, limit=1, threshold=0.0)[0].answer
+
+
+def test_a_guess_is_shown_only_when_likely_enough_the_answer():
+    config = replace(CONFIG, min_answerable=0.3, sure_answerable=0.5, guess_confidence=0.3)
+    assert scoring.shown({"answerable": 0.6, "confidence": 0.1}, 0.3, config)
+    assert scoring.shown({"answerable": 0.4, "confidence": 0.35}, 0.3, config)
+    assert not scoring.shown({"answerable": 0.4, "confidence": 0.2}, 0.3, config)
+    assert not scoring.shown({"answerable": 0.2, "confidence": 0.9}, 0.3, config)
+    assert scoring.shown({"answerable": 0.0, "confidence": 0.0}, 0.0, config)  # calibration

@@ -345,7 +345,7 @@ class Searcher:
         return [
             self._hit(row, best_excerpt(asked.text, row["text"], config.quote_chars), sig)
             for sig, row in self._ranked(scored)[: max(0, limit)]
-            if sig["answerable"] >= threshold
+            if scoring.shown(sig, threshold, config)
         ]
 
     def _quotes_of(self, person: int, query: Query, limit: int) -> list[Hit]:
@@ -477,7 +477,7 @@ class Searcher:
             lines.append("no candidates")
         for rank, hit in enumerate(hits, 1):
             s = hit.signals
-            shown = "shown" if s.get("answerable", 0) >= config.min_answerable else "hidden"
+            shown = "shown" if scoring.shown(s, config.min_answerable, config) else "hidden"
             lines.append(
                 f"#{rank} {hit.id} {hit.who}: confidence {s.get('confidence', 0):.2f},"
                 f" answerable {s.get('answerable', 0):.2f} ({shown}),"

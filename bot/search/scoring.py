@@ -253,3 +253,18 @@ def judged(signals: dict[str, float], lead: float, config: SearchConfig) -> dict
     features["confidence"] = probability(config.confidence, features)
     features["answerable"] = probability(config.answerable, features)
     return features
+
+
+def shown(judged: dict[str, float], threshold: float, config: SearchConfig) -> bool:
+    """Whether a judged hit is shown: the corpus is at least ``threshold`` likely to
+    answer the query, and a guess (less than ``config.sure_answerable``) is also at
+    least ``config.guess_confidence`` likely to be the answer meant. Threshold 0 shows
+    every candidate (calibration)."""
+    if threshold <= 0:
+        return True
+    answerable = judged.get("answerable", 0.0)
+    if answerable < threshold:
+        return False
+    return answerable >= config.sure_answerable or (
+        judged.get("confidence", 0.0) >= config.guess_confidence
+    )
