@@ -29,6 +29,10 @@ from . import people, store
 from .transcripts import Transcript, TranscriptError, parse_bytes, read_limited
 
 SUFFIXES = frozenset({".txt", ".md", ".html", ".htm"})
+# Raised whenever parsing changes what a file yields, so that the next ingest parses
+# every file again (an unchanged file is otherwise left alone). 2: the publication
+# status box of a saved web page is no longer read as the last speaker's words.
+PARSING = 2
 # Below this many files a process pool costs more than it saves.
 _POOL_THRESHOLD = 16
 # Files handed to each worker ahead of the one being stored: enough to keep every
@@ -316,7 +320,8 @@ def _parsed(jobs: list[tuple[Path, str | None, list[str]]], workers: int) -> Ite
 
 
 def _policy(speakers: list[str] | None) -> tuple[list[str], str]:
-    """The speakers setting as names, and as the key stored beside each source.
+    """The speakers setting as names, and the key stored beside each source: the
+    parsing version and the names.
 
     Order, case, spacing and repeats do not change who is quoted (names match without
     regard to case), so they do not change the key either: a changed key re-parses
@@ -327,7 +332,7 @@ def _policy(speakers: list[str] | None) -> tuple[list[str], str]:
         name = " ".join(name.split())
         if name:
             names.setdefault(name.casefold(), name)
-    return [names[k] for k in sorted(names)], ", ".join(sorted(names))
+    return [names[k] for k in sorted(names)], f"parsing {PARSING}: " + ", ".join(sorted(names))
 
 
 def _fatal(exc: BaseException) -> str | None:

@@ -81,6 +81,17 @@ def test_reingest_changes_nothing(seeds_copy: Path, db_path: Path):
     assert snapshot(db_path) == before
 
 
+def test_files_parsed_by_an_older_parser_are_parsed_again_once(seeds_copy: Path, db_path: Path):
+    db = store.open_db(db_path)
+    ingest(db, [seeds_copy], workers=1)
+    # what a version before parsing was versioned stored beside each source
+    db.execute("UPDATE sources SET speakers = ''")
+    db.conn.commit()
+    report = ingest(db, [seeds_copy], workers=1)
+    assert report.count("updated") == 5 and report.count("unchanged") == 0
+    assert ingest(db, [seeds_copy], workers=1).count("unchanged") == 5
+
+
 def test_changed_file_replaces_only_its_own_rows(seeds_copy: Path, db_path: Path):
     db = store.open_db(db_path)
     ingest(db, [seeds_copy], workers=1)

@@ -133,6 +133,9 @@ def test_kremlin_html_breaks_and_headings_are_not_speech():
     assert text.startswith("Friends,")
     assert "Immortal Regiment nationwide event" not in text  # narration before the break
     assert "* * *" not in text
+    # the publication status box inside the article is page furniture, not speech
+    assert text.endswith("to pay tribute to our heroes.")
+    assert "Published in" not in text and "Text version" not in text
 
 
 def test_invalid_utf8_byte_is_decoded_with_a_warning():

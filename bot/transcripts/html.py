@@ -25,6 +25,9 @@ _BODY_SELECTORS = (
     "main",
     "body",
 )
+# Page furniture inside the article: the publication status box (sections, date,
+# direct link, "Text version") that the site marks as not part of the text.
+_FURNITURE = ".read__bottommeta, .masha-ignore"
 _BOLD = frozenset({"b", "strong"})
 _ASIDE = frozenset({"i", "em"})
 _SEPARATOR = re.compile(r"^[*\s]+$|^<…>$|^<\.\.\.>$|^\[…\]$")
@@ -183,6 +186,8 @@ def parse_html(text: str, quoted_speakers: list[str] | None = None) -> Transcrip
     body = next((n for s in _BODY_SELECTORS if (n := tree.css_first(s)) is not None), None)
     turns: list[RawTurn] = []
     speaking = False
+    for furniture in body.css(_FURNITURE) if body is not None else []:
+        furniture.decompose()
     for paragraph in body.css("p") if body is not None else []:
         label, rest = _split_label(paragraph)
         rest = clean(rest)
