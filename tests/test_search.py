@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import random
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 
 import pytest
 from click.testing import CliRunner
@@ -296,3 +297,21 @@ def test_narrow_lookups_come_back_whole_and_unranked_wide_ones_by_bm25(seeded_db
     best = store.match_answers(conn, '"russia"', config.first_lookup)
     assert len(wide) == config.first_lookup
     assert wide == dict(best)
+
+
+def test_a_passage_published_twice_is_one_hit(tmp_path):
+    # the same transcript saved twice (here: a copy with a line more) holds every
+    # passage twice; the hits show each once
+    original = SEEDS / next(p.name for p in SEEDS.iterdir() if p.name.startswith("004"))
+    copy = tmp_path / "copy" / "republished.txt"
+    copy.parent.mkdir()
+    copy.write_text(original.read_text(encoding="utf-8") + "\n\n", encoding="utf-8")
+    db_path = tmp_path / "twice.db"
+    ingest(store.open_db(db_path), [original, copy], workers=1)
+    query = "the simplest but most essential things happiness health and prosperity"
+    hits = Searcher(db_path).search(query, limit=3, threshold=0.0)
+    held = [h for h in hits if "happiness, health, and prosperity" in h.quote]
+    assert len(held) == 1
+    every = Searcher(db_path, replace(SearchConfig(), same_passage=1.01))
+    twice = every.search(query, limit=3, threshold=0.0)
+    assert len([h for h in twice if "happiness, health, and prosperity" in h.quote]) == 2

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlite_utils
+from rapidfuzz import fuzz
 
 from .. import store
 from ..words import FUNCTION_WORDS, fold, split_sentences, stem, words
@@ -78,6 +79,15 @@ class Hit:
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def _same_passage(one: str, other: str, config: SearchConfig) -> bool:
+    """Whether two excerpts are the same words (one event published in two places,
+    a transcript and its official version), however punctuated."""
+    short, long = sorted((fold(one), fold(other)), key=len)
+    if len(short) < config.same_passage_length * len(long):
+        return False
+    return fuzz.partial_ratio(short, long) >= 100 * config.same_passage
 
 
 def lead_of(ranked: list[tuple[float, Any, Any]], i: int) -> float:
@@ -342,11 +352,15 @@ class Searcher:
                     break
             if threshold > 0 and self._best(scored) >= config.sure:
                 break  # the person's own answers hold a likely one: no need of others
-        return [
-            self._hit(row, best_excerpt(asked.text, row["text"], config.quote_chars), sig)
-            for sig, row in self._ranked(scored)[: max(0, limit)]
-            if scoring.shown(sig, threshold, config)
-        ]
+        kept: list[tuple[Hit, dict[str, float]]] = []
+        for sig, row in self._ranked(scored):
+            if len(kept) >= limit:
+                break
+            quote = best_excerpt(asked.text, row["text"], config.quote_chars)
+            if any(_same_passage(quote, hit.quote, config) for hit, _ in kept):
+                continue  # the same passage published twice: once is enough
+            kept.append((self._hit(row, quote, sig), sig))
+        return [hit for hit, sig in kept if scoring.shown(sig, threshold, config)]
 
     def _quotes_of(self, person: int, query: Query, limit: int) -> list[Hit]:
         """A person's answers that read well alone, newest first, within the dates the
