@@ -196,6 +196,7 @@ def search_command(
 ) -> None:
     """Find the answers that match QUERY ("-" reads one query per line from stdin)."""
     from .render import hit_text
+    from .replies import GUESS
 
     searcher = _searcher(db_path)
     if explain:
@@ -214,7 +215,7 @@ def search_command(
     elif not hits:
         click.echo("Nothing close. Try a shorter or different phrase.")
     else:
-        click.echo("\n\n".join(hit_text(h) for h in hits))
+        click.echo("\n\n".join(hit_text(h, GUESS if h.guess else None) for h in hits))
 
 
 @main.command("random")

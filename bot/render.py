@@ -124,13 +124,15 @@ def _link(url: str | None) -> str | None:
     return href if units(href) <= URL_ROOM else None
 
 
-def hit_text(hit: Hit) -> str:
-    """A hit for a terminal: quote, speaker, source (within MESSAGE_LIMIT too)."""
+def hit_text(hit: Hit, note: str | None = None) -> str:
+    """A hit for a terminal: quote, speaker, source (within MESSAGE_LIMIT too);
+    ``note`` (e.g. "not sure this is it") goes first, on a line of its own."""
+    lead = f"{fit(note, NOTE_ROOM, _plain)}\n" if note else ""
     speaker = f"  — {fit(hit.who, SPEAKER_ROOM, _plain)}"
     source = f"  {source_line(hit)}"
     url = f"\n  {hit.url}" if _link(hit.url) else ""
-    room = MESSAGE_LIMIT - units(speaker) - units(source) - units(url) - len("“”\n\n")
-    return f"“{fit(hit.quote, room, _plain)}”\n{speaker}\n{source}{url}"
+    room = MESSAGE_LIMIT - units(lead) - units(speaker) - units(source) - units(url) - len("“”\n\n")
+    return f"{lead}“{fit(hit.quote, room, _plain)}”\n{speaker}\n{source}{url}"
 
 
 def hit_html(hit: Hit, link: str | None = None, note: str | None = None) -> str:
