@@ -353,10 +353,10 @@ class Replier:
         span = ""
         if stats["first_date"]:
             span = f" from {human_date(stats['first_date'])} to {human_date(stats['last_date'])}"
-        speakers = ", ".join(f"{escape(s)} ({n})" for s, n in stats["top_speakers"])
+        speakers = ", ".join(f"{escape(s)} ({n:,})" for s, n in stats["top_speakers"])
         return Reply(
-            f"<b>What I know</b>\n{stats['sources']} sources{span}, "
-            f"{stats['answers']} quotable answers.\n"
+            f"<b>What I know</b>\n{stats['sources']:,} sources{span}, "
+            f"{stats['answers']:,} quotable answers.\n"
             + (f"Most quoted: {speakers}." if speakers else "")
         )
 

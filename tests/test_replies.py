@@ -116,6 +116,17 @@ def test_about_tells_the_corpus(replier: Replier):
     assert "Vladimir Putin (76)" in text
 
 
+def test_about_counts_read_at_a_glance(seeded_db: Path, monkeypatch: pytest.MonkeyPatch):
+    # an archive's counts (the three corpora's, as measured) are grouped by thousands
+    replier = Replier.from_db(store.open_db(seeded_db, create=False))
+    stats = {**replier.searcher.stats(), "sources": 5036, "answers": 131266}
+    stats["top_speakers"] = [("Karine Jean-Pierre", 23589)]
+    monkeypatch.setattr(replier.searcher, "stats", lambda: stats)
+    text = replier.about().html
+    assert "5,036 sources" in text and "131,266 quotable answers" in text
+    assert "Karine Jean-Pierre (23,589)" in text
+
+
 def test_searches_belong_to_the_chat_that_asked(replier: Replier):
     mine = buttons(replier.search("drug trafficking", chat_id=7))["Another match"]
     reply, in_place = replier.button(mine, chat_id=8)  # forged in another chat
