@@ -22,6 +22,9 @@ INTRO = (
 # The terminal's chat id in the chat state file: Telegram gives no chat the id 0, so a
 # subscription made here is never taken for a real chat's (the bot drops it unsent).
 TERMINAL_CHAT_ID = 0
+# A number up to this picks a button (the most an answer has is a handful); a longer
+# one ("2021") is searched for.
+MAX_BUTTON_NUMBER = 99
 
 
 def _save_card(png: bytes, answer_id: int) -> Path:
@@ -31,6 +34,14 @@ def _save_card(png: bytes, answer_id: int) -> Path:
     ) as file:
         file.write(png)
     return Path(file.name)
+
+
+def _no_button(number: int, buttons: int) -> Reply:
+    """What a number that picks no button gets: which numbers do."""
+    if not buttons:
+        return Reply(f"There is no button {number}: the last answer has none.")
+    choices = "1" if buttons == 1 else f"1 to {buttons}"
+    return Reply(f"There is no button {number}: type {choices} to pick one.")
 
 
 def _press(replier: Replier, button: Button) -> Reply | None:
@@ -144,6 +155,9 @@ def chat(
             if not button.data:  # copy and share leave the answer and its buttons as they are
                 _show(reply, out)
                 continue
+        elif pressed is not None and pressed <= MAX_BUTTON_NUMBER:
+            _show(_no_button(pressed, len(buttons)), out)
+            continue
         elif text.startswith("/"):
             name, _, arg = text.partition(" ")
             handler = commands.get(name.split("@")[0])

@@ -289,6 +289,15 @@ def test_terminal_chat_answers_as_the_bot(replier: Replier):
     assert "<b>" not in text
 
 
+def test_terminal_chat_number_without_a_button_says_so(replier: Replier):
+    out = io.StringIO()
+    chat(replier, io.StringIO("7\nnagorno karabah tragdy\n9\n"), out)
+    text = out.getvalue()
+    assert "There is no button 7: the last answer has none." in text
+    assert "There is no button 9: type 1 to " in text
+    assert text.count("— Vladimir Putin") == 1  # neither number was searched
+
+
 def test_group_text_meant_for_the_bot_is_told_apart():
     def message(text: str, replied_to: dict | None = None) -> Message:
         payload = {
