@@ -40,6 +40,7 @@ class Labelled:
     window: str | None = None  # generated quotes: the words they were made from
     calibration: bool = False  # in the half the weights are fitted on
     names_person: bool = False
+    phrase: str | None = None  # words of the right answer the query is about
 
 
 def _rows(name: str) -> list[list[str]]:
@@ -76,7 +77,9 @@ def seed_queries(conn, name: str) -> tuple[list[Labelled], list[str]]:
             continue
         same = _answers_with(conn, phrase, None) - expected
         named = kind == "person_topic" or "putin" in query.lower()
-        out.append(Labelled(kind, query, expected, "Vladimir Putin", same, None, i % 2 == 0, named))
+        out.append(
+            Labelled(kind, query, expected, "Vladimir Putin", same, None, i % 2 == 0, named, phrase)
+        )
     return out, missing
 
 
@@ -95,7 +98,7 @@ def corpus_queries(conn) -> tuple[list[Labelled], list[str]]:
         surname = words(person)[-1:] if person != "-" else []
         named = bool(surname) and surname[0] in folded
         who = person if person != "-" else None
-        out.append(Labelled(kind, query, expected, who, same, None, i % 2 == 0, named))
+        out.append(Labelled(kind, query, expected, who, same, None, i % 2 == 0, named, phrase))
     return out, missing
 
 
@@ -140,7 +143,9 @@ def misremembered(conn, count: int, seed: int = 7) -> list[Labelled]:
             continue
         i = rng.choice(long_words)
         window[i] = typo(window[i], rng)
-        out.append(Labelled("quote", " ".join(window), {answer_id}, window=original))
+        out.append(
+            Labelled("quote", " ".join(window), {answer_id}, window=original, phrase=original)
+        )
     return out
 
 

@@ -17,6 +17,7 @@ from bot.ingest import ingest
 from bot.search import QUOTE_CHARS, Query, Searcher, split_sentences
 from bot.search.candidates import ALL_SCORED, Scope, lookups
 from bot.search.config import SearchConfig
+from bot.search.excerpt import best_excerpt
 from bot.words import stem, words
 
 
@@ -88,6 +89,19 @@ def test_excerpt_is_the_matching_sentence_and_fits_a_bubble(searcher: Searcher):
     for h in searcher.search("drug trafficking afghanistan", limit=5):
         assert len(h.quote) <= QUOTE_CHARS
         assert h.quote.rstrip("…")[:40] in h.answer
+
+
+def test_excerpt_is_the_sentence_holding_most_of_the_query(searcher: Searcher):
+    # the characters of "the taliban are" align best with another sentence of the
+    # same answer ("the Taliban are also interested in ..."); the words say which
+    hit = searcher.search("did putin say the taliban are our allies")[0]
+    assert "the Taliban are, of course, our allies in countering terrorism" in hit.quote
+    aligned = best_excerpt("the taliban are our allies", hit.answer, QUOTE_CHARS)
+    assert "our allies" not in aligned
+    # a whole speech given as one answer is read only around where the words align
+    speech = " ".join(["We spoke about many things today."] * 300) + " " + hit.quote
+    weights = {stem(w): searcher.idf(w) for w in ("taliban", "allies")}
+    assert "our allies" in best_excerpt("taliban allies", speech, QUOTE_CHARS, weights, 4000)
 
 
 def test_hit_carries_question_and_source(searcher: Searcher):

@@ -159,6 +159,12 @@ class SearchConfig:
     same_passage_length: float = 0.5
     # Excerpt: at most this many characters of the answer around the match.
     quote_chars: int = 400
+    # The excerpt is the fewest sentences holding most of the query's meaning, looked
+    # for within this many characters (of a whole speech given as one answer, around
+    # where the query's words align best): it reads every sentence it looks at. Right
+    # hits whose excerpt holds the words the query was written about (natural queries
+    # over the seeds): 61% -> 78% against the sentence where the characters align best.
+    excerpt_scan: int = 4000
     # Answers whose analysis is kept (long answers come back as candidates often).
     analysis_cache: int = 2048
     # An answer of fewer words than this is never a hit ("Sure.", "Yeah, sure. Sure,

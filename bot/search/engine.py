@@ -356,7 +356,9 @@ class Searcher:
         for sig, row in self._ranked(scored):
             if len(kept) >= limit:
                 break
-            quote = best_excerpt(asked.text, row["text"], config.quote_chars)
+            quote = best_excerpt(
+                asked.text, row["text"], config.quote_chars, asked.weights, config.excerpt_scan
+            )
             if any(_same_passage(quote, hit.quote, config) for hit, _ in kept):
                 continue  # the same passage published twice: once is enough
             kept.append((self._hit(row, quote, sig), sig))

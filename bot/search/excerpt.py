@@ -4,16 +4,87 @@ from __future__ import annotations
 
 from rapidfuzz import fuzz
 
-from ..words import cut_at_word, sentence_ends, split_sentences
+from ..words import cut_at_word, sentence_ends, split_sentences, stem, words
 
 
-def best_excerpt(q_text: str, answer: str, limit: int) -> str:
-    """The sentence(s) of ``answer`` where ``q_text`` aligns best, within ``limit``
-    characters; one over-long sentence is cut around the matched stretch."""
+def _sentences(answer: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of ``answer``, spaces around it left out."""
+    spans, start = [], 0
+    for end in [*sentence_ends(answer), len(answer)]:
+        piece = answer[start:end]
+        if piece.strip():
+            lead = len(piece) - len(piece.lstrip())
+            spans.append((start + lead, start + len(piece.rstrip())))
+        start = end
+    return spans
+
+
+def _most_meaning(
+    q_text: str, answer: str, limit: int, weights: dict[str, float], scan: int
+) -> tuple[int, int] | None:
+    """(start, end) of the fewest consecutive sentences within ``limit`` characters that
+    hold the most of the query's meaning (idf-weighted stems), the closer alignment
+    with ``q_text`` breaking ties; None when no sentence holds a query word. Of an
+    answer longer than ``scan`` characters (a whole speech), only the ``scan``
+    characters around where ``q_text`` aligns best are read."""
+    lo, hi = 0, len(answer)
+    if hi > scan:
+        found = fuzz.partial_ratio_alignment(q_text, answer.lower())
+        middle = (found.dest_start + found.dest_end) // 2
+        lo = max(0, min(middle - scan // 2, hi - scan))
+        hi = lo + scan
+    spans = [(a + lo, b + lo) for a, b in _sentences(answer[lo:hi])]
+    held = [set(stem.many(words(answer[a:b]))) & weights.keys() for a, b in spans]
+    best: tuple[float, int] = (0.0, 0)
+    tied: list[tuple[int, int]] = []
+    for i in range(len(spans)):
+        if not held[i]:
+            continue  # a window opening on a sentence of no query word is never the fewest
+        stems: set[str] = set()
+        for j in range(i, len(spans)):
+            if j > i and spans[j][1] - spans[i][0] > limit:
+                break
+            if j > i and held[j] <= stems:
+                continue  # a sentence that adds nothing is only taken in with a later one
+            stems |= held[j]
+            key = (sum(weights[s] for s in stems), -(j - i))
+            if key > best:
+                best, tied = key, [(i, j)]
+            elif key == best:
+                tied.append((i, j))
+    if not tied:
+        return None
+    i, j = max(
+        tied,
+        key=lambda w: fuzz.partial_ratio(q_text, answer[spans[w[0]][0] : spans[w[1]][1]].lower()),
+    )
+    return spans[i][0], spans[j][1]
+
+
+def best_excerpt(
+    q_text: str,
+    answer: str,
+    limit: int,
+    weights: dict[str, float] | None = None,
+    scan: int = 4000,
+) -> str:
+    """The sentence(s) of ``answer`` the query is about, within ``limit`` characters:
+    with the query's ``weights`` (stem -> idf), the fewest sentences holding most of
+    its meaning (looked for within ``scan`` characters); else, or when none holds a
+    query word, where ``q_text`` aligns best. One over-long sentence is cut around
+    the matched stretch."""
     if len(answer) <= limit:
         return answer
-    found = fuzz.partial_ratio_alignment(q_text, answer.lower())
-    start, end = found.dest_start, max(found.dest_end, found.dest_start + 1)
+    chosen = _most_meaning(q_text, answer, limit, weights, scan) if weights else None
+    if chosen is not None and chosen[1] - chosen[0] <= limit:
+        return answer[chosen[0] : chosen[1]]
+    if chosen is not None:  # one sentence longer than the limit: cut it around the match
+        found = fuzz.partial_ratio_alignment(q_text, answer[chosen[0] : chosen[1]].lower())
+        start = chosen[0] + found.dest_start
+        end = chosen[0] + max(found.dest_end, found.dest_start + 1)
+    else:
+        found = fuzz.partial_ratio_alignment(q_text, answer.lower())
+        start, end = found.dest_start, max(found.dest_end, found.dest_start + 1)
     ends_before = sentence_ends(answer, max(0, start - limit), start)
     left = ends_before[-1] if ends_before else max(0, start - limit) if start > limit else 0
     after = sentence_ends(answer, end)
