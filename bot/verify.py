@@ -530,7 +530,13 @@ def _found(
     measures: dict[str, float],
     config: VerifyConfig,
 ) -> Verdict:
-    quote = _quote_around(hit.answer, found.start, found.end, config.quote_chars)
+    # a paraphrase is shown as the search excerpts it (the sentences holding most of
+    # the line's meaning); a line in the transcript's own words, around those words
+    quote = (
+        ""
+        if kind == PARAPHRASE
+        else _quote_around(hit.answer, found.start, found.end, config.quote_chars)
+    )
     return Verdict(
         kind,
         claim,

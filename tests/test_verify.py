@@ -90,6 +90,12 @@ def test_a_changed_first_word_is_a_replacement_not_a_far_match(searcher: Searche
     assert found.real_words == found.user_words
 
 
+def test_a_paraphrase_shows_the_sentence_that_says_it(searcher: Searcher) -> None:
+    verdict = verify.verify(searcher, Claim("the taliban are our allies", "putin", True))
+    assert verdict.kind == verify.PARAPHRASE
+    assert "our allies in countering terrorism" in verdict.hit.quote
+
+
 def test_an_invented_line_is_not_found_with_what_was_searched(searcher: Searcher) -> None:
     verdict = verify.verify(searcher, Claim(INVENTED, "putin", True))
     assert verdict.kind == NOT_FOUND
