@@ -5,7 +5,9 @@ the three corpora (131k answers, officials, journalists and hosts beside the per
 asked about). For every set: top-1 and top-3 (the exact answer; in the mixed setting
 the same passage published twice also counts, in brackets), empty replies to
 answerable queries, and for queries that name a person, how often that person's
-words come first. Nonsense queries count as failures when anything is returned.
+words come first; and of the right first hits whose quote is cut from a longer
+answer, how often the quote holds the words the query was written about (the
+excerpt). Nonsense queries count as failures when anything is returned.
 
 Usage: python -m bench.search_quality [--corpus-db PATH] [--before REF]
        [--before-corpus-db PATH] [--ablate SIGNAL ...] [--quotes N] [--json]
@@ -50,6 +52,8 @@ class Found:
     ids: list[int]
     people: list[str]
     guess: bool = False  # the engine offered its first hit as a guess
+    # the first hit's excerpt, when the engine cut one out of a longer answer
+    excerpt: str | None = None
 
 
 Engine = Callable[[list[str]], list[Found]]
@@ -62,8 +66,11 @@ def quotebot(path: Path, config: SearchConfig | None = None) -> Engine:
         out = []
         for q in queries:
             hits = searcher.search(q, limit=3)
+            cut = hits[0].quote if hits and hits[0].quote != hits[0].answer else None
             out.append(
-                Found([h.id for h in hits], [h.who for h in hits], bool(hits) and hits[0].guess)
+                Found(
+                    [h.id for h in hits], [h.who for h in hits], bool(hits) and hits[0].guess, cut
+                )
             )
         return out
 
@@ -151,8 +158,12 @@ def score(conn, queries: list[Labelled], found: list[Found], lenient: bool) -> d
     guessed = [0, 0]  # first hits offered as guesses, and how many of those were right
     named = [0, 0]
     calibration = [0, 0]
+    excerpts = [0, 0]  # right first hits with an excerpt, and those holding the phrase
     for q, f in zip(queries, found, strict=True):
         right = [is_right(conn, i, q, lenient) for i in f.ids[:3]]
+        if right and right[0] and f.excerpt is not None and q.phrase:
+            excerpts[0] += 1
+            excerpts[1] += " ".join(words(q.phrase)) in " ".join(words(f.excerpt))
         row = kinds[q.kind]
         row[0] += 1
         row[1] += bool(right and right[0])
@@ -178,6 +189,7 @@ def score(conn, queries: list[Labelled], found: list[Found], lenient: bool) -> d
         "named": named[0],
         "guesses": guessed[0],
         "guesses_right": guessed[1],
+        "excerpt_holds": 100 * excerpts[1] / excerpts[0] if excerpts[0] else None,
         "by_kind": {k: {"n": r[0], "top1": 100 * r[1] / r[0]} for k, r in sorted(kinds.items())},
     }
 
@@ -219,7 +231,7 @@ def print_table(setting: str, results: dict) -> None:
         print(f"\n{label} ({first['queries']} queries)")
         print(
             f"  {'engine':<30} {'top-1':>7} {'held-out':>8} {'top-3':>7} {'empty':>6} "
-            f"{'person first':>13}"
+            f"{'person first':>13} {'excerpt':>8}"
         )
         for name, res in results.items():
             r = res[label]
@@ -228,9 +240,10 @@ def print_table(setting: str, results: dict) -> None:
                 if r["person_first"] is not None
                 else "-"
             )
+            excerpt = f"{r['excerpt_holds']:.1f}%" if r["excerpt_holds"] is not None else "-"
             print(
                 f"  {name:<30} {r['top1']:>6.1f}% {r['top1_held_out']:>7.1f}% {r['top3']:>6.1f}% "
-                f"{r['empty']:>5.1f}% {person:>13}"
+                f"{r['empty']:>5.1f}% {person:>13} {excerpt:>8}"
             )
     print("\nnonsense: queries answered (should be 0)")
     for name, res in results.items():
