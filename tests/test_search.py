@@ -184,7 +184,11 @@ def test_a_name_alone_gets_that_persons_quotes(searcher: Searcher):
     assert len(hits) == 3
     assert {h.person for h in hits} == {"Vladimir Putin"}
     assert all(160 <= len(h.answer) <= 6000 for h in hits)
-    assert all(h.question for h in hits)  # answers to a question first
+    assert all("?" in h.question for h in hits)  # answers to a question first
+    # one per occasion, newest first: a briefing's last answers are often goodbyes
+    assert len({h.file for h in hits}) == 3
+    dates = [h.date or "" for h in hits]
+    assert dates == sorted(dates, reverse=True)
     assert [h.id for h in searcher.search("speaker:putin", limit=3)] == [h.id for h in hits]
     dated = searcher.search("putin in 2021", limit=5)
     assert dated and all((h.date or "").startswith("2021") for h in dated)

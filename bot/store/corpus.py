@@ -363,16 +363,19 @@ def person_quote_ids(
     date_from: str | None = None,
     date_to: str | None = None,
 ) -> list[int]:
-    """Ids of a person's answers that read well alone (:data:`READS_WELL`), answers to a
-    question before opening statements ("Hi, everyone."), newest first, within the
-    dates when given (ISO prefixes)."""
+    """Ids of a person's answers that read well alone (:data:`READS_WELL`), one per
+    source, newest sources first, within the dates when given (ISO prefixes). Of each
+    source, the fullest answer to a question: a briefing's last answers are often its
+    goodbyes ("Thanks, everyone."), its first an opening statement."""
     where = ["t.is_answer", "t.person_id = ?", READS_WELL.replace("text", "t.text")]
     params: list[Any] = [person]
     _within_dates(date_from, date_to, where, params)
     sql = (
-        "SELECT t.id FROM turns t JOIN sources s ON s.id = t.source_id"
-        f" WHERE {' AND '.join(where)}"
-        f" ORDER BY t.question = '', s.date IS NULL, s.date DESC, t.id LIMIT {int(limit)}"
+        "SELECT id FROM (SELECT t.id, s.date, ROW_NUMBER() OVER (PARTITION BY t.source_id"
+        " ORDER BY instr(t.question, '?') = 0, length(t.text) DESC, t.id) AS nth"
+        " FROM turns t JOIN sources s ON s.id = t.source_id"
+        f" WHERE {' AND '.join(where)})"
+        f" WHERE nth = 1 ORDER BY date IS NULL, date DESC, id LIMIT {int(limit)}"
     )
     return [r[0] for r in conn.execute(sql, params)]
 
