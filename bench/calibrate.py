@@ -42,20 +42,14 @@ FIT_SEED, FIT_QUOTES = 11, 300
 # What tells a query the corpus answers from nonsense: few features, for the
 # unanswerable examples are few (all features over-fit them: more empty replies to
 # real questions, no fewer nonsense ones answered).
-ANSWERABLE_FEATURES = [
-    "known",
-    "coverage",
-    "best_alignment",
-    "proximity",
-    "lead",
-    "relevance",
-    "specific",
-    "scale",
-]
+ANSWERABLE_FEATURES = ["known", "coverage", "best_alignment", "proximity", "lead", "relevance"]
 # A generated quote counts this much of a hand-written query in the fit.
 QUOTE_WEIGHT = 0.3
-# Candidates per query kept as examples (the ones search ranks first).
-PER_QUERY = 10
+# Candidates per query kept as examples, from a search in depth (this many rows of
+# every lookup, all scored): wide enough that which ones they are hardly depends on
+# the weights the fit starts from. With the engine's own narrow pool the fit moved
+# each time it was run again (every refit started from the last one's weights).
+PER_QUERY = 30
 # L2 penalty (in examples' units) keeps rare signals from huge weights; Newton's
 # method converges in a few steps.
 L2, NEWTON_STEPS = 5.0, 12
@@ -80,11 +74,11 @@ def examples(path: Path, queries: list[Labelled], unanswerable: list[str]) -> li
     conn = store.connect_readonly(path)
     out = []
     for q in queries:
-        hits = searcher.search(q.query, limit=PER_QUERY, threshold=0.0)
+        hits = searcher.search(q.query, limit=PER_QUERY, threshold=0.0, depth=PER_QUERY)
         group = [(h.signals, int(is_right(conn, h.id, q, lenient=True))) for h in hits]
         out.append(Example(group, QUOTE_WEIGHT if q.window is not None else 1.0, True))
     for query in unanswerable:
-        hits = searcher.search(query, limit=PER_QUERY, threshold=0.0)
+        hits = searcher.search(query, limit=PER_QUERY, threshold=0.0, depth=PER_QUERY)
         out.append(Example([(h.signals, 0) for h in hits], 1.0, False))
     return out
 

@@ -172,6 +172,15 @@ def test_a_query_of_function_words_asks_about_nothing(searcher: Searcher):
         assert searcher.search(query) == [], query
 
 
+def test_a_query_mostly_of_words_the_corpus_never_saw_is_no_typo(searcher: Searcher):
+    # each of these has a word or two the corpus knows or can correct to
+    for query in ("lorem ipsum dolor sit amet consectetur adipiscing elit", "zzzz yyyy xxxx war"):
+        assert searcher.search(query, threshold=0.0) == [], query
+    # a typo or two is corrected: half the words known is enough
+    assert searcher.search("nagorno karabah tragdy", threshold=0.0)
+    assert searcher.search("zzzz karabakh tragedy", threshold=0.0)
+
+
 def test_a_query_whose_content_words_the_corpus_lacks_asks_about_nothing(searcher: Searcher):
     # the seeds know neither name nor topic: what is left ("on", "about") is no query
     for query in ("fauci on dogecoin", "psaki on sourdough", "what about zzyzx"):

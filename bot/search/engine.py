@@ -301,6 +301,8 @@ class Searcher:
         content = [w for w in distinct if w not in FUNCTION_WORDS]
         if not content and not query.phrases:
             return []  # "fauci on dogecoin" over a corpus that knows neither name: "on"
+        if len(corrected) < config.min_known_words * len(understood.topic) and not query.phrases:
+            return []  # "asdfghjkl qwertyuiop zxcvbnm" is no typo of "qwerty"
         terms = [w for w in distinct if lex.share(w) <= config.common_share]
         if not terms and len(content) <= 3:
             terms = content
