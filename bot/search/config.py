@@ -108,8 +108,8 @@ class SearchConfig:
     min_known_words: float = 0.5
     # A guess is shown only when it is at least this likely the answer meant. Over the
     # seeds mixed into the corpora most guesses are wrong: from 0 to 0.3 nonsense shown
-    # goes from 17 to 12 of 55 there and natural queries' top-1 from 30.2% to 29.2%;
-    # over the seeds alone top-1 stays 75.0% (the guesses hidden were wrong).
+    # goes from 10 to 5 of 55 there and natural queries' top-1 from 31.2% to 29.7%;
+    # over the seeds alone top-1 stays 72.4% (the guesses hidden were wrong).
     guess_confidence: float = 0.3
     # The person's own answers are enough once one is this likely right.
     sure: float = 0.5
