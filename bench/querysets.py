@@ -48,7 +48,7 @@ def _rows(name: str) -> list[list[str]]:
     return [line.split("\t") for line in lines if line.strip() and not line.startswith("#")]
 
 
-def _answers_with(conn, phrase: str, file_like: str | None) -> set[int]:
+def answers_with(conn, phrase: str, file_like: str | None) -> set[int]:
     """Answers holding ``phrase`` as written (the index narrows them down first)."""
     phrase = " ".join(phrase.replace("\xa0", " ").split())  # stored text has plain spaces
     tokens = words(phrase)
@@ -71,11 +71,11 @@ def seed_queries(conn, name: str) -> tuple[list[Labelled], list[str]]:
     lines whose phrase no answer holds (reported, not silently dropped)."""
     out, missing = [], []
     for i, (kind, query, prefix, phrase) in enumerate(_rows(name)):
-        expected = _answers_with(conn, phrase, f"%{prefix}_%")
+        expected = answers_with(conn, phrase, f"%{prefix}_%")
         if not expected:
             missing.append(f"{name}: no answer in {prefix} holds {phrase!r}")
             continue
-        same = _answers_with(conn, phrase, None) - expected
+        same = answers_with(conn, phrase, None) - expected
         named = kind == "person_topic" or "putin" in query.lower()
         out.append(
             Labelled(kind, query, expected, "Vladimir Putin", same, None, i % 2 == 0, named, phrase)
@@ -89,11 +89,11 @@ def corpus_queries(conn) -> tuple[list[Labelled], list[str]]:
     out, missing = [], []
     for i, row in enumerate(_rows("natural_corpora.tsv")):
         kind, query, person, file, phrase = row[:5]
-        expected = _answers_with(conn, phrase, f"%{file}")
+        expected = answers_with(conn, phrase, f"%{file}")
         if not expected:
             missing.append(f"natural_corpora.tsv: no answer in {file} holds {phrase!r}")
             continue
-        same = _answers_with(conn, phrase, None) - expected
+        same = answers_with(conn, phrase, None) - expected
         folded = set(words(query))
         surname = words(person)[-1:] if person != "-" else []
         named = bool(surname) and surname[0] in folded

@@ -18,14 +18,14 @@ import time
 from pathlib import Path
 
 from bench.common import ROOT, corpus_db, median, percentile
+from bench.querysets import answers_with
+from bot import store
 from bot.search import Searcher
 from bot.timeline import ON_TOPIC_SCORE, Request, Timelines
 
 PAIRS = ROOT / "bench" / "queries" / "timeline_pairs.tsv"
 JUDGED = ROOT / "bench" / "queries" / "timeline_judged.tsv"
 TOP = 20
-# Characters of an excerpt that identify it in the judgements (ids change with a rebuild).
-KEY_CHARS = 60
 # Cut-offs tried (search score, 0-100).
 SWEEP = range(20, 72, 2)
 
@@ -38,8 +38,17 @@ def _rows(path: Path) -> list[list[str]]:
     ]
 
 
-def _key(quote: str) -> str:
-    return " ".join(quote.split())[:KEY_CHARS].rstrip()
+def _judged_answers(conn, rows: list[list[str]]) -> dict[tuple[str, str, int], bool]:
+    """(person, topic, answer id) -> on topic, for every answer that holds a judged
+    excerpt's first words (an excerpt cut in a sentence starts with "…"). Ids change
+    with a rebuild and excerpts with the excerpt rules; the judgement is of the
+    answer, so it stays whichever of its sentences the excerpt shows."""
+    out = {}
+    for person, topic, verdict, key in rows:
+        held = " ".join(key.lstrip("…").split()[:-1])  # the last word may be cut
+        for answer in answers_with(conn, held, None):
+            out[(person, topic, answer)] = verdict == "on"
+    return out
 
 
 def main() -> None:
@@ -52,14 +61,14 @@ def main() -> None:
     searcher = Searcher(path)
     timelines = Timelines(searcher)
     pairs = [(r[0], r[1]) for r in _rows(PAIRS)]
-    judged = {(r[0], r[1], _key(r[3])): r[2] == "on" for r in _rows(JUDGED)}
+    judged = _judged_answers(store.connect_readonly(path), _rows(JUDGED))
 
     per_pair = []
     scored: list[tuple[int, bool]] = []  # (score, judged on) over every judged candidate
     for person, topic in pairs:
         request = Request(person, topic)
         candidates = timelines.candidates(request)
-        verdicts = [judged.get((person, topic, _key(h.quote))) for h in candidates]
+        verdicts = [judged.get((person, topic, h.id)) for h in candidates]
         scored += [(h.score, v) for h, v in zip(candidates, verdicts, strict=True) if v is not None]
         top = verdicts[:TOP]
         shown = [v for h, v in zip(candidates, verdicts, strict=True) if h.score >= ON_TOPIC_SCORE]

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from bench.common import SEEDS, corpus_db, median, percentile
-from bench.querysets import _answers_with, _rows
+from bench.querysets import _rows, answers_with
 from bot import store
 from bot.ingest import ingest
 from bot.search import Searcher
@@ -177,7 +177,7 @@ def cases(conn, mixed: bool, seed: int = 11) -> list[Case]:
         changed, where = _change(sentence, rng)
         out.append(Case(CLOSE, changed, who, {answer_id}, sentence, where))
     for i, (kind, text, prefix, phrase) in enumerate(_rows("verify_lines.tsv")):
-        expected = _answers_with(conn, phrase, f"%{prefix}_%") if kind == PARAPHRASE else set()
+        expected = answers_with(conn, phrase, f"%{prefix}_%") if kind == PARAPHRASE else set()
         out.append(Case(kind, text, "putin" if i % 2 == 0 else None, expected))
     for i, case in enumerate(out):
         # a real line and its changed copy fall in the same half

@@ -154,11 +154,11 @@ class SearchConfig:
     # times as common; completions looked at per prefix.
     typed_likelier: int = 10
     completions: int = 5000
-    # Two hits whose excerpts are this alike (character similarity, 0..1) are the same
-    # passage published twice (a transcript and the official record of one event):
-    # only the better-ranked one is shown.
-    same_passage: float = 0.9
-    # ... when the shorter excerpt is at least this share of the longer one's length
+    # Two hits are the same passage published twice (a transcript and the official
+    # record of one event) when this share of the shorter excerpt's runs of four words
+    # is in the other: only the better-ranked one is shown.
+    same_passage: float = 0.6
+    # ... and the shorter excerpt has at least this share of the longer one's runs
     # (one page may carry a line or two more than the other).
     same_passage_length: float = 0.5
     # Excerpt: at most this many characters of the answer around the match.

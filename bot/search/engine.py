@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Any
 
 import sqlite_utils
-from rapidfuzz import fuzz
 
 from .. import store
 from ..words import FUNCTION_WORDS, fold, split_sentences, stem, words
@@ -81,13 +80,20 @@ class Hit:
         return asdict(self)
 
 
-def _same_passage(one: str, other: str, config: SearchConfig) -> bool:
-    """Whether two excerpts are the same words (one event published in two places,
-    a transcript and its official version), however punctuated."""
-    short, long = sorted((fold(one), fold(other)), key=len)
-    if len(short) < config.same_passage_length * len(long):
+def _shingles(text: str) -> frozenset[tuple[str, ...]]:
+    """The runs of four words of an excerpt (folded): what two copies of one passage
+    share however differently punctuated."""
+    tokens = words(text)
+    return frozenset(zip(tokens, tokens[1:], tokens[2:], tokens[3:], strict=False))
+
+
+def _same_passage(one: frozenset, other: frozenset, config: SearchConfig) -> bool:
+    """Whether two excerpts (as :func:`_shingles`) are the same passage (one event
+    published in two places, a transcript and its official version)."""
+    short, long = sorted((one, other), key=len)
+    if not short or len(short) < config.same_passage_length * len(long):
         return False
-    return fuzz.partial_ratio(short, long) >= 100 * config.same_passage
+    return len(short & long) >= config.same_passage * len(short)
 
 
 def lead_of(ranked: list[tuple[float, Any, Any]], i: int) -> float:
@@ -355,14 +361,22 @@ class Searcher:
             if threshold > 0 and self._best(scored) >= config.sure:
                 break  # the person's own answers hold a likely one: no need of others
         kept: list[tuple[Hit, dict[str, float]]] = []
+        seen: list[frozenset] = []  # the kept excerpts' runs of words
         for sig, row in self._ranked(scored):
             if len(kept) >= limit:
                 break
             quote = best_excerpt(
-                asked.text, row["text"], config.quote_chars, asked.weights, config.excerpt_scan
+                asked.text,
+                row["text"],
+                config.quote_chars,
+                asked.weights,
+                config.excerpt_scan,
+                self._analysis(row["id"], row["text"]).sequence,
             )
-            if any(_same_passage(quote, hit.quote, config) for hit, _ in kept):
+            runs = _shingles(quote)
+            if any(_same_passage(runs, other, config) for other in seen):
                 continue  # the same passage published twice: once is enough
+            seen.append(runs)
             kept.append((self._hit(row, quote, sig), sig))
         return [hit for hit, sig in kept if scoring.shown(sig, threshold, config)]
 

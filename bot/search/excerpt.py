@@ -20,13 +20,19 @@ def _sentences(answer: str) -> list[tuple[int, int]]:
 
 
 def _most_meaning(
-    q_text: str, answer: str, limit: int, weights: dict[str, float], scan: int
+    q_text: str,
+    answer: str,
+    limit: int,
+    weights: dict[str, float],
+    scan: int,
+    sequence: tuple[str, ...] | None = None,
 ) -> tuple[int, int] | None:
     """(start, end) of the fewest consecutive sentences within ``limit`` characters that
     hold the most of the query's meaning (idf-weighted stems), the closer alignment
     with ``q_text`` breaking ties; None when no sentence holds a query word. Of an
     answer longer than ``scan`` characters (a whole speech), only the ``scan``
-    characters around where ``q_text`` aligns best are read."""
+    characters around where ``q_text`` aligns best are read. ``sequence``: the
+    answer's stems in order, when known (they need not be looked up again)."""
     lo, hi = 0, len(answer)
     if hi > scan:
         found = fuzz.partial_ratio_alignment(q_text, answer.lower())
@@ -34,7 +40,16 @@ def _most_meaning(
         lo = max(0, min(middle - scan // 2, hi - scan))
         hi = lo + scan
     spans = [(a + lo, b + lo) for a, b in _sentences(answer[lo:hi])]
-    held = [set(stem.many(words(answer[a:b]))) & weights.keys() for a, b in spans]
+    if sequence is not None and lo == 0:
+        held, at = [], 0
+        for a, b in spans:
+            n = len(words(answer[a:b]))
+            held.append(set(sequence[at : at + n]) & weights.keys())
+            at += n
+        if at != len(sequence):  # sentences that do not split as the whole does
+            sequence = None
+    if sequence is None or lo != 0:
+        held = [set(stem.many(words(answer[a:b]))) & weights.keys() for a, b in spans]
     best: tuple[float, int] = (0.0, 0)
     tied: list[tuple[int, int]] = []
     for i in range(len(spans)):
@@ -67,15 +82,16 @@ def best_excerpt(
     limit: int,
     weights: dict[str, float] | None = None,
     scan: int = 4000,
+    sequence: tuple[str, ...] | None = None,
 ) -> str:
     """The sentence(s) of ``answer`` the query is about, within ``limit`` characters:
     with the query's ``weights`` (stem -> idf), the fewest sentences holding most of
     its meaning (looked for within ``scan`` characters); else, or when none holds a
     query word, where ``q_text`` aligns best. One over-long sentence is cut around
-    the matched stretch."""
+    the matched stretch. ``sequence``: the answer's stems in order, when known."""
     if len(answer) <= limit:
         return answer
-    chosen = _most_meaning(q_text, answer, limit, weights, scan) if weights else None
+    chosen = _most_meaning(q_text, answer, limit, weights, scan, sequence) if weights else None
     if chosen is not None and chosen[1] - chosen[0] <= limit:
         return answer[chosen[0] : chosen[1]]
     if chosen is not None:  # one sentence longer than the limit: cut it around the match
