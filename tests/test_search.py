@@ -349,3 +349,16 @@ def test_a_passage_published_twice_is_one_hit(tmp_path):
     every = Searcher(db_path, replace(SearchConfig(), same_passage=1.01))
     twice = every.search(query, limit=3, threshold=0.0)
     assert len([h for h in twice if "happiness, health, and prosperity" in h.quote]) == 2
+
+
+def test_explain_prints_the_understanding_and_each_signal(seeded_db):
+    runner = CliRunner()
+    asked = ["search", "--db", str(seeded_db), "--explain", "--limit", "2"]
+    out = runner.invoke(main, [*asked, "what did putin say about the sco"]).output
+    assert "person: Vladimir Putin (framed: only their words)" in out
+    assert "topic words: the sco" in out
+    assert "#1 " in out and "answerable" in out and "(shown)" in out
+    weight = SearchConfig().weight("coverage")
+    assert f"x {weight:7.3f} =" in out  # each signal with its weight and product
+    mash = runner.invoke(main, [*asked, "lorem ipsum dolor sit amet consectetur"]).output
+    assert "0 of 6 words known or corrected" in mash and "no candidates" in mash

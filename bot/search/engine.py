@@ -494,7 +494,9 @@ class Searcher:
             f"  person: {person.name if person else '-'}"
             + (" (framed: only their words)" if person and understood.framed else ""),
             f"  topic words: {' '.join(understood.topic) or '-'}",
-            f"  after correction: {' '.join(corrected) or '-'} (known share {known:.2f})",
+            f"  after correction: {' '.join(corrected) or '-'} (known share {known:.2f};"
+            f" {len(corrected)} of {len(understood.topic)} words known or corrected,"
+            f" fewer than {config.min_known_words:.0%} is no query)",
         ]
         if query.phrases:
             lines.append(f"  exact phrases: {query.phrases}")
