@@ -137,6 +137,8 @@ _FILTER = re.compile(r"(?:^|\s)(?:speaker|from|to):\S", re.I)
 _WORD = re.compile(r"[^\W_]+")
 # Words before a name that are not the name ("president putin", "mr biden").
 _TITLE_WORDS = 2
+# Other bearers of a bare surname searched when the best-known one never said the line.
+_NAMESAKES = 3
 _PRONOUNS = {"he", "she", "they", "it", "you", "i", "we", "someone", "somebody", "anyone"}
 
 
@@ -424,11 +426,39 @@ def coverage(searcher: Searcher, person: str | None, who: str | None) -> dict[st
     }
 
 
+def _namesakes(searcher: Searcher, who: str | None, person: str | None) -> list[str]:
+    """Other people a bare surname may mean ("adams": Chase Adams, Bram Adams), most
+    answers first, beside ``person``, the best-known bearer it was taken for."""
+    key = words(fold(who or ""))
+    if person is None or len(key) != 1:
+        return []
+    bearers = [
+        p
+        for p in searcher.people.people.values()
+        if words(fold(p.name))[-1:] == key and p.name != person
+    ]
+    bearers.sort(key=lambda p: -p.answers)
+    return [p.name for p in bearers[:_NAMESAKES]]
+
+
 def verify(searcher: Searcher, claim: Claim | str, config: VerifyConfig = DEFAULT) -> Verdict:
     """The verdict on ``claim`` (a :class:`Claim`, or a line attributed to nobody,
-    which is asked about outright: ``quotebot verify``)."""
+    which is asked about outright: ``quotebot verify``). A bare surname means its
+    best-known bearer; when the line is not found in their words, the words of the
+    others of that name are searched too."""
     if isinstance(claim, str):
         claim = Claim(claim, framed=True)
+    verdict = _verify(searcher, claim, config)
+    if verdict.kind != NOT_FOUND:
+        return verdict
+    for name in _namesakes(searcher, claim.who, verdict.person):
+        other = _verify(searcher, replace(claim, who=name), config)
+        if other.kind in (VERBATIM, CLOSE):
+            return replace(other, claim=claim)
+    return verdict
+
+
+def _verify(searcher: Searcher, claim: Claim, config: VerifyConfig) -> Verdict:
     line = cut_at_word(claim.line, config.max_line_chars, "")
     person = _person(searcher, claim.who)
     query = f"{person} said {line}" if person else line

@@ -10,9 +10,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import FIXTURES
 
-from bot import verify
+from bot import store, verify
 from bot.cli import main
+from bot.ingest import ingest
 from bot.render import MESSAGE_LIMIT, units
 from bot.replies import Replier
 from bot.search import Searcher
@@ -237,3 +239,17 @@ def test_cli_json_shape(seeded_db: Path) -> None:
     out = json.loads(result.output)
     assert out["verdict"] == NOT_FOUND and out["hit"] is None and out["span"] is None
     assert out["diff"] == [] and out["coverage"]["answers"] > 0
+
+
+def test_a_bare_surname_is_looked_up_in_each_bearer_s_words(tmp_path: Path) -> None:
+    # "adams" is first Chase Adams (more answers); the line is Bram Adams's
+    db_path = tmp_path / "namesakes.db"
+    ingest(store.open_db(db_path), [FIXTURES / "namesakes"], workers=1)
+    searcher = Searcher(db_path)
+    line = "two years ago it was very much like just office hours for a very small community"
+    verdict = verify.verify(searcher, Claim(line, "adams", True))
+    assert verdict.kind in (VERBATIM, CLOSE)
+    assert verdict.hit.who == "Bram Adams" and verdict.claim.who == "adams"
+    # a line neither said is not found, and said so of the best-known bearer
+    nobody = verify.verify(searcher, Claim("we never use goroutines at walmart", "adams", True))
+    assert nobody.kind == NOT_FOUND and nobody.person == "Chase Adams"
