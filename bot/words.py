@@ -115,10 +115,23 @@ _NEXT = r"\s+(?=[\"“‘(\[]?[A-Z0-9])"
 _SENTENCE_END = re.compile(rf"(?<=[.!?…]){_NEXT}|(?<=[.!?…][\"”’)\]]){_NEXT}|\n+")
 
 
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of a text, paragraph breaks included, in order,
+    spaces around it left out: a sentence ends at a stop followed by a space and a
+    capital or digit (quotes and brackets allowed between), or at a newline."""
+    spans, start = [], 0
+    for end in [*sentence_ends(text), len(text)]:
+        piece = text[start:end]
+        if piece.strip():
+            lead = len(piece) - len(piece.lstrip())
+            spans.append((start + lead, start + len(piece.rstrip())))
+        start = end
+    return spans
+
+
 def split_sentences(text: str) -> list[str]:
-    """Sentences of a text, paragraph breaks included, in order: a stop followed by a
-    space and a capital or digit (quotes and brackets allowed between), or a newline."""
-    return [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
+    """Sentences of a text, in order (see :func:`sentence_spans`)."""
+    return [text[a:b] for a, b in sentence_spans(text)]
 
 
 def sentence_ends(text: str, start: int = 0, end: int | None = None) -> list[int]:

@@ -4,19 +4,26 @@ from __future__ import annotations
 
 from rapidfuzz import fuzz
 
-from ..words import cut_at_word, sentence_ends, split_sentences, stem, words
+from ..words import cut_at_word, sentence_ends, sentence_spans, split_sentences, stem, words
 
 
-def _sentences(answer: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence of ``answer``, spaces around it left out."""
-    spans, start = [], 0
-    for end in [*sentence_ends(answer), len(answer)]:
-        piece = answer[start:end]
-        if piece.strip():
-            lead = len(piece) - len(piece.lstrip())
-            spans.append((start + lead, start + len(piece.rstrip())))
-        start = end
-    return spans
+def _held(
+    answer: str,
+    spans: list[tuple[int, int]],
+    weights: dict[str, float],
+    sequence: tuple[str, ...] | None,
+) -> list[set[str]]:
+    """The query stems each sentence holds; from ``sequence`` (the whole answer's stems
+    in order) when the sentences cover the answer and split its words as it does."""
+    keys = weights.keys()
+    counts = [len(words(answer[a:b])) for a, b in spans]
+    if sequence is None or sum(counts) != len(sequence):
+        return [set(stem.many(words(answer[a:b]))) & keys for a, b in spans]
+    held, at = [], 0
+    for n in counts:
+        held.append(set(sequence[at : at + n]) & keys)
+        at += n
+    return held
 
 
 def _most_meaning(
@@ -39,17 +46,8 @@ def _most_meaning(
         middle = (found.dest_start + found.dest_end) // 2
         lo = max(0, min(middle - scan // 2, hi - scan))
         hi = lo + scan
-    spans = [(a + lo, b + lo) for a, b in _sentences(answer[lo:hi])]
-    if sequence is not None and lo == 0:
-        held, at = [], 0
-        for a, b in spans:
-            n = len(words(answer[a:b]))
-            held.append(set(sequence[at : at + n]) & weights.keys())
-            at += n
-        if at != len(sequence):  # sentences that do not split as the whole does
-            sequence = None
-    if sequence is None or lo != 0:
-        held = [set(stem.many(words(answer[a:b]))) & weights.keys() for a, b in spans]
+    spans = [(a + lo, b + lo) for a, b in sentence_spans(answer[lo:hi])]
+    held = _held(answer, spans, weights, sequence if hi - lo == len(answer) else None)
     best: tuple[float, int] = (0.0, 0)
     tied: list[tuple[int, int]] = []
     for i in range(len(spans)):
