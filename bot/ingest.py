@@ -15,7 +15,7 @@ import signal
 import sqlite3
 import threading
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -47,6 +47,14 @@ PARSE_SECONDS = 3.0
 WORKER_MEMORY_BYTES = 1024 * 1024 * 1024
 # How often a worker without prctl checks that the ingest that started it still runs.
 _WATCHDOG_SECONDS = 1.0
+# Files stored in one transaction for up to this long. FTS5 writes its index once
+# per transaction: one commit per file left thousands of small index segments to
+# merge, and cost a commit's sync each (see bench/ingest_bench.py). Readers see new
+# files within this much; a killed ingest stores at most this much again.
+BATCH_SECONDS = 2.0
+# ... or this many files, whichever comes first: the word counts of a batch are
+# written once, one statement per distinct word, and fifty files already share most.
+BATCH_FILES = 50
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
@@ -384,12 +392,14 @@ def ingest(
     stopped = ""
     done = 0
     parsed = _parsed(jobs, workers)
+    batch = _Batch(db, on_file)
     try:
         for item in parsed:
             done += 1
             try:
+                batch.open()
                 result = _store_one(
-                    db, item, policy, speakers, existed=printable(item.path) in known
+                    db, item, policy, speakers, printable(item.path) in known, batch.vocab
                 )
             except Exception as exc:
                 reason = _fatal(exc)
@@ -402,13 +412,14 @@ def ingest(
                 else:
                     stopped = reason
                     result = FileResult(display_name(item.path), "skipped", f"not stored: {reason}")
-            results.append(result)
-            if on_file:
-                on_file(result)
-            if stopped:
+            batch.add(result)
+            if stopped or (batch.due() and (stopped := batch.commit())):
                 break
+        stopped = batch.commit() or stopped
     finally:
         parsed.close()
+        batch.rollback()
+    results.extend(batch.results)
     if stopped:
         for path, _, _ in jobs[done:]:
             result = FileResult(display_name(path), "skipped", f"not ingested: {stopped}")
@@ -422,8 +433,70 @@ def ingest(
     return IngestReport(results, time.perf_counter() - started, stopped)
 
 
+class _Batch:
+    """Files stored in one transaction, a savepoint each, committed every
+    :data:`BATCH_SECONDS`. A file is reported (``on_file``) once its transaction is
+    committed; if the commit fails (a full disk), its stored files are reported
+    skipped. A killed ingest loses only the uncommitted files: the next run stores
+    them again."""
+
+    def __init__(self, db: sqlite_utils.Database, on_file: Callable[[FileResult], None] | None):
+        self.db = db
+        self.on_file = on_file
+        self.results: list[FileResult] = []  # the reported files', in order
+        self._pending: list[FileResult] = []
+        self._since = time.perf_counter()
+        self.vocab: Counter[str] = Counter()  # the pending files' word counts
+
+    def open(self) -> None:
+        if not self.db.conn.in_transaction:
+            store.begin(self.db)
+            self._since = time.perf_counter()
+
+    def add(self, result: FileResult) -> None:
+        self._pending.append(result)
+
+    def due(self) -> bool:
+        stored = sum(1 for r in self._pending if r.status in ("added", "updated"))
+        return stored >= BATCH_FILES or time.perf_counter() - self._since >= BATCH_SECONDS
+
+    def commit(self) -> str:
+        """Commit and report the pending files; why the commit failed, or ""."""
+        reason = ""
+        try:
+            if self.db.conn.in_transaction:
+                store.add_words(self.db, self.vocab)
+                self.db.conn.commit()
+        except sqlite3.Error as exc:
+            reason = _fatal(exc) or f"database error: {exc}"
+            self.rollback()
+            self._pending = [
+                FileResult(r.file, "skipped", f"not stored: {reason}")
+                if r.status in ("added", "updated")
+                else r
+                for r in self._pending
+            ]
+        for result in self._pending:
+            self.results.append(result)
+            if self.on_file:
+                self.on_file(result)
+        self._pending = []
+        self.vocab = Counter()
+        return reason
+
+    def rollback(self) -> None:
+        if self.db.conn.in_transaction:
+            self.db.conn.rollback()
+        self.vocab = Counter()
+
+
 def _store_one(
-    db: sqlite_utils.Database, item: _Parsed, policy: str, speakers: list[str], existed: bool
+    db: sqlite_utils.Database,
+    item: _Parsed,
+    policy: str,
+    speakers: list[str],
+    existed: bool,
+    vocab: Counter[str],
 ) -> FileResult:
     name = display_name(item.path)
     if item.error:
@@ -452,6 +525,7 @@ def _store_one(
         sha256=item.sha256,
         transcript=transcript,
         speakers=policy,
+        vocab=vocab,
     )
     return FileResult(
         name,

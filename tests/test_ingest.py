@@ -389,6 +389,32 @@ def test_a_worker_out_of_memory_costs_only_its_file(tmp_path: Path, db_path: Pat
     assert report.count("added") == 19
 
 
+def test_a_file_failing_half_stored_costs_only_itself(seeds_copy: Path, db_path: Path, monkeypatch):
+    """Files share a transaction (one savepoint each): one that fails after its turns
+    went in is undone whole, and the files stored before and after it stay."""
+    real = store.corpus._count_words
+
+    def count_words(texts):
+        texts = list(texts)
+        if any("Navalny" in t for t in texts):  # seed 002 only
+            raise RuntimeError("counting failed")
+        return real(texts)
+
+    monkeypatch.setattr(store.corpus, "_count_words", count_words)
+    report = ingest(store.open_db(db_path), [seeds_copy], workers=1)
+    assert [r.reason for r in report.skipped] == ["could not store: RuntimeError: counting failed"]
+    assert report.count("added") == 4
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM sources").fetchone()[0] == 4
+        stored = conn.execute("SELECT text FROM turns").fetchall()
+        assert not any("Navalny" in t for (t,) in stored)
+        answers = conn.execute("SELECT COUNT(*) FROM turns WHERE is_answer").fetchone()[0]
+        assert conn.execute("SELECT COUNT(*) FROM answers_fts_docsize").fetchone()[0] == answers
+        conn.execute("INSERT INTO answers_fts(answers_fts) VALUES ('integrity-check')")
+        vocab = dict(conn.execute("SELECT word, n FROM vocab"))
+    assert vocab == dict(real(t for (t,) in stored))
+
+
 def test_a_full_disk_stops_the_run_cleanly(tmp_path: Path, db_path: Path):
     db = store.open_db(db_path)
     ingest(db, [seed("000")], workers=1)

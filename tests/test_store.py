@@ -47,6 +47,7 @@ def test_a_legacy_database_migrates_and_answers_the_same(legacy: Path, tmp_path:
     assert said == [
         "corpus database: applying migration m001_sources_turns_index",
         "corpus database: applying migration m002_people",
+        "corpus database: applying migration m003_index_by_statement",
     ]
     assert db.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION
     db.close()
@@ -62,6 +63,16 @@ def test_a_legacy_database_migrates_and_answers_the_same(legacy: Path, tmp_path:
     again: list[str] = []
     store.open_db(legacy, on_migrate=again.append).close()
     assert again == []  # nothing left to do
+
+
+def test_a_migrated_database_indexes_the_files_ingested_next(migrated: Path):
+    db = store.open_db(migrated)
+    ingest(db, [seed("000")], workers=1)
+    answers = db.execute("SELECT COUNT(*) FROM turns WHERE is_answer").fetchone()[0]
+    assert db.execute("SELECT COUNT(*) FROM answers_fts_docsize").fetchone()[0] == answers
+    db.execute("INSERT INTO answers_fts(answers_fts) VALUES ('integrity-check')")  # raises if not
+    db.close()
+    assert Searcher(migrated).search("birthday")  # seed 000's answers are found
 
 
 def test_legacy_chat_state_moves_to_its_own_file_once(legacy: Path, tmp_path: Path):

@@ -6,11 +6,12 @@ transcripts at any time, read-only for the bot) in :mod:`.corpus`, and chat stat
 a rebuild of the corpus. Nothing outside this package holds SQL text.
 """
 
-from .connection import DatabaseError, connect_readonly, file_of, writing
+from .connection import DatabaseError, begin, connect_readonly, file_of, writing
 from .corpus import (
     READS_WELL,
     SCHEMA_VERSION,
     TURN_ID_BASE,
+    add_words,
     answer_ids,
     answer_rows,
     answer_texts,
@@ -45,9 +46,11 @@ __all__ = [
     "TURN_ID_BASE",
     "DatabaseError",
     "State",
+    "add_words",
     "answer_ids",
     "answer_rows",
     "answer_texts",
+    "begin",
     "connect_readonly",
     "corpus_fact",
     "corpus_stats",

@@ -34,13 +34,8 @@ def registered_names(migrations: Migrations) -> list[str]:
     return [m.name for m in migrations.pending(sqlite_utils.Database(memory=True))]
 
 
-@contextmanager
-def writing(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
-    """One write transaction that holds the write lock from its first statement."""
-    if db.conn.in_transaction:
-        with db.atomic():
-            yield db
-        return
+def begin(db: sqlite_utils.Database) -> None:
+    """Start a write transaction holding the write lock (waiting for another writer)."""
     try:
         db.execute("BEGIN IMMEDIATE")
     except sqlite3.OperationalError as exc:
@@ -50,6 +45,16 @@ def writing(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
                 f" {WRITE_WAIT_MS // 1000} s (another ingest?); try again when it is done"
             ) from exc
         raise
+
+
+@contextmanager
+def writing(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """One write transaction that holds the write lock from its first statement."""
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    begin(db)
     try:
         yield db
     except BaseException:

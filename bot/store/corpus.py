@@ -67,11 +67,15 @@ def source_with_hash(db: sqlite_utils.Database, sha256: str, other_than: str) ->
     return row[0] if row else None
 
 
-def _vocab_delta(db: sqlite_utils.Database, counts: Counter[str], sign: int) -> None:
+def add_words(db: sqlite_utils.Database, counts: Counter[str]) -> None:
+    """Add ``counts`` (negative to take words away) to the vocabulary table: one
+    statement per word, so a caller storing many files adds their counts at once."""
     db.conn.executemany(
         "INSERT INTO vocab(word, n) VALUES (?, ?) ON CONFLICT(word) DO UPDATE SET n = n + excluded.n",
-        ((w, sign * n) for w, n in counts.items()),
+        ((w, n) for w, n in counts.items() if n),
     )
+    if any(n < 0 for n in counts.values()):
+        db.execute("DELETE FROM vocab WHERE n <= 0")
 
 
 def _count_words(texts: Iterable[str]) -> Counter[str]:
@@ -89,11 +93,16 @@ def save_transcript(
     sha256: str,
     transcript: Transcript,
     speakers: str = "",
+    vocab: Counter[str] | None = None,
 ) -> int:
-    """Store one parsed file, replacing that file's earlier rows, in one transaction.
+    """Store one parsed file, replacing that file's earlier rows, in one transaction
+    (a savepoint of the caller's when one is open: a failure undoes this file only).
 
+    The change to the word counts is added to ``vocab`` when given, for the caller to
+    write with :func:`add_words` in the same transaction; else it is written here.
     Returns the source id, which stays the same across re-ingests of the same path.
     """
+    delta: Counter[str] = Counter()
     info = transcript.info
     row: dict[str, Any] = {
         "path": path,
@@ -117,10 +126,9 @@ def save_transcript(
         if existing:
             source_id = existing[0]
             old = db.execute("SELECT text FROM turns WHERE source_id = ?", [source_id])
-            _vocab_delta(db, _count_words(r[0] for r in old), -1)
+            delta.subtract(_count_words(r[0] for r in old))
             db.execute("DELETE FROM turns WHERE source_id = ?", [source_id])
             db.execute("DELETE FROM speakers WHERE source_id = ?", [source_id])
-            db.execute("DELETE FROM vocab WHERE n <= 0")
             sets = ", ".join(f"{k} = :{k}" for k in row)
             db.execute(f"UPDATE sources SET {sets} WHERE id = :id", {**row, "id": source_id})
         else:
@@ -149,7 +157,15 @@ def save_transcript(
                 for t in transcript.turns
             ),
         )
-        _vocab_delta(db, _count_words(t.text for t in transcript.turns), +1)
+        # one statement for the whole file: a trigger per inserted row took twice as long
+        db.execute(
+            "INSERT INTO answers_fts(rowid, text, question)"
+            " SELECT id, text, question FROM turns WHERE source_id = ? AND is_answer",
+            [source_id],
+        )
+        delta.update(_count_words(t.text for t in transcript.turns))
+        if vocab is None:
+            add_words(db, delta)
         labels: dict[str, list[int]] = {}
         for t in transcript.turns:
             counts = labels.setdefault(t.speaker, [0, 0])
@@ -161,6 +177,8 @@ def save_transcript(
             " VALUES (?, ?, NULL, ?, ?)",
             ((source_id, label, n, a) for label, (n, a) in labels.items()),
         )
+    if vocab is not None:
+        vocab.update(delta)
     return source_id
 
 
