@@ -163,6 +163,8 @@ class _Parsed:
     transcript: Transcript | None = None
     error: str = ""
     unchanged: bool = False
+    # the transcript's word counts, counted where it was parsed (a worker, in parallel)
+    counts: Counter[str] | None = None
 
 
 class _ParseTimeout(Exception):
@@ -204,7 +206,8 @@ def _parse_one(job: tuple[Path, str | None, list[str]]) -> _Parsed:
     try:
         with _time_budget(PARSE_SECONDS):
             transcript = parse_bytes(data, speakers or None)
-        return _Parsed(path, sha, transcript)
+            counts = store.count_words(t.text for t in transcript.turns)
+        return _Parsed(path, sha, transcript, counts=counts)
     except TranscriptError as exc:
         return _Parsed(path, sha, error=str(exc))
     except _ParseTimeout:
@@ -526,6 +529,7 @@ def _store_one(
         transcript=transcript,
         speakers=policy,
         vocab=vocab,
+        counts=item.counts,
     )
     return FileResult(
         name,

@@ -19,7 +19,7 @@ from bot import ingest as ingest_module
 from bot import store
 from bot.cli import main
 from bot.ingest import ingest
-from bot.transcripts import limits
+from bot.transcripts import Transcript, limits
 
 
 def snapshot(db_path: Path) -> list[tuple]:
@@ -390,29 +390,28 @@ def test_a_worker_out_of_memory_costs_only_its_file(tmp_path: Path, db_path: Pat
 
 
 def test_a_file_failing_half_stored_costs_only_itself(seeds_copy: Path, db_path: Path, monkeypatch):
-    """Files share a transaction (one savepoint each): one that fails after its turns
-    went in is undone whole, and the files stored before and after it stay."""
-    real = store.corpus._count_words
+    """Files share a transaction (one savepoint each): one that fails after some of its
+    turns went in is undone whole, and the files stored before and after it stay."""
+    real = Transcript.question_text
 
-    def count_words(texts):
-        texts = list(texts)
-        if any("Navalny" in t for t in texts):  # seed 002 only
-            raise RuntimeError("counting failed")
-        return real(texts)
+    def question_text(self, turn):
+        if "Navalny" in turn.text:  # seed 002 only, half-way through its turns
+            raise RuntimeError("no question")
+        return real(self, turn)
 
-    monkeypatch.setattr(store.corpus, "_count_words", count_words)
+    monkeypatch.setattr(Transcript, "question_text", question_text)
     report = ingest(store.open_db(db_path), [seeds_copy], workers=1)
-    assert [r.reason for r in report.skipped] == ["could not store: RuntimeError: counting failed"]
+    assert [r.reason for r in report.skipped] == ["could not store: RuntimeError: no question"]
     assert report.count("added") == 4
     with sqlite3.connect(db_path) as conn:
         assert conn.execute("SELECT COUNT(*) FROM sources").fetchone()[0] == 4
-        stored = conn.execute("SELECT text FROM turns").fetchall()
-        assert not any("Navalny" in t for (t,) in stored)
+        stored = [t for (t,) in conn.execute("SELECT text FROM turns")]
+        assert not any("Tolstoy" in t for t in stored)  # seed 002's other turns are gone too
         answers = conn.execute("SELECT COUNT(*) FROM turns WHERE is_answer").fetchone()[0]
         assert conn.execute("SELECT COUNT(*) FROM answers_fts_docsize").fetchone()[0] == answers
         conn.execute("INSERT INTO answers_fts(answers_fts) VALUES ('integrity-check')")
         vocab = dict(conn.execute("SELECT word, n FROM vocab"))
-    assert vocab == dict(real(t for (t,) in stored))
+    assert vocab == dict(store.count_words(stored))
 
 
 def test_a_full_disk_stops_the_run_cleanly(tmp_path: Path, db_path: Path):

@@ -78,7 +78,8 @@ def add_words(db: sqlite_utils.Database, counts: Counter[str]) -> None:
         db.execute("DELETE FROM vocab WHERE n <= 0")
 
 
-def _count_words(texts: Iterable[str]) -> Counter[str]:
+def count_words(texts: Iterable[str]) -> Counter[str]:
+    """How often each word occurs in ``texts``: what the vocabulary table counts."""
     counts: Counter[str] = Counter()
     for text in texts:
         counts.update(words(text))
@@ -94,12 +95,15 @@ def save_transcript(
     transcript: Transcript,
     speakers: str = "",
     vocab: Counter[str] | None = None,
+    counts: Counter[str] | None = None,
 ) -> int:
     """Store one parsed file, replacing that file's earlier rows, in one transaction
     (a savepoint of the caller's when one is open: a failure undoes this file only).
 
     The change to the word counts is added to ``vocab`` when given, for the caller to
     write with :func:`add_words` in the same transaction; else it is written here.
+    ``counts``: the file's word counts (:func:`count_words` of its turns' texts), when
+    the caller has them already (a parse worker counted them).
     Returns the source id, which stays the same across re-ingests of the same path.
     """
     delta: Counter[str] = Counter()
@@ -126,7 +130,7 @@ def save_transcript(
         if existing:
             source_id = existing[0]
             old = db.execute("SELECT text FROM turns WHERE source_id = ?", [source_id])
-            delta.subtract(_count_words(r[0] for r in old))
+            delta.subtract(count_words(r[0] for r in old))
             db.execute("DELETE FROM turns WHERE source_id = ?", [source_id])
             db.execute("DELETE FROM speakers WHERE source_id = ?", [source_id])
             sets = ", ".join(f"{k} = :{k}" for k in row)
@@ -163,7 +167,7 @@ def save_transcript(
             " SELECT id, text, question FROM turns WHERE source_id = ? AND is_answer",
             [source_id],
         )
-        delta.update(_count_words(t.text for t in transcript.turns))
+        delta.update(counts or count_words(t.text for t in transcript.turns))
         if vocab is None:
             add_words(db, delta)
         labels: dict[str, list[int]] = {}
