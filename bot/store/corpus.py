@@ -106,7 +106,7 @@ def save_transcript(
     the caller has them already (a parse worker counted them).
     Returns the source id, which stays the same across re-ingests of the same path.
     """
-    delta: Counter[str] = Counter()
+    gone: Counter[str] = Counter()  # the words of the rows this file replaces
     info = transcript.info
     row: dict[str, Any] = {
         "path": path,
@@ -130,7 +130,7 @@ def save_transcript(
         if existing:
             source_id = existing[0]
             old = db.execute("SELECT text FROM turns WHERE source_id = ?", [source_id])
-            delta.subtract(count_words(r[0] for r in old))
+            gone = count_words(r[0] for r in old)
             db.execute("DELETE FROM turns WHERE source_id = ?", [source_id])
             db.execute("DELETE FROM speakers WHERE source_id = ?", [source_id])
             sets = ", ".join(f"{k} = :{k}" for k in row)
@@ -167,14 +167,17 @@ def save_transcript(
             " SELECT id, text, question FROM turns WHERE source_id = ? AND is_answer",
             [source_id],
         )
-        delta.update(counts or count_words(t.text for t in transcript.turns))
+        delta = counts if counts is not None else count_words(t.text for t in transcript.turns)
+        if gone:
+            delta = Counter(delta)  # the caller's counts stay as they were
+            delta.subtract(gone)
         if vocab is None:
             add_words(db, delta)
         labels: dict[str, list[int]] = {}
         for t in transcript.turns:
-            counts = labels.setdefault(t.speaker, [0, 0])
-            counts[0] += 1
-            counts[1] += int(t.is_answer)
+            tally = labels.setdefault(t.speaker, [0, 0])
+            tally[0] += 1
+            tally[1] += int(t.is_answer)
         # linked to a person by the next people pass (see :func:`link_people`)
         db.conn.executemany(
             "INSERT INTO speakers (source_id, label, person_id, turns, answers)"
