@@ -84,6 +84,12 @@ class Stems:
         found = self._cache.get(word)
         return found if found is not None else self.many([word])[0]
 
+    def learn(self, words: list[str]) -> None:
+        """Stem ``words`` now, in one call, as many as the cache holds (the first
+        ones): a corpus's words stemmed when it is loaded cost no search a round
+        trip to the tokenizer later."""
+        self.many(words[: self._cache_size])
+
     def many(self, words: Iterable[str]) -> list[str]:
         """The stems of folded words, in order, in one call to the tokenizer."""
         words = list(words)

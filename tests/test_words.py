@@ -6,7 +6,7 @@ from __future__ import annotations
 from html import escape
 
 from bot.render import units
-from bot.words import cut_at_word, cut_point
+from bot.words import Stems, cut_at_word, cut_point
 
 
 def test_cut_at_the_last_space_that_fits():
@@ -34,3 +34,10 @@ def test_a_length_function_counts_what_telegram_counts():
         assert k == len(text) or escaped_units(text[: k + 1]) > limit or text[k] == " "
         cut = cut_at_word(text, limit, length=escaped_units)
         assert escaped_units(cut) <= limit and cut.endswith("…")
+
+
+def test_learned_stems_are_the_tokenizers_and_fill_the_cache_only():
+    learned = Stems(cache_size=3)
+    learned.learn(["technology", "running", "elections", "happiness"])
+    assert learned._cache == {"technology": "technolog", "running": "run", "elections": "elect"}
+    assert learned.many(["happiness", "running"]) == Stems().many(["happiness", "running"])

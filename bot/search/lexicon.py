@@ -78,6 +78,7 @@ class Lexicon:
             if word.isalpha():
                 spellings.setdefault((word[0], len(word)), []).append(word)
         sorted_words = sorted(w for w in vocab if w.isalpha())
+        stem.learn(sorted(vocab, key=vocab.__getitem__, reverse=True))
         mean_words = sum(vocab.values()) / answers if answers else 1.0
         return cls(vocab, doc_freq, answers, spellings, sorted_words, signature, mean_words)
 
