@@ -197,6 +197,8 @@ class PeopleFile:
     roles: list[Role] = field(default_factory=list)
     scopes: dict[str, Scope] = field(default_factory=dict)
     generic: frozenset[str] = frozenset()  # name keys
+    # the person the corpus is about (whom a query naming nobody means), or None
+    subject: str | None = None
 
     @classmethod
     def load(cls, path: str | Path = DEFAULT_PEOPLE_FILE) -> PeopleFile:
@@ -225,6 +227,10 @@ class PeopleFile:
                     Role(role["label"], name, scope, role.get("from"), role.get("until"))
                 )
         people.generic = frozenset(name_key(g) for g in data.get("generic", ()))
+        subject = data.get("subject")
+        if subject is not None and not (isinstance(subject, str) and subject.strip()):
+            raise ValueError(f"subject must be a person's name, not {subject!r}")
+        people.subject = people.aliases.get(name_key(subject), subject) if subject else None
         return people
 
     @property
@@ -872,6 +878,7 @@ def link(db: sqlite_utils.Database, path: Path | None = DEFAULT_PEOPLE_FILE) -> 
     people, digest = read_people_file(path)
     sources = [SourceLabels(**row) for row in store.speaker_sources(db)]
     changed = store.link_people(db, resolve_corpus(sources, people))
+    store.set_corpus_fact(db, store.SUBJECT_FACT, people.subject or "")
     store.set_corpus_fact(db, PEOPLE_FILE_FACT, digest)
     return changed
 

@@ -532,3 +532,18 @@ def test_top50_fixture_is_well_formed() -> None:
     ]
     assert len(rows) == 50 and all(len(r) == 2 for r in rows)
     assert len({r[0] for r in rows}) == 50
+
+
+def test_the_subject_is_a_canonical_name(people: PeopleFile) -> None:
+    assert people.subject == "Vladimir Putin"
+    aliased = PeopleFile.from_dict(
+        {
+            "person": [{"name": "Vladimir Putin", "aliases": ["President Putin"]}],
+            "subject": "president putin",
+        }
+    )
+    assert aliased.subject == "Vladimir Putin"
+    assert PeopleFile.from_dict({"subject": "Jen Psaki"}).subject == "Jen Psaki"
+    assert PeopleFile.empty().subject is None
+    with pytest.raises(ValueError, match="subject"):
+        PeopleFile.from_dict({"subject": ["Vladimir Putin"]})

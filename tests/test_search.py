@@ -362,3 +362,31 @@ def test_explain_prints_the_understanding_and_each_signal(seeded_db):
     assert f"x {weight:7.3f} =" in out  # each signal with its weight and product
     mash = runner.invoke(main, [*asked, "lorem ipsum dolor sit amet consectetur"]).output
     assert "0 of 6 words known or corrected" in mash and "no candidates" in mash
+
+
+def _seeds_and_briefing(folder, people_file) -> Searcher:
+    path = folder / "quotes.db"
+    paths = [SEEDS, FIXTURES / "markdown" / "briefing.md"]
+    ingest(store.open_db(path), paths, workers=1, people_file=people_file)
+    return Searcher(path)
+
+
+def test_a_query_naming_nobody_means_the_subject_first(tmp_path):
+    """Seeds (Putin) beside a White House gaggle: with the people file's subject, a
+    query naming nobody gets Putin's words where he has some; without it, whoever
+    scores best; a query naming Jean-Pierre gets hers either way."""
+    people_file = FIXTURES.parent.parent / "data" / "people.toml"
+    plain = tmp_path / "people.toml"
+    text = people_file.read_text(encoding="utf-8")
+    assert 'subject = "Vladimir Putin"' in text
+    plain.write_text(text.replace('subject = "Vladimir Putin"', ""), encoding="utf-8")
+    (tmp_path / "with").mkdir()
+    (tmp_path / "without").mkdir()
+    subject = _seeds_and_briefing(tmp_path / "with", people_file)
+    everyone = _seeds_and_briefing(tmp_path / "without", plain)
+    assert [h.person for h in subject.search("jobs", 2)] == ["Vladimir Putin"] * 2
+    assert everyone.search("jobs", 1)[0].person == "Karine Jean-Pierre"
+    assert subject.search("offshore wind", 1)[0].person == "Karine Jean-Pierre"  # his hold none
+    assert subject.search("jean-pierre on jobs", 1)[0].person == "Karine Jean-Pierre"
+    assert "the subject's answers first: Vladimir Putin" in subject.explain("jobs")
+    assert "subject" not in everyone.explain("jobs")

@@ -35,6 +35,9 @@ from .query import Person, PersonIndex, Query, Understood, folded_key, understan
 QUOTE_CHARS = SearchConfig().quote_chars
 # A person is recognised in queries once they have this many answers.
 MIN_PERSON_ANSWERS = 3
+# A subject who gives this share of the answers or more is not looked up first: the
+# lookups of everyone's answers would find the same again (the seeds alone).
+SUBJECT_ALONE = 0.9
 # A surname alone names a person only when the corpus writes it with a capital at
 # least this share of the time (in a sample of this many texts): "Putin" is a name,
 # "price" and "may" are everyday words first.
@@ -111,6 +114,9 @@ class Knowledge:
 
     lexicon: Lexicon
     people: PersonIndex
+    # whom a query naming nobody means first (the people file's subject), None when
+    # no subject is set or the subject gives nearly every answer anyway
+    subject: int | None = None
 
 
 def _is_a_name(conn: sqlite3.Connection, word: str) -> bool:
@@ -168,7 +174,12 @@ class Searcher:
     @staticmethod
     def _load(conn: sqlite3.Connection) -> Knowledge:
         lexicon = Lexicon.load(conn)
-        return Knowledge(lexicon, _person_index(conn, lexicon))
+        people = _person_index(conn, lexicon)
+        subject = store.subject_person(conn)
+        found = people.people.get(subject) if subject is not None else None
+        if found is None or found.answers >= SUBJECT_ALONE * lexicon.answers:
+            subject = None
+        return Knowledge(lexicon, people, subject)
 
     @property
     def lexicon(self) -> Lexicon:
@@ -350,6 +361,12 @@ class Searcher:
             # someone else's about the topic ("putin on taylor swift"); a name among the
             # words ("fauci booster shots"): their answers first, then everyone's
             scopes = mine if understood.framed else mine + scopes
+        subject = self._know.subject
+        if person is None and subject is not None and scope.person is None and not query.speaker:
+            # a query naming nobody, in an archive about one person ("birthday" in a
+            # Putin quote bot beside White House briefings): the subject's answers
+            # first, everyone's when those hold no likely answer
+            scopes = [Scope(subject, None, s.date_from, s.date_to) for s in scopes] + scopes
         scored: dict[int, tuple[float, dict[str, float], dict[str, Any]]] = {}
         skipped: set[int] = set()  # answers too short to quote
         conn = self._conn()
@@ -489,10 +506,12 @@ class Searcher:
         query = Query.parse(raw, max_chars=config.max_query_chars)
         understood, corrected, known = self.understand(query)
         person = self.people.people.get(understood.person) if understood.person else None
+        subject = self.people.people.get(self._know.subject) if self._know.subject else None
         lines = [
             f"query: {raw!r}",
             f"  person: {person.name if person else '-'}"
-            + (" (framed: only their words)" if person and understood.framed else ""),
+            + (" (framed: only their words)" if person and understood.framed else "")
+            + (f" (the subject's answers first: {subject.name})" if subject and not person else ""),
             f"  topic words: {' '.join(understood.topic) or '-'}",
             f"  after correction: {' '.join(corrected) or '-'} (known share {known:.2f};"
             f" {len(corrected)} of {len(understood.topic)} words known or corrected,"

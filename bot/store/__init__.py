@@ -10,6 +10,7 @@ from .connection import DatabaseError, begin, connect_readonly, file_of, writing
 from .corpus import (
     READS_WELL,
     SCHEMA_VERSION,
+    SUBJECT_FACT,
     TURN_ID_BASE,
     add_words,
     answer_ids,
@@ -36,6 +37,7 @@ from .corpus import (
     source_with_hash,
     speaker_sources,
     stem_answer_counts,
+    subject_person,
     texts_with,
     vocabulary,
 )
@@ -44,6 +46,7 @@ from .state import State, default_path
 __all__ = [
     "READS_WELL",
     "SCHEMA_VERSION",
+    "SUBJECT_FACT",
     "TURN_ID_BASE",
     "DatabaseError",
     "State",
@@ -76,6 +79,7 @@ __all__ = [
     "source_with_hash",
     "speaker_sources",
     "stem_answer_counts",
+    "subject_person",
     "texts_with",
     "vocabulary",
     "writing",

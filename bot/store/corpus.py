@@ -534,6 +534,21 @@ def set_corpus_fact(db: sqlite_utils.Database, key: str, value: str) -> None:
         )
 
 
+# The person the corpus is about, by name, as the people file said when it was
+# last linked ("" for nobody).
+SUBJECT_FACT = "subject"
+
+
+def subject_person(conn: sqlite3.Connection | sqlite_utils.Database) -> int | None:
+    """The id of the person the corpus is about, or None (none named, or nobody of
+    that name answers in it)."""
+    name = corpus_fact(conn, SUBJECT_FACT)
+    if not name:
+        return None
+    row = conn.execute("SELECT id FROM people WHERE name = ?", [name]).fetchone()
+    return row[0] if row else None
+
+
 def texts_with(conn: sqlite3.Connection, word: str, limit: int) -> list[str]:
     """Up to ``limit`` answers and questions that hold ``word`` (a folded word)."""
     rows = conn.execute(
