@@ -373,8 +373,9 @@ def _seeds_and_briefing(folder, people_file) -> Searcher:
 
 def test_a_query_naming_nobody_means_the_subject_first(tmp_path):
     """Seeds (Putin) beside a White House gaggle: with the people file's subject, a
-    query naming nobody gets Putin's words where he has some; without it, whoever
-    scores best; a query naming Jean-Pierre gets hers either way."""
+    query naming nobody counts the subject's answers as by the person meant (their
+    ``person`` signal), without ruling out the others; a query naming Jean-Pierre
+    means her, subject or not."""
     people_file = FIXTURES.parent.parent / "data" / "people.toml"
     plain = tmp_path / "people.toml"
     text = people_file.read_text(encoding="utf-8")
@@ -384,9 +385,15 @@ def test_a_query_naming_nobody_means_the_subject_first(tmp_path):
     (tmp_path / "without").mkdir()
     subject = _seeds_and_briefing(tmp_path / "with", people_file)
     everyone = _seeds_and_briefing(tmp_path / "without", plain)
-    assert [h.person for h in subject.search("jobs", 2)] == ["Vladimir Putin"] * 2
-    assert everyone.search("jobs", 1)[0].person == "Karine Jean-Pierre"
+    hits = subject.search("campaign", 5, threshold=0.0)
+    assert {h.person for h in hits} == {"Vladimir Putin", "Karine Jean-Pierre"}
+    for hit in hits:
+        assert hit.signals["person"] == (hit.person == "Vladimir Putin")
+        assert hit.signals["other_person"] == 0.0
+    assert all(h.signals["person"] == 0.0 for h in everyone.search("campaign", 5, threshold=0.0))
     assert subject.search("offshore wind", 1)[0].person == "Karine Jean-Pierre"  # his hold none
-    assert subject.search("jean-pierre on jobs", 1)[0].person == "Karine Jean-Pierre"
-    assert "the subject's answers first: Vladimir Putin" in subject.explain("jobs")
-    assert "subject" not in everyone.explain("jobs")
+    named = subject.search("jean-pierre on the campaign", 3, threshold=0.0)
+    assert named[0].person == "Karine Jean-Pierre"
+    assert all(h.signals["other_person"] == 1.0 for h in named if h.person == "Vladimir Putin")
+    assert "the subject's answers first: Vladimir Putin" in subject.explain("campaign")
+    assert "subject" not in everyone.explain("campaign")

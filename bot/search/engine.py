@@ -347,6 +347,7 @@ class Searcher:
             known=known,
             log_shares={stem(w): math.log10(lex.share(w)) for w in distinct if lex.share(w) > 0},
             log_answers=math.log10(max(1, lex.answers)),
+            subject=self._know.subject if person is None and not query.speaker else None,
         )
         span = len(corrected) + 2  # a word or two the user forgot
         scopes = [scope]
@@ -364,8 +365,9 @@ class Searcher:
         subject = self._know.subject
         if person is None and subject is not None and scope.person is None and not query.speaker:
             # a query naming nobody, in an archive about one person ("birthday" in a
-            # Putin quote bot beside White House briefings): the subject's answers
-            # first, everyone's when those hold no likely answer
+            # Putin quote bot beside White House briefings): the subject's answers are
+            # looked up first, then everyone's, and ranked together (the subject's
+            # with the person signal)
             scopes = [Scope(subject, None, s.date_from, s.date_to) for s in scopes] + scopes
         scored: dict[int, tuple[float, dict[str, float], dict[str, Any]]] = {}
         skipped: set[int] = set()  # answers too short to quote
@@ -375,8 +377,12 @@ class Searcher:
                 self._score(asked, candidates, scored, max(config.pool, 2 * limit), skipped)
                 if len(candidates) >= config.enough or self._best(scored) >= config.confident:
                     break
-            if threshold > 0 and self._best(scored) >= config.sure:
-                break  # the person's own answers hold a likely one: no need of others
+            if threshold > 0 and current.person == person and self._best(scored) >= config.sure:
+                # the named person's own answers hold a likely one: no need of others.
+                # Not so the subject's: a lead among their answers alone says nothing of
+                # the others' (a White House line typed word for word lost 3 points of
+                # misremembered quotes to a subject's answer that stopped the search)
+                break
         kept: list[tuple[Hit, dict[str, float]]] = []
         seen: list[frozenset] = []  # the kept excerpts' runs of words
         for sig, row in self._ranked(scored):

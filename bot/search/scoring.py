@@ -57,6 +57,8 @@ class Asked:
     # log10 of the share of answers holding each stem, and of the number of answers
     log_shares: dict[str, float] = field(default_factory=dict)
     log_answers: float = 0.0
+    # whom the query means when it names nobody (the corpus's subject), or None
+    subject: int | None = None
 
 
 def glance(asked: Asked, text: str, question: str, config: SearchConfig) -> float:
@@ -208,9 +210,11 @@ def asks(text: str) -> float:
 
 
 def person(asked: Asked, person_id: int | None) -> tuple[float, float]:
-    """(by the person asked about, by someone else) when the query names a person."""
+    """(by the person asked about, by someone else) when the query names a person;
+    when it names nobody, (by the corpus's subject, 0): the subject is who is meant,
+    but the others are not ruled out as they are for a name typed."""
     if asked.person is None:
-        return 0.0, 0.0
+        return float(asked.subject is not None and person_id == asked.subject), 0.0
     return (1.0, 0.0) if person_id == asked.person else (0.0, 1.0)
 
 
