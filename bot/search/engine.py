@@ -35,8 +35,8 @@ from .query import Person, PersonIndex, Query, Understood, folded_key, understan
 QUOTE_CHARS = SearchConfig().quote_chars
 # A person is recognised in queries once they have this many answers.
 MIN_PERSON_ANSWERS = 3
-# A subject who gives this share of the answers or more is not looked up first: the
-# lookups of everyone's answers would find the same again (the seeds alone).
+# A subject who gives this share of the answers or more counts as none: nearly every
+# answer would carry the mark (the seeds alone).
 SUBJECT_ALONE = 0.9
 # A surname alone names a person only when the corpus writes it with a capital at
 # least this share of the time (in a sample of this many texts): "Putin" is a name,
@@ -114,8 +114,8 @@ class Knowledge:
 
     lexicon: Lexicon
     people: PersonIndex
-    # whom a query naming nobody means first (the people file's subject), None when
-    # no subject is set or the subject gives nearly every answer anyway
+    # whom a query naming nobody means (the people file's subject), None when no
+    # subject is set or the subject gives nearly every answer anyway
     subject: int | None = None
 
 
@@ -362,13 +362,6 @@ class Searcher:
             # someone else's about the topic ("putin on taylor swift"); a name among the
             # words ("fauci booster shots"): their answers first, then everyone's
             scopes = mine if understood.framed else mine + scopes
-        subject = self._know.subject
-        if person is None and subject is not None and scope.person is None and not query.speaker:
-            # a query naming nobody, in an archive about one person ("birthday" in a
-            # Putin quote bot beside White House briefings): the subject's answers are
-            # looked up first, then everyone's, and ranked together (the subject's
-            # with the person signal)
-            scopes = [Scope(subject, None, s.date_from, s.date_to) for s in scopes] + scopes
         scored: dict[int, tuple[float, dict[str, float], dict[str, Any]]] = {}
         skipped: set[int] = set()  # answers too short to quote
         conn = self._conn()
@@ -377,12 +370,8 @@ class Searcher:
                 self._score(asked, candidates, scored, max(config.pool, 2 * limit), skipped)
                 if len(candidates) >= config.enough or self._best(scored) >= config.confident:
                     break
-            if threshold > 0 and current.person == person and self._best(scored) >= config.sure:
-                # the named person's own answers hold a likely one: no need of others.
-                # Not so the subject's: a lead among their answers alone says nothing of
-                # the others' (a White House line typed word for word lost 3 points of
-                # misremembered quotes to a subject's answer that stopped the search)
-                break
+            if threshold > 0 and self._best(scored) >= config.sure:
+                break  # the person's own answers hold a likely one: no need of others
         kept: list[tuple[Hit, dict[str, float]]] = []
         seen: list[frozenset] = []  # the kept excerpts' runs of words
         for sig, row in self._ranked(scored):
@@ -517,7 +506,7 @@ class Searcher:
             f"query: {raw!r}",
             f"  person: {person.name if person else '-'}"
             + (" (framed: only their words)" if person and understood.framed else "")
-            + (f" (the subject's answers first: {subject.name})" if subject and not person else ""),
+            + (f" (naming nobody: {subject.name}'s words first)" if subject and not person else ""),
             f"  topic words: {' '.join(understood.topic) or '-'}",
             f"  after correction: {' '.join(corrected) or '-'} (known share {known:.2f};"
             f" {len(corrected)} of {len(understood.topic)} words known or corrected,"
