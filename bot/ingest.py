@@ -1,4 +1,5 @@
-"""Files to database: discovery, parallel parsing, one transaction per file.
+"""Files to database: discovery, parallel parsing, batched transactions (a
+savepoint a file).
 
 A broken file is reported by name with a reason and never costs the good ones;
 an unchanged file is recognised by its content hash and left alone.
@@ -375,8 +376,9 @@ def ingest(
     ``on_start`` learns how many files there are; ``on_file`` hears of each result.
     A file that cannot be read, parsed or stored is skipped by name with the reason;
     only a database that cannot be written (a full disk) stops the run, after the
-    last file's transaction was rolled back. Speaker labels are then linked to
-    people (``people_file``) when the corpus or that file changed.
+    failing file was undone and the files stored before it committed (or, when the
+    commit fails too, reported skipped). Speaker labels are then linked to people
+    (``people_file``) when the corpus or that file changed.
     """
     started = time.perf_counter()
     files, results = discover(paths)
