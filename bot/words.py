@@ -118,7 +118,12 @@ stem = Stems()
 
 
 _NEXT = r"\s+(?=[\"“‘(\[]?[A-Z0-9])"
-_SENTENCE_END = re.compile(rf"(?<=[.!?…]){_NEXT}|(?<=[.!?…][\"”’)\]]){_NEXT}|\n+")
+# A title or an initial before a name is no sentence end ("Mr. Navalny", "V. Putin",
+# "the U.S. President").
+_NOT_AFTER = "".join(
+    rf"(?<!\b{t}\.)" for t in ("Mr", "Mrs", "Ms", "Dr", "St", "Mt", "Gen", "Sen", "Rep", "[A-Z]")
+)
+_SENTENCE_END = re.compile(rf"(?<=[.!?…]){_NOT_AFTER}{_NEXT}|(?<=[.!?…][\"”’)\]]){_NEXT}|\n+")
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:

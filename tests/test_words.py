@@ -6,7 +6,7 @@ from __future__ import annotations
 from html import escape
 
 from bot.render import units
-from bot.words import Stems, cut_at_word, cut_point
+from bot.words import Stems, cut_at_word, cut_point, split_sentences
 
 
 def test_cut_at_the_last_space_that_fits():
@@ -41,3 +41,12 @@ def test_learned_stems_are_the_tokenizers_and_fill_the_cache_only():
     learned.learn(["technology", "running", "elections", "happiness"])
     assert learned._cache == {"technology": "technolog", "running": "run", "elections": "elect"}
     assert learned.many(["happiness", "running"]) == Stems().many(["happiness", "running"])
+
+
+def test_a_title_or_an_initial_before_a_name_ends_no_sentence():
+    text = "Like every Russian citizen, Mr. Navalny knew it. V. Putin said so. Then he left."
+    assert split_sentences(text) == [
+        "Like every Russian citizen, Mr. Navalny knew it.",
+        "V. Putin said so.",
+        "Then he left.",
+    ]
