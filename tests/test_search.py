@@ -397,3 +397,17 @@ def test_a_query_naming_nobody_means_the_subject_first(tmp_path):
     assert all(h.signals["other_person"] == 1.0 for h in named if h.person == "Vladimir Putin")
     assert "naming nobody: Vladimir Putin's words first" in subject.explain("campaign")
     assert "naming nobody" not in everyone.explain("campaign")
+
+
+def test_an_excerpt_that_says_nothing_alone_takes_in_its_neighbours(seeded_db):
+    """Seed 004 ends an answer "Thank you. All the best.": the sentence holding "best"
+    is three words, so the sentence before it comes too."""
+    import sqlite3
+
+    with sqlite3.connect(seeded_db) as conn:
+        (answer,) = conn.execute(
+            "SELECT text FROM turns WHERE is_answer AND text LIKE '%Thank you. All the best.'"
+        ).fetchone()
+    weights = {stem("best"): 1.0}
+    quote = best_excerpt("best", answer, 400, weights)
+    assert quote.endswith("All the best.") and len(words(quote)) >= 6

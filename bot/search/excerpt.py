@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from rapidfuzz import fuzz
 
 from ..words import cut_at_word, sentence_ends, sentence_spans, split_sentences, stem, words
@@ -24,6 +26,34 @@ def _held(
         held.append(set(sequence[at : at + n]) & keys)
         at += n
     return held
+
+
+# A quote of fewer words than this ("All the best.") says nothing alone, nor does one of
+# questions only ("Disputes over NATO?"): the sentences around it are taken in.
+EXCERPT_MIN_WORDS = 6
+_QUESTION = re.compile(r"\?[\"”’)\]]*$")
+
+
+def _says_nothing(answer: str, spans: list[tuple[int, int]]) -> bool:
+    pieces = [answer[a:b] for a, b in spans]
+    return sum(len(words(p)) for p in pieces) < EXCERPT_MIN_WORDS or all(
+        _QUESTION.search(p) for p in pieces
+    )
+
+
+def _filled(
+    answer: str, spans: list[tuple[int, int]], i: int, j: int, limit: int
+) -> tuple[int, int]:
+    """Sentences ``i``..``j`` widened, the next ones first, then the ones before, while
+    they say nothing alone and the limit allows."""
+    while _says_nothing(answer, spans[i : j + 1]):
+        if j + 1 < len(spans) and spans[j + 1][1] - spans[i][0] <= limit:
+            j += 1
+        elif i > 0 and spans[j][1] - spans[i - 1][0] <= limit:
+            i -= 1
+        else:
+            break
+    return i, j
 
 
 def _most_meaning(
@@ -71,6 +101,7 @@ def _most_meaning(
         tied,
         key=lambda w: fuzz.partial_ratio(q_text, answer[spans[w[0]][0] : spans[w[1]][1]].lower()),
     )
+    i, j = _filled(answer, spans, i, j, limit)
     return spans[i][0], spans[j][1]
 
 
