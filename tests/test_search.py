@@ -411,3 +411,10 @@ def test_an_excerpt_that_says_nothing_alone_takes_in_its_neighbours(seeded_db):
     weights = {stem("best"): 1.0}
     quote = best_excerpt("best", answer, 400, weights)
     assert quote.endswith("All the best.") and len(words(quote)) >= 6
+
+
+def test_a_slip_means_the_commoner_word_whichever_slip_it_is(searcher: Searcher):
+    # "putn" is "punt" with two letters swapped and "putin" with one dropped: the seeds
+    # say "Putin" far more often
+    assert searcher.correct("putn") == "putin"
+    assert searcher.correct("ukrane") == "ukraine"

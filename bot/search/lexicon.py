@@ -147,17 +147,17 @@ class Lexicon:
                 score_cutoff=max_edits,
                 limit=10,
             ):
-                swapped = sorted(candidate) == sorted(word)
-                if len(word) < SHORT_WORD and not swapped and not _dropped(word, candidate):
+                slip = sorted(candidate) == sorted(word) or _dropped(word, candidate)
+                if len(word) < SHORT_WORD and not slip:
                     # in short words a different or an extra letter is another word
                     # (mood, moon; lime, lie): only swaps, drops and doubles are slips
                     continue
                 # a word seen twice beats one seen once (once-only words are often
-                # slips themselves); a swap beats a different letter
+                # slips themselves); then the commoner word, whatever the slip
+                # (putn: putin, not punt; personel: personal, not personnel)
                 key = (
                     distance,
                     self.vocab[candidate] < MIN_TARGET_COUNT,
-                    not swapped,
                     -self.vocab[candidate],
                     candidate,
                 )
