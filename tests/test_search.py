@@ -413,8 +413,15 @@ def test_an_excerpt_that_says_nothing_alone_takes_in_its_neighbours(seeded_db):
     assert quote.endswith("All the best.") and len(words(quote)) >= 6
 
 
-def test_a_slip_means_the_commoner_word_whichever_slip_it_is(searcher: Searcher):
-    # "putn" is "punt" with two letters swapped and "putin" with one dropped: the seeds
-    # say "Putin" far more often
-    assert searcher.correct("putn") == "putin"
-    assert searcher.correct("ukrane") == "ukraine"
+def test_a_slip_means_the_commoner_word_whichever_slip_it_is():
+    # "putn" is "punt" with two letters swapped and "putin" with one dropped; over the
+    # corpora "Putin" is far the commoner (counts as there, rounded)
+    from bot.search.lexicon import Lexicon
+
+    vocab = {"putin": 18000, "punt": 10, "personal": 900, "personnel": 700}
+    spellings: dict = {}
+    for word in sorted(vocab, key=lambda w: -vocab[w]):
+        spellings.setdefault((word[0], len(word)), []).append(word)
+    lexicon = Lexicon(vocab, {}, 1, spellings, sorted(vocab), ())
+    assert lexicon.correct("putn") == "putin"
+    assert lexicon.correct("personel") == "personal"
