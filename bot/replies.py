@@ -153,7 +153,8 @@ class Replier:
         self.bot_username: str | None = None
         self.remembered = remembered
         # (chat id, search id) -> answer ids: a chat pages only through its own searches
-        self._searches: OrderedDict[tuple[int, int], list[int]] = OrderedDict()
+        # (answer id, the excerpt the query chose, offered as a guess) of each match
+        self._searches: OrderedDict[tuple[int, int], list[tuple[int, str, bool]]] = OrderedDict()
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
 
@@ -178,7 +179,7 @@ class Replier:
             return Reply(NO_MATCH)
         with self._lock:
             search_id = next(self._ids)
-            self._searches[(chat_id, search_id)] = [h.id for h in hits]
+            self._searches[(chat_id, search_id)] = [(h.id, h.quote, h.guess) for h in hits]
             while len(self._searches) > self.remembered:
                 self._searches.popitem(last=False)
         return self._hit_reply(hits[0], search_id, 0, len(hits))
@@ -254,13 +255,16 @@ class Replier:
             search_text, _, index_text = rest.partition(":")
             search_id, index = parse_id(search_text), parse_id(index_text)
             with self._lock:
-                ids = self._searches.get((chat_id, search_id)) if search_id is not None else None
-            if not ids or index is None or index >= len(ids):
+                found = self._searches.get((chat_id, search_id)) if search_id is not None else None
+            if not found or index is None or index >= len(found):
                 return Reply(EXPIRED), False
-            hit = self.searcher.get(ids[index])
+            answer_id, quote, guess = found[index]
+            hit = self.searcher.get(answer_id)
             if hit is None:
                 return Reply(EXPIRED), False
-            return self._hit_reply(hit, search_id, index, len(ids)), True
+            # the passage the query matched, as the search showed it, not the opening
+            hit = replace(hit, quote=quote, guess=guess)
+            return self._hit_reply(hit, search_id, index, len(found)), True
         if kind in ("q", "a", "c"):
             answer_id = parse_id(rest)
             if answer_id is None:

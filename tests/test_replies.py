@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from html import escape
 from pathlib import Path
 
 import pytest
@@ -51,6 +52,9 @@ def test_search_reply_walks_its_hits_with_ids_only(replier: Replier):
         seen.append(reply.html)
         step = buttons(reply).get("Another match")
     assert len(seen) == 5  # HITS_PER_SEARCH, each shown once
+    # each match shows the passage the search chose, not the answer's opening
+    for html, hit in zip(seen, replier.searcher.search("drug trafficking", limit=5), strict=True):
+        assert escape(hit.quote.split("\n")[0]) in html
 
 
 def test_question_and_full_answer_buttons(replier: Replier):
