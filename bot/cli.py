@@ -196,7 +196,7 @@ def search_command(
 ) -> None:
     """Find the answers that match QUERY ("-" reads one query per line from stdin)."""
     from .render import hit_text
-    from .replies import GUESS
+    from .replies import GUESS, no_match
 
     searcher = _searcher(db_path)
     if explain:
@@ -213,7 +213,7 @@ def search_command(
     if as_json:
         click.echo(json.dumps([h.to_json() for h in hits], ensure_ascii=False, indent=2))
     elif not hits:
-        click.echo("Nothing close. Try a shorter or different phrase.")
+        click.echo(no_match(" ".join(query)))
     else:
         click.echo("\n\n".join(hit_text(h, GUESS if h.guess else None) for h in hits))
 

@@ -27,7 +27,7 @@ from .render import (
     question_html,
     source_line,
 )
-from .search import Hit, Searcher
+from .search import Hit, Query, Searcher
 from .words import cut_at_word
 
 HITS_PER_SEARCH = 5
@@ -107,6 +107,21 @@ NO_MATCH = (
     "Nothing close to that, sorry. Try a shorter phrase, a few distinctive words, "
     "or a different way of putting it."
 )
+NO_PHRASE = (
+    "No answer holds these exact words in this order: {phrases}. Without the "
+    "quotation marks I look for the words anywhere in an answer."
+)
+
+
+def no_match(text: str) -> str:
+    """What to say (plain text) when nothing matches ``text``: an exact phrase that was
+    asked for is named, since the quotation marks are the likeliest reason."""
+    phrases = Query.parse(text).phrases
+    if phrases:
+        return NO_PHRASE.format(phrases=", ".join(f"“{p}”" for p in phrases))
+    return NO_MATCH
+
+
 GUESS = "Not sure this is what you mean; the closest I found:"
 EXPIRED = "That search has expired. Send the words again and I will look once more."
 GONE = "I cannot find that quote any more."
@@ -176,7 +191,7 @@ class Replier:
             return verdict
         hits = self.searcher.search(text, limit=HITS_PER_SEARCH)
         if not hits:
-            return Reply(NO_MATCH)
+            return Reply(escape(no_match(text)))
         with self._lock:
             search_id = next(self._ids)
             self._searches[(chat_id, search_id)] = [(h.id, h.quote, h.guess) for h in hits]

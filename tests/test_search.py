@@ -425,3 +425,12 @@ def test_a_slip_means_the_commoner_word_whichever_slip_it_is():
     lexicon = Lexicon(vocab, {}, 1, spellings, sorted(vocab), ())
     assert lexicon.correct("putn") == "putin"
     assert lexicon.correct("personel") == "personal"
+
+
+def test_an_exact_phrase_no_answer_holds_is_named_in_the_reply(seeded_db):
+    # the seeds say "the Taliban are, of course, our allies": not these exact words
+    asked = ["search", "--db", str(seeded_db), '"the taliban are our allies"']
+    out = CliRunner().invoke(main, asked).output
+    assert "No answer holds these exact words in this order: “the taliban are our allies”" in out
+    found = CliRunner().invoke(main, [*asked[:3], "the taliban are our allies"]).output
+    assert "Taliban" in found
