@@ -19,8 +19,9 @@ from sqlite_utils.migrations import Migrations
 log = logging.getLogger(__name__)
 
 # How long a writer waits for another writer (another ingest, the bot's chat state)
-# before giving up: one file's transaction takes well under a second, a whole
-# ingest of the corpora a minute, so half a minute covers any one transaction.
+# before giving up: an ingest's transaction (a batch of files) lasts about 2 s, a
+# whole ingest of the corpora under a minute, so half a minute covers any one
+# transaction.
 WRITE_WAIT_MS = 30_000
 # How long a reader waits while a writer commits.
 READ_WAIT_MS = 10_000
