@@ -506,7 +506,7 @@ class Searcher:
             f"query: {raw!r}",
             f"  person: {person.name if person else '-'}"
             + (" (framed: only their words)" if person and understood.framed else "")
-            + (f" (naming nobody: {subject.name}'s words first)" if subject and not person else ""),
+            + (f" (naming nobody: {subject.name}, the subject)" if subject and not person else ""),
             f"  topic words: {' '.join(understood.topic) or '-'}",
             f"  after correction: {' '.join(corrected) or '-'} (known share {known:.2f};"
             f" {len(corrected)} of {len(understood.topic)} words known or corrected,"
