@@ -70,6 +70,11 @@ class FileResult:
     answers: int = 0
     warnings: list[str] = field(default_factory=list)
 
+    @property
+    def stored(self) -> bool:
+        """Whether the file's rows were written (added or updated)."""
+        return self.status in ("added", "updated")
+
 
 @dataclass
 class IngestReport:
@@ -431,9 +436,7 @@ def ingest(
             results.append(result)
             if on_file:
                 on_file(result)
-    elif any(r.status in ("added", "updated") for r in results) or people.needs_link(
-        db, people_file
-    ):
+    elif any(r.stored for r in results) or people.needs_link(db, people_file):
         people.link(db, people_file)
     return IngestReport(results, time.perf_counter() - started, stopped)
 
@@ -462,7 +465,7 @@ class _Batch:
         self._pending.append(result)
 
     def due(self) -> bool:
-        stored = sum(1 for r in self._pending if r.status in ("added", "updated"))
+        stored = sum(1 for r in self._pending if r.stored)
         return stored >= BATCH_FILES or time.perf_counter() - self._since >= BATCH_SECONDS
 
     def commit(self) -> str:
@@ -476,9 +479,7 @@ class _Batch:
             reason = _fatal(exc) or f"database error: {exc}"
             self.rollback()
             self._pending = [
-                FileResult(r.file, "skipped", f"not stored: {reason}")
-                if r.status in ("added", "updated")
-                else r
+                FileResult(r.file, "skipped", f"not stored: {reason}") if r.stored else r
                 for r in self._pending
             ]
         for result in self._pending:

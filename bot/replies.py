@@ -167,8 +167,8 @@ class Replier:
         # the bot's @username (set at start-up): deep links back to a quote need it
         self.bot_username: str | None = None
         self.remembered = remembered
-        # (chat id, search id) -> answer ids: a chat pages only through its own searches
-        # (answer id, the excerpt the query chose, offered as a guess) of each match
+        # (chat id, search id) -> (answer id, the excerpt the query chose, offered as a
+        # guess) of each match: a chat pages only through its own searches
         self._searches: OrderedDict[tuple[int, int], list[tuple[int, str, bool]]] = OrderedDict()
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
