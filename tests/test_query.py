@@ -79,6 +79,31 @@ def test_the_subject_is_the_one_framed_other_names_are_the_topic():
     assert understand(Query.parse("biden on putin"), PEOPLE).topic == ["putin"]
 
 
+@pytest.mark.parametrize(
+    ("raw", "person", "topic"),
+    [
+        (
+            "has biden watched the tyre nichols video",
+            4,
+            ["watched", "the", "tyre", "nichols", "video"],
+        ),
+        (
+            "did biden invite putin to the white house",
+            4,
+            ["invite", "putin", "to", "the", "white", "house"],
+        ),
+        ("why does putin give interviews", 1, ["give", "interviews"]),
+    ],
+)
+def test_a_question_about_what_someone_did_prefers_them_without_framing(raw, person, topic):
+    """Asked what a person did, their spokesperson or the one they did it to may be
+    who answers (written for the corpora: "has biden watched ..." is answered by
+    Jean-Pierre): the person comes first, the others are not ruled out."""
+    understood = understand(Query.parse(raw), PEOPLE)
+    assert (understood.person, understood.framed) == (person, False)
+    assert understood.topic == topic
+
+
 def test_one_name_among_the_words_is_a_preference_not_framing():
     understood = understand(Query.parse("psaki student loans"), PEOPLE)
     assert (understood.person, understood.framed) == (2, False)

@@ -18,6 +18,7 @@ from bot.search import QUOTE_CHARS, Query, Searcher, split_sentences
 from bot.search.candidates import ALL_SCORED, Scope, lookups
 from bot.search.config import SearchConfig
 from bot.search.excerpt import best_excerpt
+from bot.search.query import understand
 from bot.words import stem, words
 
 
@@ -397,6 +398,15 @@ def test_a_query_naming_nobody_means_the_subject_first(tmp_path):
     assert all(h.signals["other_person"] == 1.0 for h in named if h.person == "Vladimir Putin")
     assert "naming nobody: Vladimir Putin, the subject" in subject.explain("campaign")
     assert "naming nobody" not in everyone.explain("campaign")
+
+
+def test_a_surname_of_two_words_names_the_person(tmp_path):
+    """ "Karine Jean-Pierre" is "jean-pierre" in a query: framing found, no "jean" left
+    among the topic words."""
+    searcher = _seeds_and_briefing(tmp_path, FIXTURES.parent.parent / "data" / "people.toml")
+    understood = understand(Query.parse("jean-pierre on the campaign"), searcher.people)
+    assert searcher.people.people[understood.person].name == "Karine Jean-Pierre"
+    assert understood.framed and understood.topic == ["the", "campaign"]
 
 
 def test_an_excerpt_that_says_nothing_alone_takes_in_its_neighbours(seeded_db):

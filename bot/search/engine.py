@@ -141,6 +141,11 @@ def _person_index(conn: sqlite3.Connection, lexicon: Lexicon) -> PersonIndex:
         surname = folded_key(row["name"])[-1:]
         if surname and _is_a_name(conn, surname[0]):
             keys.add(surname)
+        # a surname of several words is a name whatever its parts ("Jean-Pierre")
+        written = row["name"].split()
+        compound = folded_key(written[-1]) if len(written) > 1 else ()
+        if len(compound) > 1:
+            keys.add(compound)
         people.append(Person(row["id"], row["name"], row["answers"], tuple(k for k in keys if k)))
     return PersonIndex(people)
 

@@ -62,6 +62,14 @@ _FRAMING = [
         r"commented on|views on|opinion on|interview about|interview on)\b",
         rf"^(?:when|where|why) (?:did|does|has|was|is) {P} (?:say|said|talk|talked|speak|"
         r"spoke|mention|mentioned)(?: about| on)?\b",
+    )
+]
+# A question about what a person did ("did biden invite putin", "has biden watched the
+# video", "why does putin give interviews"): the person may answer it, or whoever
+# speaks for them, or the one they did it to; the words after it are the topic.
+_ASKING = [
+    re.compile(p)
+    for p in (
         rf"^(?:when|where|why|how) (?:did|does|has|was|is|do) {P}\b",
         rf"^(?:did|does|has|is|was|will|would|can|could) {P}\b",
         rf"^(?:what|how) (?:did|does|do|has|is|was) {P}\b",
@@ -209,10 +217,12 @@ def understand(query: Query, people: PersonIndex) -> Understood:
     if mentions:
         for start, end, person in mentions:
             shaped = " ".join([*tokens[:start], P, *tokens[end:]])
-            for pattern in _FRAMING:
+            for pattern in _FRAMING + _ASKING:
                 match = pattern.match(shaped)
                 if match:
-                    subject, framed = (start, end, person), True
+                    # asked what they said: only their words answer; asked what they
+                    # did: theirs first, then whoever else speaks of it
+                    subject, framed = (start, end, person), pattern in _FRAMING
                     rest = shaped[match.end() :].split()
                     break
             if subject:
