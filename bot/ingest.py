@@ -383,7 +383,8 @@ def ingest(
     only a database that cannot be written (a full disk) stops the run, after the
     failing file was undone and the files stored before it committed (or, when the
     commit fails too, reported skipped). Speaker labels are then linked to people
-    (``people_file``) when the corpus or that file changed.
+    (``people_file``) when the corpus or that file changed, and the answers stored
+    are indexed for search with their people.
     """
     started = time.perf_counter()
     files, results = discover(paths)
@@ -436,8 +437,15 @@ def ingest(
             results.append(result)
             if on_file:
                 on_file(result)
-    elif any(r.stored for r in results) or people.needs_link(db, people_file):
-        people.link(db, people_file)
+    else:
+        # an earlier ingest stopped before this step left answers stored but unindexed
+        pending = store.unindexed_answers(db) or any(r.stored for r in results)
+        try:
+            if pending or people.needs_link(db, people_file):
+                people.link(db, people_file)
+        finally:
+            if pending:  # searchable even when the people file is broken
+                store.index_answers(db)
     return IngestReport(results, time.perf_counter() - started, stopped)
 
 

@@ -389,15 +389,46 @@ def test_a_query_naming_nobody_means_the_subject_first(tmp_path):
     hits = subject.search("campaign", 5, threshold=0.0)
     assert {h.person for h in hits} == {"Vladimir Putin", "Karine Jean-Pierre"}
     for hit in hits:
-        assert hit.signals["person"] == (hit.person == "Vladimir Putin")
-        assert hit.signals["other_person"] == 0.0
-    assert all(h.signals["person"] == 0.0 for h in everyone.search("campaign", 5, threshold=0.0))
+        assert hit.signals["subject"] == (hit.person == "Vladimir Putin")
+        assert hit.signals["person"] == hit.signals["other_person"] == 0.0
+    assert all(h.signals["subject"] == 0.0 for h in everyone.search("campaign", 5, threshold=0.0))
     assert subject.search("offshore wind", 1)[0].person == "Karine Jean-Pierre"  # his hold none
     named = subject.search("jean-pierre on the campaign", 3, threshold=0.0)
     assert named[0].person == "Karine Jean-Pierre"
     assert all(h.signals["other_person"] == 1.0 for h in named if h.person == "Vladimir Putin")
     assert "naming nobody: Vladimir Putin, the subject" in subject.explain("campaign")
     assert "naming nobody" not in everyone.explain("campaign")
+
+
+def test_a_query_naming_nobody_looks_up_the_subject_s_answers_after_everyone_s(
+    tmp_path, monkeypatch
+):
+    """Where everyone's answers hold no likely one, the subject's are looked up too (a
+    round of their own: among everyone's they may be too few to be reached); not for
+    a query naming someone, nor once a likely answer is found."""
+    from bot.search import candidates
+
+    searcher = _seeds_and_briefing(tmp_path, FIXTURES.parent.parent / "data" / "people.toml")
+    putin = searcher._know.subject
+    assert putin is not None
+    scopes: list[int | None] = []
+    real = candidates.store.match_answers
+
+    def recorded(*args, **kwargs):
+        scopes.append(kwargs.get("person"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(candidates.store, "match_answers", recorded)
+    searcher.search("wind turbines off the coast")
+    assert scopes[0] is None and putin in scopes
+    assert all(p == putin for p in scopes[scopes.index(putin) :])  # after everyone's
+    scopes.clear()
+    searcher.search("jean-pierre on wind turbines off the coast")
+    assert scopes and putin not in scopes
+    scopes.clear()
+    line = "in this sense, the Taliban are, of course, our allies in countering terrorism"
+    assert searcher.search(line)[0].person == "Vladimir Putin"  # sure: no second round
+    assert putin not in scopes
 
 
 def test_a_surname_of_two_words_names_the_person(tmp_path):

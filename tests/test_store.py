@@ -48,6 +48,7 @@ def test_a_legacy_database_migrates_and_answers_the_same(legacy: Path, tmp_path:
         "corpus database: applying migration m001_sources_turns_index",
         "corpus database: applying migration m002_people",
         "corpus database: applying migration m003_index_by_statement",
+        "corpus database: applying migration m004_person_in_index",
     ]
     assert db.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION
     db.close()
@@ -145,3 +146,58 @@ def test_a_missing_index_is_an_error_not_an_empty_answer(migrated: Path):
     conn.close()
     with pytest.raises(sqlite3.OperationalError, match="no such table"):
         searcher.search("stability in the post soviet space")
+
+
+def _person_answers(conn: sqlite3.Connection, person: int, match: str) -> set[int]:
+    """By the index's person column, and by the turns' links: they must agree."""
+    by_index = {i for i, _ in store.match_answers(conn, match, 1000, person=person)}
+    by_links = {
+        i
+        for (i,) in conn.execute(
+            "SELECT t.id FROM answers_fts f JOIN turns t ON t.id = f.rowid"
+            " WHERE answers_fts MATCH ? AND t.person_id = ?",
+            [match, person],
+        )
+    }
+    assert by_index == by_links
+    return by_index
+
+
+def test_a_person_s_answers_are_looked_up_in_the_index_and_follow_relinking(db_path: Path):
+    """Seeds 000 and 004: Putin answers in both. Each answer's person is a token of
+    the index, kept in step when a label is linked to someone else (the people file
+    changed) and when a file is ingested again."""
+    folder = db_path.parent / "transcripts"
+    folder.mkdir()
+    for name in ("000", "004"):
+        shutil.copy(seed(name), folder / seed(name).name)
+    db = store.open_db(db_path)
+    ingest(db, [folder], workers=1)
+    conn = db.conn
+    (putin,) = conn.execute("SELECT id FROM people WHERE name = 'Vladimir Putin'").fetchone()
+    theirs = _person_answers(conn, putin, '"russia"')
+    assert len(theirs) > 5
+    assert (
+        store.indexed_answers(conn)
+        == conn.execute("SELECT COUNT(*) FROM turns WHERE is_answer").fetchone()[0]
+    )
+    # seed 004's Putin becomes another person: only seed 000's answers stay his
+    conn.execute("INSERT INTO people (name) VALUES ('Somebody Else')")
+    other = conn.execute("SELECT id FROM people WHERE name = 'Somebody Else'").fetchone()[0]
+    conn.execute(
+        "UPDATE turns SET person_id = ? WHERE person_id = ? AND source_id ="
+        " (SELECT id FROM sources WHERE file LIKE '%004%')",
+        [other, putin],
+    )
+    conn.commit()
+    moved = _person_answers(conn, other, '"russia"')
+    assert moved and moved.isdisjoint(_person_answers(conn, putin, '"russia"'))
+    assert moved | _person_answers(conn, putin, '"russia"') == theirs
+    conn.execute("INSERT INTO answers_fts(answers_fts) VALUES ('integrity-check')")
+    # ingested again (its text changed): its old entries leave the index, the new come in
+    changed = folder / seed("004").name
+    changed.write_text(changed.read_text().replace("Russia", "Rossiya"))
+    assert ingest(db, [folder], workers=1).count("updated") == 1
+    assert store.unindexed_answers(conn) == 0
+    conn.execute("INSERT INTO answers_fts(answers_fts) VALUES ('integrity-check')")
+    assert _person_answers(conn, putin, '"rossiya"')

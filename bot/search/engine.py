@@ -367,11 +367,21 @@ class Searcher:
             # someone else's about the topic ("putin on taylor swift"); a name among the
             # words ("fauci booster shots"): their answers first, then everyone's
             scopes = mine if understood.framed else mine + scopes
+        rounds = [(s, config) for s in scopes]
+        if asked.subject is not None and scope.person is None:
+            # naming nobody, and everyone's answers hold no likely one: the subject's
+            # too, where they outnumber nobody (in a few lookups, for a second round)
+            subject_round = replace(config, first_lookup=config.subject_lookup, left_out=0)
+            rounds += [
+                (Scope(asked.subject, None, s.date_from, s.date_to), subject_round) for s in scopes
+            ]
         scored: dict[int, tuple[float, dict[str, float], dict[str, Any]]] = {}
         skipped: set[int] = set()  # answers too short to quote
         conn = self._conn()
-        for current in scopes:
-            for candidates in lookups(conn, terms, span, query.phrases, current, config, rare):
+        for current, round_config in rounds:
+            for candidates in lookups(
+                conn, terms, span, query.phrases, current, round_config, rare
+            ):
                 self._score(asked, candidates, scored, max(config.pool, 2 * limit), skipped)
                 if len(candidates) >= config.enough or self._best(scored) >= config.confident:
                     break
@@ -493,6 +503,7 @@ class Searcher:
             "scale": scoring.scale(asked, config),
             "person": by_person,
             "other_person": by_other,
+            "subject": scoring.subject(asked, row.get("person_id")),
             "date": in_dates,
             "other_date": out_dates,
             "phrase": has_phrase,

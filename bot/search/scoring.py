@@ -210,12 +210,16 @@ def asks(text: str) -> float:
 
 
 def person(asked: Asked, person_id: int | None) -> tuple[float, float]:
-    """(by the person asked about, by someone else) when the query names a person;
-    when it names nobody, (by the corpus's subject, 0): the subject is who is meant,
-    but the others are not ruled out as they are for a name typed."""
+    """(by the person asked about, by someone else) when the query names a person."""
     if asked.person is None:
-        return float(asked.subject is not None and person_id == asked.subject), 0.0
+        return 0.0, 0.0
     return (1.0, 0.0) if person_id == asked.person else (0.0, 1.0)
+
+
+def subject(asked: Asked, person_id: int | None) -> float:
+    """1 for the corpus's subject's answers when the query names nobody: the subject
+    is who is meant, but the others are not ruled out as they are for a name typed."""
+    return float(asked.subject is not None and person_id == asked.subject)
 
 
 def date(asked: Asked, when: str | None) -> tuple[float, float]:

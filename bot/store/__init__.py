@@ -20,6 +20,7 @@ from .corpus import (
     corpus_stats,
     count_words,
     has_sources,
+    index_answers,
     indexed_answers,
     known_files,
     link_people,
@@ -39,6 +40,7 @@ from .corpus import (
     stem_answer_counts,
     subject_person,
     texts_with,
+    unindexed_answers,
     vocabulary,
 )
 from .state import State, default_path
@@ -62,6 +64,7 @@ __all__ = [
     "default_path",
     "file_of",
     "has_sources",
+    "index_answers",
     "indexed_answers",
     "known_files",
     "link_people",
@@ -81,6 +84,7 @@ __all__ = [
     "stem_answer_counts",
     "subject_person",
     "texts_with",
+    "unindexed_answers",
     "vocabulary",
     "writing",
 ]

@@ -35,6 +35,11 @@ TURN_ID_BASE = 1_000_000
 # Answers that read well alone (random and daily quotes): long enough to say
 # something, short enough to post.
 READS_WELL = "length(text) BETWEEN 160 AND 6000"
+# bm25 column weights: a word of the question asked counts this much of one in the
+# answer (search's ``bm25_question``); the person column counts for nothing.
+QUESTION_WEIGHT = 0.35
+# answers the full-text index does not hold yet
+_UNINDEXED = "is_answer AND id NOT IN (SELECT id FROM answers_fts_docsize)"
 SCHEMA_VERSION = len(registered_names(migrations.corpus))
 WHAT = "corpus database"
 
@@ -161,12 +166,6 @@ def save_transcript(
                 for t in transcript.turns
             ),
         )
-        # one statement for the whole file: a trigger per inserted row took twice as long
-        db.execute(
-            "INSERT INTO answers_fts(rowid, text, question)"
-            " SELECT id, text, question FROM turns WHERE source_id = ? AND is_answer",
-            [source_id],
-        )
         delta = counts if counts is not None else count_words(t.text for t in transcript.turns)
         if gone:
             delta = Counter(delta)  # the caller's counts stay as they were
@@ -187,6 +186,26 @@ def save_transcript(
     if vocab is not None:
         vocab.update(delta)
     return source_id
+
+
+def index_answers(db: sqlite_utils.Database) -> int:
+    """Put every answer not yet in the full-text index into it, with its person's
+    token, in one transaction; returns how many. Ingest calls it once its people are
+    linked: one statement for the whole corpus, where one per file took three times
+    as long, and no answer indexed before its person is known."""
+    with writing(db):
+        cur = db.execute(
+            "INSERT INTO answers_fts(rowid, text, question, person)"
+            f" SELECT id, text, question, {migrations.person_token('person_id')}"
+            f" FROM turns WHERE {_UNINDEXED}"
+        )
+    return cur.rowcount
+
+
+def unindexed_answers(conn: sqlite3.Connection | sqlite_utils.Database) -> int:
+    """Answers stored but not yet in the full-text index (an ingest stopped before it
+    indexed them)."""
+    return conn.execute(f"SELECT COUNT(*) FROM turns WHERE {_UNINDEXED}").fetchone()[0]
 
 
 def list_sources(db: sqlite3.Connection | sqlite_utils.Database) -> list[dict[str, Any]]:
@@ -257,9 +276,11 @@ def replace_corpus(built: Path, live: Path) -> None:
 
 
 def signature(conn: sqlite3.Connection) -> tuple[Any, ...]:
-    """Changes whenever an ingest adds, changes or drops a source."""
+    """Changes whenever an ingest adds, changes or drops a source, and when it
+    indexes the answers it stored."""
     return conn.execute(
-        "SELECT COUNT(*), MAX(ingested_at), SUM(turns), SUM(answers) FROM sources"
+        "SELECT COUNT(*), MAX(ingested_at), SUM(turns), SUM(answers),"
+        " (SELECT COUNT(*) FROM answers_fts_docsize) FROM sources"
     ).fetchone()
 
 
@@ -270,7 +291,12 @@ def vocabulary(conn: sqlite3.Connection) -> dict[str, int]:
 
 def stem_answer_counts(conn: sqlite3.Connection) -> dict[str, int]:
     """Every stem in the full-text index and the number of answers that hold it."""
-    return dict(conn.execute("SELECT term, doc FROM answers_terms"))
+    return dict(
+        conn.execute(
+            "SELECT term, doc FROM answers_terms WHERE term NOT GLOB ?",
+            [f"{migrations.PERSON_TOKEN}[0-9]*"],
+        )
+    )
 
 
 def indexed_answers(conn: sqlite3.Connection) -> int:
@@ -297,28 +323,28 @@ def match_answers(
     every row that holds each term for its statistics: a common word costs more than
     the match itself).
 
-    ``person`` keeps that person's answers; ``speaker`` keeps answers whose label is
+    ``person`` keeps that person's answers (their token in the index's person column:
+    the index intersects its lists); ``speaker`` keeps answers whose label is
     that name, or ends with it (``Putin`` matches ``Vladimir Putin``), wildcards
     taken literally; ``date_from``/``date_to`` (ISO prefixes) keep sources dated
     within them. A MATCH that FTS5 cannot parse finds nothing; any other error is the
     database's and rises.
     """
+    if person is not None:
+        match = f'person : "{migrations.PERSON_TOKEN}{int(person)}" AND ({match})'
     joins, where = [], ["answers_fts MATCH ?"]
     params: list[Any] = [match]
-    if speaker or person is not None or date_from or date_to:
+    if speaker or date_from or date_to:
         # CROSS JOIN: the index drives (the planner would otherwise walk every answer
         # of the person and run the full-text match once for each)
         joins.append("CROSS JOIN turns t ON t.id = f.rowid")
     if speaker:
         where.append("(t.speaker = ? COLLATE NOCASE OR t.speaker LIKE ? ESCAPE '\\')")
         params += [speaker, f"% {_like_literal(speaker)}"]
-    if person is not None:
-        where.append("t.person_id = ?")
-        params.append(person)
     if date_from or date_to:
         joins.append("JOIN sources s ON s.id = t.source_id")
         _within_dates(date_from, date_to, where, params)
-    rank = "bm25(answers_fts, 1.0, 0.35)" if ranked else "0.0"
+    rank = f"bm25(answers_fts, 1.0, {QUESTION_WEIGHT}, 0.0)" if ranked else "0.0"
     sql = (
         f"SELECT f.rowid, {rank} FROM answers_fts f {' '.join(joins)}"
         f" WHERE {' AND '.join(where)}{' ORDER BY 2' if ranked else ''} LIMIT {int(limit)}"
