@@ -391,6 +391,10 @@ def strip_titles(words: list[str]) -> StrippedLabel:
         words = words[:-1]  # "Senior Administration Official Two"
     for i in range(len(words) - 2, 0, -1):
         if words[i] == "of":
+            # not "President of the United States of America Donald Trump": an office
+            # of a place, the name after it
+            if "of" in words[:i]:
+                break
             if _is_name_word(words[i - 1]) and not _is_role(words[i - 1]):
                 head = words[:i]
                 if any(_is_role(w) for w in head) or len(head) >= 2:

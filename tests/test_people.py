@@ -154,6 +154,12 @@ def test_repeated_fragments_are_removed() -> None:
         ),
         ("Press Secretary Jen Psaki", "Jen Psaki"),
         ("Patriarch Kirill of Moscow and All Russia", "Patriarch Kirill"),
+        # an office of a place "of" a place: the name comes after, not before
+        ("President of the United States of America Donald Trump", "America Donald Trump"),
+        (
+            "Chairman of the Federation of Independent Trade Unions of Russia Mikhail Shmakov",
+            "Russia Mikhail Shmakov",
+        ),
         ("Ms. Psaki", "Psaki"),
         ("Chair Bernstein", "Bernstein"),
         ("Lieutenant General Sims", "Sims"),
@@ -180,6 +186,8 @@ def test_titles_are_stripped(label: str, name: str) -> None:
             "Recep Tayyip Erdogan",
         ),
         ("Surgeon General Murthy", "Vivek H. Murthy"),
+        # kremlin_en_html/news/55006.html
+        ("President of the United States of America Donald Trump", "Donald Trump"),
     ],
 )
 def test_long_labels_become_the_personal_name(

@@ -387,11 +387,14 @@ class Searcher:
                     break
             if threshold > 0 and self._best(scored) >= config.sure:
                 break  # the person's own answers hold a likely one: no need of others
-        kept: list[tuple[Hit, dict[str, float]]] = []
-        seen: list[frozenset] = []  # the kept excerpts' runs of words
+        kept: list[Hit | None] = []  # the best ``limit``: None for a hit not shown
+        seen: list[frozenset] = []  # the shown excerpts' runs of words
         for sig, row in self._ranked(scored):
             if len(kept) >= limit:
                 break
+            if not scoring.shown(sig, threshold, config):
+                kept.append(None)  # its excerpt would be read for nothing
+                continue
             quote = best_excerpt(
                 asked.text,
                 row["text"],
@@ -404,8 +407,8 @@ class Searcher:
             if any(_same_passage(runs, other, config) for other in seen):
                 continue  # the same passage published twice: once is enough
             seen.append(runs)
-            kept.append((self._hit(row, quote, sig), sig))
-        return [hit for hit, sig in kept if scoring.shown(sig, threshold, config)]
+            kept.append(self._hit(row, quote, sig))
+        return [hit for hit in kept if hit is not None]
 
     def _quotes_of(self, person: int, query: Query, limit: int) -> list[Hit]:
         """A person's answers that read well alone, newest first, within the dates the
