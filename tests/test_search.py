@@ -440,6 +440,30 @@ def test_a_surname_of_two_words_names_the_person(tmp_path):
     assert understood.framed and understood.topic == ["the", "campaign"]
 
 
+def test_an_excerpt_of_a_long_answer_opens_on_a_whole_sentence(seeded_db):
+    """Of an answer longer than the stretch read (a whole speech), the stretch's first
+    and last sentences may be cut off by it: the quote never opens on one (an
+    excerpt once began "horization was also a critical ..."). Seed answers of over
+    2,500 characters, read in stretches of 500 to 1,200, three of their words asked."""
+    import sqlite3
+
+    from bot.words import sentence_spans
+
+    with sqlite3.connect(seeded_db) as conn:
+        long = [t for (t,) in conn.execute("SELECT text FROM turns WHERE length(text) > 2500")]
+    assert len(long) >= 5
+    rng = random.Random(5)
+    for text in long:
+        starts = {a for a, _ in sentence_spans(text)}
+        vocab = sorted(w for w in set(words(text)) if len(w) > 5)
+        for _ in range(40):
+            asked = rng.sample(vocab, 3)
+            weights = {stem(w): 1.0 for w in asked}
+            scan = rng.choice([500, 800, 1200])
+            quote = best_excerpt(" ".join(asked), text, 400, weights, scan)
+            assert quote.startswith("…") or text.find(quote) in starts, quote[:60]
+
+
 def test_an_excerpt_that_says_nothing_alone_takes_in_its_neighbours(seeded_db):
     """Seed 004 ends an answer "Thank you. All the best.": the sentence holding "best"
     is three words, so the sentence before it comes too."""

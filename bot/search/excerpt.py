@@ -77,6 +77,11 @@ def _most_meaning(
         lo = max(0, min(middle - scan // 2, hi - scan))
         hi = lo + scan
     spans = [(a + lo, b + lo) for a, b in sentence_spans(answer[lo:hi])]
+    # the window's first and last sentences may be cut off by it: never quote them
+    if hi < len(answer) and len(spans) > 1:
+        spans = spans[:-1]
+    if lo > 0 and len(spans) > 1:
+        spans = spans[1:]
     held = _held(answer, spans, weights, sequence if hi - lo == len(answer) else None)
     best: tuple[float, int] = (0.0, 0)
     tied: list[tuple[int, int]] = []
