@@ -250,8 +250,8 @@ class Searcher:
         however well "on" is known.
         """
         know = self._know
-        understood = understand(query, know.people)
         lex = know.lexicon
+        understood = understand(query, know.people, lex.vocab.__contains__)
         original = understood.topic + words(" ".join(query.phrases))
         completed = lex.typed(original[-1], self.config) if query.typing and original else None
         corrected: list[str] = []

@@ -51,6 +51,47 @@ def _dropped(typed: str, meant: str) -> bool:
     return False
 
 
+def spellings_of(counts: dict[str, int]) -> dict[tuple[str, int], list[str]]:
+    """Words of letters grouped by first letter and length, commonest first, for
+    :func:`nearest` (typo correction keeps the first letter, looks at near lengths)."""
+    grouped: dict[tuple[str, int], list[str]] = {}
+    for word, _ in sorted(counts.items(), key=lambda kv: -kv[1]):
+        if word.isalpha():
+            grouped.setdefault((word[0], len(word)), []).append(word)
+    return grouped
+
+
+def nearest(
+    word: str, spellings: dict[tuple[str, int], list[str]], counts: dict[str, int]
+) -> str | None:
+    """The likeliest of ``counts``' words one slip from ``word`` (two in long words),
+    ``spellings`` being them grouped (:func:`spellings_of`)."""
+    # A slip is a letter dropped, doubled, swapped or wrong; the first letter is
+    # rarely the one mistyped.
+    max_edits = 1 if len(word) < LONG_WORD else 2
+    best: tuple[int, bool, int, str] | None = None
+    for length in range(len(word) - max_edits, len(word) + max_edits + 1):
+        for candidate, distance, _ in process.extract(
+            word,
+            spellings.get((word[0], length), ()),
+            scorer=OSA.distance,
+            score_cutoff=max_edits,
+            limit=10,
+        ):
+            slip = sorted(candidate) == sorted(word) or _dropped(word, candidate)
+            if len(word) < SHORT_WORD and not slip:
+                # in short words a different or an extra letter is another word
+                # (mood, moon; lime, lie): only swaps, drops and doubles are slips
+                continue
+            # a word seen twice beats one seen once (once-only words are often
+            # slips themselves); then the commoner word, whatever the slip
+            # (putn: putin, not punt; personel: personal, not personnel)
+            key = (distance, counts[candidate] < MIN_TARGET_COUNT, -counts[candidate], candidate)
+            if best is None or key < best:
+                best = key
+    return best[-1] if best else None
+
+
 @dataclass(frozen=True)
 class Lexicon:
     """The corpus vocabulary and index statistics."""
@@ -73,10 +114,7 @@ class Lexicon:
         vocab = store.vocabulary(conn)
         doc_freq = store.stem_answer_counts(conn)
         answers = store.indexed_answers(conn)
-        spellings: dict[tuple[str, int], list[str]] = {}
-        for word, _ in sorted(vocab.items(), key=lambda kv: -kv[1]):
-            if word.isalpha():
-                spellings.setdefault((word[0], len(word)), []).append(word)
+        spellings = spellings_of(vocab)
         sorted_words = sorted(w for w in vocab if w.isalpha())
         stem.learn(sorted(vocab, key=vocab.__getitem__, reverse=True))
         mean_words = sum(vocab.values()) / answers if answers else 1.0
@@ -135,35 +173,7 @@ class Lexicon:
 
     def nearest(self, word: str) -> str | None:
         """The likeliest corpus word one slip from ``word`` (two in long words)."""
-        # A slip is a letter dropped, doubled, swapped or wrong; the first letter is
-        # rarely the one mistyped.
-        max_edits = 1 if len(word) < LONG_WORD else 2
-        best: tuple[int, bool, bool, int, str] | None = None
-        for length in range(len(word) - max_edits, len(word) + max_edits + 1):
-            for candidate, distance, _ in process.extract(
-                word,
-                self.spellings.get((word[0], length), ()),
-                scorer=OSA.distance,
-                score_cutoff=max_edits,
-                limit=10,
-            ):
-                slip = sorted(candidate) == sorted(word) or _dropped(word, candidate)
-                if len(word) < SHORT_WORD and not slip:
-                    # in short words a different or an extra letter is another word
-                    # (mood, moon; lime, lie): only swaps, drops and doubles are slips
-                    continue
-                # a word seen twice beats one seen once (once-only words are often
-                # slips themselves); then the commoner word, whatever the slip
-                # (putn: putin, not punt; personel: personal, not personnel)
-                key = (
-                    distance,
-                    self.vocab[candidate] < MIN_TARGET_COUNT,
-                    -self.vocab[candidate],
-                    candidate,
-                )
-                if best is None or key < best:
-                    best = key
-        return best[-1] if best else None
+        return nearest(word, self.spellings, self.vocab)
 
     def typed(self, word: str, config: SearchConfig) -> str | None:
         """What a word still being typed most likely becomes: its commonest completion

@@ -12,10 +12,11 @@ so the topic words carry the match, and year phrases ("in 2021", "before 2020",
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from ..words import expand_contractions, fold, words
+from .lexicon import MIN_CORRECTED, nearest, spellings_of
 
 _SPEAKER_FILTER = re.compile(r"(?:^|\s)speaker:(\"[^\"]*\"?|\S+)", re.I)
 _DATE_FILTER = re.compile(r"(?:^|\s)(from|to):(\d{4}(?:-\d{2}(?:-\d{2})?)?)\b", re.I)
@@ -170,10 +171,29 @@ class PersonIndex:
     def __init__(self, people: Iterable[Person]) -> None:
         self.people = {p.id: p for p in people}
         self._keys: dict[tuple[str, ...], int] = {}
+        # the words of names, each as common as the best-known person it names
+        named: dict[str, int] = {}
         for person in sorted(self.people.values(), key=lambda p: -p.answers):
             for key in person.keys:
                 self._keys.setdefault(key, person.id)
+                for word in key:
+                    if len(word) >= MIN_CORRECTED:
+                        named.setdefault(word, person.answers)
         self._longest = max((len(k) for k in self._keys), default=0)
+        self._named = named
+        self._spellings = spellings_of(named)
+
+    def respelled(self, tokens: list[str], known: Callable[[str], bool]) -> list[str]:
+        """``tokens`` with each word the corpus does not know (``known``) that is one
+        slip from a word of a name spelled as that word: "putn", "psakki", "kirbey",
+        "walenksy" name their people as the lexicon alone would not (it prefers the
+        commoner word, and would make "rier" "river")."""
+        return [
+            t
+            if known(t) or t in self._named or len(t) < MIN_CORRECTED or not t.isalpha()
+            else nearest(t, self._spellings, self._named) or t
+            for t in tokens
+        ]
 
     def mentions(self, tokens: list[str]) -> list[tuple[int, int, int]]:
         """(start, end, person id) of each person named in ``tokens``, longest first."""
@@ -208,9 +228,18 @@ class Understood:
     framed: bool
 
 
-def understand(query: Query, people: PersonIndex) -> Understood:
-    """Split ``query`` into the person asked about and the topic words."""
+def understand(
+    query: Query, people: PersonIndex, known: Callable[[str], bool] | None = None
+) -> Understood:
+    """Split ``query`` into the person asked about and the topic words. ``known``:
+    whether the corpus has a word; a word it has not may be a misspelled name."""
     tokens = expand_contractions(words(query.text))
+    if known is not None:
+        respelled = people.respelled(tokens, known)
+        mentions = people.mentions(respelled)
+        named = {i for start, end, _ in mentions for i in range(start, end)}
+        # a respelling stands only where it names someone: elsewhere the lexicon decides
+        tokens = [respelled[i] if i in named else t for i, t in enumerate(tokens)]
     mentions = people.mentions(tokens)
     subject: tuple[int, int, int] | None = None
     framed = False
