@@ -35,6 +35,7 @@ def test_filters_and_phrases_are_taken_out_of_the_text():
         ("putin on china since 2015", "2015", None, "putin on china"),
         ("putin 2019 interview about the arctic", "2019", "2019-12-31", "putin about the arctic"),
         ("putin on syria between 2015 and 2017", "2015", "2017-12-31", "putin on syria"),
+        ("putin on the chinese economy 2016", "2016", "2016-12-31", "putin on the chinese economy"),
     ],
 )
 def test_year_phrases_become_a_date_preference(raw, start, end, rest):

@@ -5,8 +5,9 @@ on student loans", "putin's view of the eu in 2019". Here the person named becom
 preference for that person's answers (not words to match), conversational framing
 ("what did X say about", "X on", "did X ever talk about", "quote about") is dropped
 so the topic words carry the match, and year phrases ("in 2021", "before 2020",
-"2019 interview") become a date preference. ``"exact phrases"``, ``speaker:Name``,
-``from:2019`` and ``to:2021-06`` keep working as filters.
+"2019 interview", a year closing the query) become a date preference.
+``"exact phrases"``, ``speaker:Name``, ``from:2019`` and ``to:2021-06`` keep working
+as filters.
 """
 
 from __future__ import annotations
@@ -35,6 +36,8 @@ _DATE_PHRASES: list[tuple[re.Pattern[str], str]] = [
         ),
         "year",
     ),
+    # a year closing the query ("putin on the chinese economy 2016")
+    (re.compile(rf"\b{_YEAR}$"), "year"),
 ]
 # The person placeholder in framing patterns.
 P = "qqperson"
