@@ -419,11 +419,11 @@ def test_a_query_naming_nobody_looks_up_the_subject_s_answers_after_everyone_s(
         return real(*args, **kwargs)
 
     monkeypatch.setattr(candidates.store, "match_answers", recorded)
-    searcher.search("wind turbines off the coast")
+    searcher.search("economy and jobs report")
     assert scopes[0] is None and putin in scopes
     assert all(p == putin for p in scopes[scopes.index(putin) :])  # after everyone's
     scopes.clear()
-    searcher.search("jean-pierre on wind turbines off the coast")
+    searcher.search("jean-pierre on the economy and jobs report")
     assert scopes and putin not in scopes
     scopes.clear()
     line = "in this sense, the Taliban are, of course, our allies in countering terrorism"
@@ -499,3 +499,12 @@ def test_an_exact_phrase_no_answer_holds_is_named_in_the_reply(seeded_db):
     assert "No answer holds these exact words in this order: “the taliban are our allies”" in out
     found = CliRunner().invoke(main, [*asked[:3], "the taliban are our allies"]).output
     assert "Taliban" in found
+
+
+def test_a_query_the_corpus_knows_too_little_of_gets_an_empty_reply(searcher: Searcher):
+    """Over the seeds "greta" is a slip of "great" and "thunberg" is unknown: a third
+    of the query's meaning is known, and "This is a great advantage for our
+    country" was once the answer, at 81."""
+    assert searcher.search("putin on greta thunberg") == []
+    assert "known share 0.35, under 0.40 is no query" in searcher.explain("greta thunberg")
+    assert searcher.search("a great advantage for our country")  # the known word in a query

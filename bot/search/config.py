@@ -117,6 +117,14 @@ class SearchConfig:
     # shown 3 -> 0 of 55 over the seeds and 7 -> 4 over the corpora; no right first hit
     # of any query set lost (bench/search_quality.py).
     min_known_words: float = 0.5
+    # ... nor one of which the corpus knows, as typed or corrected, less than this
+    # share of the meaning (idf-weighted, an unknown word weighing most): "putin on
+    # greta thunberg" is 0.35 ("greta" read as "great", "thunberg" unknown), and found
+    # "Peter the Great and Catherine the Great." at 89. Measured over every query set
+    # (bench/search_quality.py): no query under 0.4 was answered right (the lowest
+    # right one is a misremembered line at 0.41); three misremembered lines of typos
+    # that were answered wrong get an empty reply.
+    min_known_meaning: float = 0.4
     # A guess is shown only when it is at least this likely the answer meant. Over the
     # seeds mixed into the corpora most guesses are wrong: from 0 to 0.3 nonsense shown
     # goes from 10 to 5 of 55 there and natural queries' top-1 from 31.2% to 29.7%;

@@ -325,6 +325,8 @@ class Searcher:
             return []  # "fauci on dogecoin" over a corpus that knows neither name: "on"
         if len(corrected) < config.min_known_words * len(understood.topic) and not query.phrases:
             return []  # "asdfghjkl qwertyuiop zxcvbnm" is no typo of "qwerty"
+        if known < config.min_known_meaning and not query.phrases:
+            return []  # "putin on greta thunberg": "great" is not what it is about
         terms = [w for w in distinct if lex.share(w) <= config.common_share]
         if not terms and len(content) <= 3:
             terms = content
@@ -527,7 +529,8 @@ class Searcher:
             + (" (framed: only their words)" if person and understood.framed else "")
             + (f" (naming nobody: {subject.name}, the subject)" if subject and not person else ""),
             f"  topic words: {' '.join(understood.topic) or '-'}",
-            f"  after correction: {' '.join(corrected) or '-'} (known share {known:.2f};"
+            f"  after correction: {' '.join(corrected) or '-'} (known share {known:.2f},"
+            f" under {config.min_known_meaning:.2f} is no query;"
             f" {len(corrected)} of {len(understood.topic)} words known or corrected,"
             f" fewer than {config.min_known_words:.0%} is no query)",
         ]
