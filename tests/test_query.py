@@ -65,6 +65,8 @@ def test_a_year_that_is_part_of_the_topic_stays_a_word():
             ["the", "ussr", "collapse", "was", "a", "tragedy"],
         ),
         ("quotes by psaki about inflation", 2, ["inflation"]),
+        ("psaki explaining the student loan pause", 2, ["the", "student", "loan", "pause"]),
+        ("putin answering parents about vaccines", 1, ["parents", "about", "vaccines"]),
     ],
 )
 def test_framing_names_the_person_and_leaves_the_topic(raw, person, topic):

@@ -63,7 +63,9 @@ _FRAMING = [
         rf"^{P} (?:on|about|regarding|re|talking about|speaking about|says|said|say|"
         r"quote|quotes|quote about|quotes about|quote on|quotes on|thinks|thought|"
         r"talks about|talked about|explains|explained|answers|answered|comments on|"
-        r"commented on|views on|opinion on|interview about|interview on)\b",
+        r"commented on|views on|opinion on|interview about|interview on|answering|"
+        r"explaining|discussing|describing|saying|responding to|commenting on|"
+        r"defending|warning about|warning of)\b",
         rf"^(?:when|where|why) (?:did|does|has|was|is) {P} (?:say|said|talk|talked|speak|"
         r"spoke|mention|mentioned)(?: about| on)?\b",
     )
