@@ -38,11 +38,17 @@ _EMPHASIS = re.compile(
 )
 _FRONT_MATTER_END = re.compile(r"^-{3,}[ \t]*$", re.M)
 _ASIDE = re.compile(r"\[(?:laughs?|laughter|chuckles?|crosstalk)\]\s*", re.I)
+# A link is its text ("[Plan 9](https://9p.io/plan9/) came out"): the words said. The
+# target's two kinds of character (a bracket opening a pair, anything else) never
+# overlap, so a long unclosed one is scanned once.
+_LINK = re.compile(r"\[(?P<text>[^\[\]\n]{1,300})\]\((?:[^()\s]|\([^()\s]*\))+\)")
 
 
 def _unmark(text: str) -> str:
-    """Markdown paragraph to plain text: corrections applied, escapes and tags gone."""
+    """Markdown paragraph to plain text: corrections applied, escapes, tags and link
+    targets gone."""
     text = _STRUCK.sub("", text)
+    text = _LINK.sub(r"\g<text>", text)
     text = _TAGS.sub("", text)
     text = _EMPHASIS.sub(_emphasised, text)
     text = _ESCAPE.sub(r"\1", text)
