@@ -36,6 +36,19 @@ def test_filters_and_phrases_are_taken_out_of_the_text():
         ("putin 2019 interview about the arctic", "2019", "2019-12-31", "putin about the arctic"),
         ("putin on syria between 2015 and 2017", "2015", "2017-12-31", "putin on syria"),
         ("putin on the chinese economy 2016", "2016", "2016-12-31", "putin on the chinese economy"),
+        # a month stays among the words as well: an answer may name it
+        (
+            "fauci on omicron in december 2021",
+            "2021-12",
+            "2021-12-31",
+            "fauci on omicron in december 2021",
+        ),
+        (
+            "psaki on the border march 2021",
+            "2021-03",
+            "2021-03-31",
+            "psaki on the border march 2021",
+        ),
     ],
 )
 def test_year_phrases_become_a_date_preference(raw, start, end, rest):

@@ -23,8 +23,24 @@ _SPEAKER_FILTER = re.compile(r"(?:^|\s)speaker:(\"[^\"]*\"?|\S+)", re.I)
 _DATE_FILTER = re.compile(r"(?:^|\s)(from|to):(\d{4}(?:-\d{2}(?:-\d{2})?)?)\b", re.I)
 _PHRASE = re.compile(r"\"([^\"]+)\"")
 _YEAR = r"((?:19|20)\d{2})"
+_MONTHS = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
+_MONTH = "(" + "|".join(_MONTHS) + ")"
 # Year phrases, most specific first: (pattern, what it means).
 _DATE_PHRASES: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(rf"\b(?:(?:in|during|of|back in)\s+)?{_MONTH}\s+(?:of\s+)?{_YEAR}\b"), "month"),
     (re.compile(rf"\b(?:between|from)\s+{_YEAR}\s+(?:and|to|until)\s+{_YEAR}\b"), "range"),
     (re.compile(rf"\b(?:before|until|till|prior to|up to)\s+{_YEAR}\b"), "before"),
     (re.compile(rf"\b(?:after|since|from)\s+{_YEAR}\b"), "after"),
@@ -151,6 +167,11 @@ def _date_preference(text: str) -> tuple[str | None, str | None, str]:
             return None, f"{int(match[1]) - 1}-12-31", rest
         if kind == "after":
             return match[1], None, rest
+        if kind == "month":
+            # the words stay too: an answer may name the month ("in November 2020 the
+            # Ukrainian delegation presented ...", said in 2021)
+            month = f"{match[2]}-{_MONTHS.index(match[1]) + 1:02d}"
+            return month, f"{month}-31", text
         return match[1], f"{match[1]}-12-31", rest
     return None, None, text
 
