@@ -12,7 +12,13 @@ PEOPLE = PersonIndex(
     [
         Person(1, "Vladimir Putin", 6000, (("vladimir", "putin"), ("putin",))),
         Person(2, "Jen Psaki", 17000, (("jen", "psaki"), ("ms", "psaki"), ("psaki",))),
-        Person(3, "Karine Jean-Pierre", 23000, (("karine", "jean", "pierre"), ("jean", "pierre"))),
+        Person(
+            3,
+            "Karine Jean-Pierre",
+            23000,
+            (("karine", "jean", "pierre"), ("jean", "pierre")),
+            (("karine",),),
+        ),
         Person(4, "Joe Biden", 900, (("joe", "biden"), ("biden",))),
         Person(5, "Donald Trump", 1100, (("donald", "trump"), ("trump",))),
     ]
@@ -136,6 +142,14 @@ CORPUS_WORDS = {"on", "nato", "inflation", "trade", "bidden", "the", "border"}
 def test_a_misspelled_name_the_corpus_does_not_know_names_its_person(raw, person, topic):
     understood = understand(Query.parse(raw), PEOPLE, CORPUS_WORDS.__contains__)
     assert (understood.person, understood.topic) == (person, topic)
+
+
+def test_a_first_name_names_its_person_only_in_a_framed_query():
+    assert understand(Query.parse("karine on the border"), PEOPLE).person == 3
+    assert understand(Query.parse("what did karine say about the border"), PEOPLE).framed
+    # among a line's words it is someone spoken to
+    spoken_to = understand(Query.parse("thanks karine for the border update"), PEOPLE)
+    assert spoken_to.person is None and "karine" in spoken_to.topic
 
 
 def test_one_name_among_the_words_is_a_preference_not_framing():

@@ -431,6 +431,20 @@ def test_a_query_naming_nobody_looks_up_the_subject_s_answers_after_everyone_s(
     assert putin not in scopes
 
 
+def test_a_well_known_first_name_names_its_only_bearer(tmp_path, monkeypatch):
+    """Jean-Pierre answers 30 times in the gaggle: with the bar at 10 answers,
+    "karine" alone names her in a framed query, and no first name names two people."""
+    from bot.search import engine
+
+    monkeypatch.setattr(engine, "FIRST_NAME_ANSWERS", 10)
+    searcher = _seeds_and_briefing(tmp_path, FIXTURES.parent.parent / "data" / "people.toml")
+    understood = understand(Query.parse("karine on the campaign"), searcher.people)
+    assert searcher.people.people[understood.person].name == "Karine Jean-Pierre"
+    assert understood.framed and understood.topic == ["the", "campaign"]
+    firsts = [k for p in searcher.people.people.values() for k in p.framed_keys]
+    assert ("karine",) in firsts and len(firsts) == len(set(firsts))
+
+
 def test_a_surname_of_two_words_names_the_person(tmp_path):
     """ "Karine Jean-Pierre" is "jean-pierre" in a query: framing found, no "jean" left
     among the topic words."""

@@ -43,6 +43,10 @@ SUBJECT_ALONE = 0.9
 # "price" and "may" are everyday words first.
 SURNAME_CAPITALISED = 0.8
 SURNAME_SAMPLE = 30
+# A first name alone names the only person bearing it once they have this many answers
+# (a well-known voice of the corpus), and when it is this long.
+FIRST_NAME_ANSWERS = 100
+MIN_FIRST_NAME = 3
 # How much of a correction counts as knowing the word (typo-corrected words are a
 # guess, not a certainty).
 CORRECTED_KNOWN = 0.7
@@ -147,7 +151,27 @@ def _person_index(conn: sqlite3.Connection, lexicon: Lexicon) -> PersonIndex:
         if len(compound) > 1:
             keys.add(compound)
         people.append(Person(row["id"], row["name"], row["answers"], tuple(k for k in keys if k)))
-    return PersonIndex(people)
+    return PersonIndex(_with_first_names(conn, people))
+
+
+def _with_first_names(conn: sqlite3.Connection, people: list[Person]) -> list[Person]:
+    """``people``, a first name alone naming the well-known person who is the only one
+    to bear it in a framed query ("karine on abortion"), when the corpus writes it as a
+    name."""
+    bearers: dict[str, list[Person]] = {}
+    for person in people:
+        name = folded_key(person.name)
+        if len(name) > 1:
+            bearers.setdefault(name[0], []).append(person)
+    named = {
+        alone[0].id: first
+        for first, alone in bearers.items()
+        if len(alone) == 1
+        and alone[0].answers >= FIRST_NAME_ANSWERS
+        and len(first) >= MIN_FIRST_NAME
+        and _is_a_name(conn, first)
+    }
+    return [replace(p, framed_keys=((named[p.id],),)) if p.id in named else p for p in people]
 
 
 class Searcher:

@@ -185,6 +185,10 @@ class Person:
     answers: int
     # folded word sequences that name them: full name, aliases, surname
     keys: tuple[tuple[str, ...], ...]
+    # ... and ones that name them only when the query is framed as asking for their
+    # words ("karine on abortion"): a first name among a line's words is someone spoken
+    # to ("say hello, Carlisia"), not the speaker
+    framed_keys: tuple[tuple[str, ...], ...] = ()
 
 
 class PersonIndex:
@@ -205,7 +209,11 @@ class PersonIndex:
                 for word in key:
                     if len(word) >= MIN_CORRECTED:
                         named.setdefault(word, person.answers)
-        self._longest = max((len(k) for k in self._keys), default=0)
+        self._framed_keys: dict[tuple[str, ...], int] = {}
+        for person in self.people.values():
+            for key in person.framed_keys:
+                self._framed_keys.setdefault(key, person.id)
+        self._longest = max((len(k) for k in [*self._keys, *self._framed_keys]), default=0)
         self._named = named
         self._spellings = spellings_of(named)
 
@@ -221,13 +229,17 @@ class PersonIndex:
             for t in tokens
         ]
 
-    def mentions(self, tokens: list[str]) -> list[tuple[int, int, int]]:
-        """(start, end, person id) of each person named in ``tokens``, longest first."""
+    def mentions(self, tokens: list[str], framed: bool = False) -> list[tuple[int, int, int]]:
+        """(start, end, person id) of each person named in ``tokens``, longest first;
+        ``framed``: with the names that count only in a framed query."""
         found: list[tuple[int, int, int]] = []
         i = 0
         while i < len(tokens):
             for size in range(min(self._longest, len(tokens) - i), 0, -1):
-                person = self._keys.get(tuple(tokens[i : i + size]))
+                key = tuple(tokens[i : i + size])
+                person = self._keys.get(key)
+                if person is None and framed:
+                    person = self._framed_keys.get(key)
                 if person is not None:
                     end = i + size
                     if end < len(tokens) and tokens[end] == "s":  # a possessive: putin's
@@ -269,10 +281,12 @@ def understand(
     mentions = people.mentions(tokens)
     subject: tuple[int, int, int] | None = None
     framed = False
-    if mentions:
-        for start, end, person in mentions:
+    candidates = people.mentions(tokens, framed=True)
+    if candidates:
+        for start, end, person in candidates:
             shaped = " ".join([*tokens[:start], P, *tokens[end:]])
-            for pattern in _FRAMING + _ASKING:
+            framing_only = (start, end, person) not in mentions
+            for pattern in _FRAMING if framing_only else _FRAMING + _ASKING:
                 match = pattern.match(shaped)
                 if match:
                     # asked what they said: only their words answer; asked what they
