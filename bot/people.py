@@ -37,6 +37,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import sqlite_utils
 from rapidfuzz import fuzz, process
@@ -574,10 +575,10 @@ class _Corpus:
             if p.kind == "name":
                 self.full[label] = self._settle(p)
         # surname -> full name key -> number of sources giving it (titles and labels);
-        # by_format holds the same per format family, so that a podcast guest does not
-        # complete a briefing's "Mr. White".
+        # by_family holds the same per family of sources, so that a podcast guest does
+        # not complete a briefing's "Mr. White" nor "Ms. Johnson" (both are Markdown).
         self.by_surname: dict[str, Counter[str]] = defaultdict(Counter)  # labels only
-        self.by_format: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+        self.by_family: dict[tuple[str, str, str], Counter[str]] = defaultdict(Counter)
         self.spelling: dict[str, Counter[str]] = defaultdict(Counter)  # key -> display
         self._titles: dict[int, list[tuple[str, ...]]] = {}
         for source in self.sources:
@@ -597,7 +598,7 @@ class _Corpus:
                 self.spelling[key][" ".join(words)] += 0
                 seen.add(key)
             for key in seen:
-                self.by_format[(source.format, key.split()[-1])][key] += 1
+                self.by_family[(*_family(source), key.split()[-1])][key] += 1
 
     def title_names(self, source: SourceLabels) -> list[tuple[str, ...]]:
         if source.source_id not in self._titles:
@@ -694,10 +695,10 @@ class _Corpus:
             return _Resolution(
                 self.display(key) if key in self.spelling else " ".join(words), steps
             )
-        counts = self.by_format.get((source.format, surname)) or self.by_surname.get(surname)
+        counts = self.by_family.get((*_family(source), surname))
         if counts:
             key, n = counts.most_common(1)[0]
-            steps.append(f"surname completed from the corpus: {key!r} in {n} source(s)")
+            steps.append(f"surname completed from sources of this kind: {key!r} in {n}")
             return _Resolution(self.display(key), steps)
         known = self.people_surnames.get(surname)
         if known:
@@ -709,6 +710,12 @@ class _Corpus:
             shown = f"{_HONORIFIC_SPELLING.get(honorific.casefold().strip('.'), honorific)} {shown}"
         steps.append("surname not completed: kept as written")
         return _Resolution(shown, steps, as_written=True)
+
+
+def _family(source: SourceLabels) -> tuple[str, str]:
+    """Sources of one kind: their format and the site their address is on (briefings
+    and podcasts are both Markdown; only the briefings have a White House address)."""
+    return source.format, urlsplit(source.url).hostname or "" if source.url else ""
 
 
 def _first_names(run: tuple[str, ...], j: int) -> int:

@@ -304,6 +304,22 @@ def test_surname_completed_from_the_corpus_of_the_same_format() -> None:
     assert mapping[(2600, "Mark Bates")] == "Mark Bates"
 
 
+def test_a_surname_is_never_completed_from_another_family_of_sources() -> None:
+    """A briefing's "Ms. Johnson" (Carole Johnson, the testing coordinator; the
+    COVID team's titles name no one) is not Go Time's Ben Johnson, nor is "Governor
+    Cooper" a podcast's Peter Cooper: kept as written, as nobody is named wrongly."""
+    title = "Press Briefing by White House COVID-19 Response Team and Public Health Officials"
+    sources = [
+        briefing(1365, title, "2021-02-17", {"Ms. Johnson": 4, "Governor Cooper": 2}),
+        podcast(2700, {"Ben Johnson": 40}),
+        podcast(2701, {"Peter Cooper": 12}),
+    ]
+    mapping = resolve_corpus(sources, PeopleFile.empty())
+    assert mapping[(1365, "Ms. Johnson")] == "Ms. Johnson"
+    assert mapping[(1365, "Governor Cooper")] == "Governor Cooper"
+    assert mapping[(2700, "Ben Johnson")] == "Ben Johnson"
+
+
 def test_surname_from_the_people_file_else_as_written(people: PeopleFile) -> None:
     # wh_briefings: COVID-19 response team briefings, titles name no one
     title = "Press Briefing by White House COVID-19 Response Team and Public Health Officials"
