@@ -396,7 +396,7 @@ def test_a_query_naming_nobody_means_the_subject_first(tmp_path):
     named = subject.search("jean-pierre on the campaign", 3, threshold=0.0)
     assert named[0].person == "Karine Jean-Pierre"
     assert all(h.signals["other_person"] == 1.0 for h in named if h.person == "Vladimir Putin")
-    assert "naming nobody: Vladimir Putin, the subject" in subject.explain("campaign")
+    assert "naming nobody: the subject's, Vladimir Putin's, answers" in subject.explain("campaign")
     assert "naming nobody" not in everyone.explain("campaign")
 
 

@@ -551,7 +551,11 @@ class Searcher:
             f"query: {raw!r}",
             f"  person: {person.name if person else '-'}"
             + (" (framed: only their words)" if person and understood.framed else "")
-            + (f" (naming nobody: {subject.name}, the subject)" if subject and not person else ""),
+            + (
+                f" (naming nobody: the subject's, {subject.name}'s, answers count for more)"
+                if subject and not person
+                else ""
+            ),
             f"  topic words: {' '.join(understood.topic) or '-'}",
             f"  after correction: {' '.join(corrected) or '-'} (known share {known:.2f},"
             f" under {config.min_known_meaning:.2f} is no query;"
