@@ -429,6 +429,11 @@ def test_a_query_naming_nobody_looks_up_the_subject_s_answers_after_everyone_s(
     line = "in this sense, the Taliban are, of course, our allies in countering terrorism"
     assert searcher.search(line)[0].person == "Vladimir Putin"  # sure: no second round
     assert putin not in scopes
+    # nor when every candidate is asked for (a verification): the round is for recall
+    scopes.clear()
+    line = "the president will announce a 7.3 billion investment from the inflation reduction act"
+    assert searcher.search(line, 20, threshold=0.0)[0].person == "Karine Jean-Pierre"
+    assert scopes and putin not in scopes
 
 
 def test_a_well_known_first_name_names_its_only_bearer(tmp_path, monkeypatch):

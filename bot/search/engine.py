@@ -397,7 +397,11 @@ class Searcher:
         if asked.subject is not None and scope.person is None:
             # naming nobody, and everyone's answers hold no likely one: the subject's
             # too, where they outnumber nobody (in a few lookups, for a second round)
-            subject_round = replace(config, first_lookup=config.subject_lookup, left_out=0)
+            # (its pool the engine's own, however many hits are asked: a verification or
+            # a search in depth asks for many, and each is a long speech to read)
+            subject_round = replace(
+                self.config, first_lookup=config.subject_lookup, left_out=0, probe_unranked=True
+            )
             rounds += [
                 (Scope(asked.subject, None, s.date_from, s.date_to), subject_round) for s in scopes
             ]
@@ -405,10 +409,14 @@ class Searcher:
         skipped: set[int] = set()  # answers too short to quote
         conn = self._conn()
         for current, round_config in rounds:
+            second = round_config is not config
+            if second and self._best(scored) >= config.sure:
+                break  # whatever is shown: a likely answer was found, no second round
+            pool = round_config.pool if second else max(config.pool, 2 * limit)
             for candidates in lookups(
                 conn, terms, span, query.phrases, current, round_config, rare
             ):
-                self._score(asked, candidates, scored, max(config.pool, 2 * limit), skipped)
+                self._score(asked, candidates, scored, pool, skipped)
                 if len(candidates) >= config.enough or self._best(scored) >= config.confident:
                     break
             if threshold > 0 and self._best(scored) >= config.sure:
