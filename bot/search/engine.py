@@ -394,9 +394,10 @@ class Searcher:
             # words ("fauci booster shots"): their answers first, then everyone's
             scopes = mine if understood.framed else mine + scopes
         rounds = [(s, config) for s in scopes]
-        if asked.subject is not None and scope.person is None:
+        if asked.subject is not None and scope.person is None and not query.phrases:
             # naming nobody, and everyone's answers hold no likely one: the subject's
-            # too, where they outnumber nobody (in a few lookups, for a second round)
+            # too, where they outnumber nobody (in a few lookups, for a second round; an
+            # exact phrase is found wherever it is)
             # (its pool the engine's own, however many hits are asked: a verification or
             # a search in depth asks for many, and each is a long speech to read)
             subject_round = replace(
