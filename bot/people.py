@@ -715,7 +715,8 @@ class _Corpus:
 def _family(source: SourceLabels) -> tuple[str, str]:
     """Sources of one kind: their format and the site their address is on (briefings
     and podcasts are both Markdown; only the briefings have a White House address)."""
-    return source.format, urlsplit(source.url).hostname or "" if source.url else ""
+    site = urlsplit(source.url).hostname if source.url else None
+    return source.format, site or ""
 
 
 def _first_names(run: tuple[str, ...], j: int) -> int:
