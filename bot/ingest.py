@@ -440,7 +440,7 @@ def ingest(
                 on_file(result)
     else:
         # an earlier ingest stopped before this step left answers stored but unindexed
-        pending = store.unindexed_answers(db) or any(r.stored for r in results)
+        pending = any(r.stored for r in results) or store.unindexed_answers(db) > 0
         try:
             if pending or people.needs_link(db, people_file):
                 people.link(db, people_file)
