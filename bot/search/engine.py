@@ -396,13 +396,11 @@ class Searcher:
         rounds = [(s, config) for s in scopes]
         if asked.subject is not None and scope.person is None and not query.phrases:
             # naming nobody, and everyone's answers hold no likely one: the subject's
-            # too, where they outnumber nobody (in a few lookups, for a second round; an
-            # exact phrase is found wherever it is)
-            # (its pool the engine's own, however many hits are asked: a verification or
-            # a search in depth asks for many, and each is a long speech to read)
-            subject_round = replace(
-                self.config, first_lookup=config.subject_lookup, left_out=0, probe_unranked=True
-            )
+            # too, where they outnumber nobody, in a short second round (an exact
+            # phrase is found wherever it is). Its pool is the engine's own however
+            # many hits are asked: a verification or a search in depth asks for many,
+            # and each is a long speech to read.
+            subject_round = replace(self.config, first_lookup=config.subject_lookup, left_out=0)
             rounds += [
                 (Scope(asked.subject, None, s.date_from, s.date_to), subject_round) for s in scopes
             ]

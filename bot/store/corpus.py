@@ -336,7 +336,7 @@ def match_answers(
     params: list[Any] = [match]
     if speaker or date_from or date_to:
         # CROSS JOIN: the index drives (the planner would otherwise walk every answer
-        # of the person and run the full-text match once for each)
+        # of the speaker or the dates and run the full-text match once for each)
         joins.append("CROSS JOIN turns t ON t.id = f.rowid")
     if speaker:
         where.append("(t.speaker = ? COLLATE NOCASE OR t.speaker LIKE ? ESCAPE '\\')")
