@@ -194,6 +194,16 @@ def test_the_lexicon_finds_a_word_s_family(searcher: Searcher):
     assert searcher.correct("wrld") == "world"  # ... and dropped letters
 
 
+def test_a_short_word_the_language_lacks_takes_any_slip(searcher: Searcher):
+    # "mood" and "lime" are words, kept as typed; these are none of English's
+    assert searcher.correct("prlss") == "press"  # a wrong letter
+    assert searcher.correct("taoks") == "talks"
+    assert searcher.correct("tht") == "that"  # three letters: one left out
+    assert searcher.correct("knw") == "know"
+    assert searcher.correct("whu") is None  # three letters, a wrong one: who? why?
+    assert searcher.correct("lime") is None
+
+
 def test_the_known_share_weighs_unknown_words_most(searcher: Searcher):
     _, corrected, known = searcher.understand(Query.parse("fauci on dogecoin"))
     assert corrected == ["on"] and known < 0.2

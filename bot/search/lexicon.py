@@ -18,14 +18,18 @@ from rapidfuzz.distance import OSA
 from .. import store
 from ..words import stem
 from .config import SearchConfig
+from .dictionary import is_word
 
-# Shortest word that is corrected or completed (shorter ones are too ambiguous).
+# Shortest word that is corrected or completed (shorter ones are too ambiguous) ...
 MIN_CORRECTED = 4
+# ... but for a letter left out of a word the language does not have ("tht", "knw").
+MIN_RESTORED = 3
 MIN_PREFIX = 3
 # A corpus word seen fewer times than this is a correction target only when no more
 # common word is as near: once-only words are often typos themselves.
 MIN_TARGET_COUNT = 2
-# In words shorter than this a different letter is a different word (mood, moon).
+# In words shorter than this a different letter is a different word (mood, moon),
+# unless the typed word is none of the language's (prlss, colrt: see .dictionary).
 SHORT_WORD = 6
 # Slips allowed: one in words shorter than this, two from this length on.
 LONG_WORD = 10
@@ -62,13 +66,25 @@ def spellings_of(counts: dict[str, int]) -> dict[tuple[str, int], list[str]]:
 
 
 def nearest(
-    word: str, spellings: dict[tuple[str, int], list[str]], counts: dict[str, int]
+    word: str,
+    spellings: dict[tuple[str, int], list[str]],
+    counts: dict[str, int],
+    non_word: bool = False,
 ) -> str | None:
     """The likeliest of ``counts``' words one slip from ``word`` (two in long words),
-    ``spellings`` being them grouped (:func:`spellings_of`)."""
+    ``spellings`` being them grouped (:func:`spellings_of`); ``non_word``: ``word`` is
+    none of the language's words, so a wrong letter in a short one is a slip too."""
     # A slip is a letter dropped, doubled, swapped or wrong; the first letter is
     # rarely the one mistyped.
     max_edits = 1 if len(word) < LONG_WORD else 2
+    if len(word) < MIN_CORRECTED:
+        # three letters: only a letter left out ("tht", "knw") is told apart from
+        # another word
+        return max(
+            (c for c in spellings.get((word[0], len(word) + 1), ()) if _dropped(word, c)),
+            key=counts.__getitem__,
+            default=None,
+        )
     best: tuple[int, bool, int, str] | None = None
     for length in range(len(word) - max_edits, len(word) + max_edits + 1):
         for candidate, distance, _ in process.extract(
@@ -79,7 +95,7 @@ def nearest(
             limit=10,
         ):
             slip = sorted(candidate) == sorted(word) or _dropped(word, candidate)
-            if len(word) < SHORT_WORD and not slip:
+            if len(word) < SHORT_WORD and not slip and not non_word:
                 # in short words a different or an extra letter is another word
                 # (mood, moon; lime, lie): only swaps, drops and doubles are slips
                 continue
@@ -139,9 +155,12 @@ class Lexicon:
         """
         if word in self.vocab:
             return word
-        if len(word) < MIN_CORRECTED or not word.isalpha():
+        if not word.isalpha() or len(word) < MIN_RESTORED:
             return None
-        nearest = self.nearest(word)
+        non_word = len(word) < SHORT_WORD and not is_word(word)
+        if len(word) < MIN_CORRECTED:
+            return self.nearest(word, non_word) if non_word else None
+        nearest = self.nearest(word, non_word)
         if nearest is not None:
             return nearest
         if stem(word) in self.doc_freq:
@@ -171,9 +190,9 @@ class Lexicon:
                 return found
         return None
 
-    def nearest(self, word: str) -> str | None:
+    def nearest(self, word: str, non_word: bool = False) -> str | None:
         """The likeliest corpus word one slip from ``word`` (two in long words)."""
-        return nearest(word, self.spellings, self.vocab)
+        return nearest(word, self.spellings, self.vocab, non_word)
 
     def typed(self, word: str, config: SearchConfig) -> str | None:
         """What a word still being typed most likely becomes: its commonest completion

@@ -1,0 +1,28 @@
+"""Whether a word is a word of the language at all, beyond the corpus's vocabulary.
+
+Typo correction looks only at the corpus's words, and in a short word one wrong letter
+is often another word ("mood" is not a slip of "moon"). A word the language has is
+left as typed; one it has not ("prlss", "colrt", "taoks") is a slip, and may be
+corrected like any other. The word list is pyspellchecker's English frequency list,
+read from its wheel (nothing is downloaded), once, the first time an unknown word
+needs it.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+# The language of the word list (one of pyspellchecker's bundled dictionaries).
+LANGUAGE = "en"
+
+
+@cache
+def _words() -> frozenset[str]:
+    from spellchecker import SpellChecker
+
+    return frozenset(SpellChecker(language=LANGUAGE).word_frequency.keys())
+
+
+def is_word(word: str) -> bool:
+    """``word`` (lower case) is in the language's word list."""
+    return word in _words()
