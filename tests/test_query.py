@@ -164,6 +164,17 @@ def test_two_names_without_framing_name_nobody():
     assert understood.topic == ["trump", "biden", "debate"]
 
 
+def test_people_named_together_are_each_asked_for():
+    both = understand(Query.parse("psaki and jean-pierre on inflation"), PEOPLE)
+    assert (both.people, both.topic, both.framed) == ((2, 3), ["inflation"], True)
+    either = understand(Query.parse("what did trump or biden say about putin"), PEOPLE)
+    assert (either.people, either.topic) == ((5, 4), ["putin"])
+    # a first name joined counts in framing only, as alone
+    assert understand(Query.parse("karine and psaki on the border"), PEOPLE).people == (3, 2)
+    unframed = understand(Query.parse("trump and biden debate"), PEOPLE)
+    assert unframed.people == () and unframed.topic == ["trump", "and", "biden", "debate"]
+
+
 def test_framing_without_a_person_is_dropped_too():
     understood = understand(Query.parse("quote about happiness"), PEOPLE)
     assert (understood.person, understood.topic) == (None, ["happiness"])

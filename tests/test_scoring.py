@@ -31,7 +31,7 @@ def analysed(text: str) -> scoring.Analysis:
 def asked(text: str, searcher: Searcher, **extra) -> scoring.Asked:
     tokens = words(text)
     weights = {stem(w): searcher.idf(w) for w in tokens}
-    fields = {"phrases": [], "person": None, "prefer_from": None, "prefer_to": None, "known": 1.0}
+    fields = {"phrases": [], "people": (), "prefer_from": None, "prefer_to": None, "known": 1.0}
     return scoring.Asked(" ".join(tokens), weights, **{**fields, **extra})
 
 
@@ -138,14 +138,15 @@ def test_scale_grows_with_the_corpus(searcher: Searcher):
 
 
 def test_person_date_and_phrase_signals():
-    base = scoring.Asked("x", {}, ["useful organisation"], 7, "2021", "2021-12-31", 1.0)
+    base = scoring.Asked("x", {}, ["useful organisation"], (7, 9), "2021", "2021-12-31", 1.0)
     assert scoring.person(base, 7) == (1.0, 0.0)
     assert scoring.person(base, 8) == (0.0, 1.0)
+    assert scoring.person(base, 9) == (1.0, 0.0)  # either of two named
     assert scoring.date(base, "2021-06-16") == (1.0, 0.0)
     assert scoring.date(base, "2019-01-01") == (0.0, 1.0)
     assert scoring.phrase(base, analysed(SCO)) == (1.0, 0.0)
     assert scoring.phrase(base, analysed(SURE)) == (0.0, 1.0)
-    nobody = scoring.Asked("x", {}, [], None, None, None, 1.0)
+    nobody = scoring.Asked("x", {}, [], (), None, None, 1.0)
     assert scoring.person(nobody, 7) == scoring.date(nobody, "2021") == (0.0, 0.0)
 
 

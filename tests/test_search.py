@@ -415,7 +415,7 @@ def test_a_query_naming_nobody_looks_up_the_subject_s_answers_after_everyone_s(
     real = candidates.store.match_answers
 
     def recorded(*args, **kwargs):
-        scopes.append(kwargs.get("person"))
+        scopes.append(next(iter(kwargs.get("people", ())), None))
         return real(*args, **kwargs)
 
     monkeypatch.setattr(candidates.store, "match_answers", recorded)

@@ -150,7 +150,7 @@ def test_a_missing_index_is_an_error_not_an_empty_answer(migrated: Path):
 
 def _person_answers(conn: sqlite3.Connection, person: int, match: str) -> set[int]:
     """By the index's person column, and by the turns' links: they must agree."""
-    by_index = {i for i, _ in store.match_answers(conn, match, 1000, person=person)}
+    by_index = {i for i, _ in store.match_answers(conn, match, 1000, people=[person])}
     by_links = {
         i
         for (i,) in conn.execute(
@@ -193,6 +193,9 @@ def test_a_person_s_answers_are_looked_up_in_the_index_and_follow_relinking(db_p
     moved = _person_answers(conn, other, '"russia"')
     assert moved and moved.isdisjoint(_person_answers(conn, putin, '"russia"'))
     assert moved | _person_answers(conn, putin, '"russia"') == theirs
+    # two people asked for at once: either one's answers
+    either = {i for i, _ in store.match_answers(conn, '"russia"', 1000, people=[putin, other])}
+    assert either == theirs
     conn.execute("INSERT INTO answers_fts(answers_fts) VALUES ('integrity-check')")
     # ingested again (its text changed): its old entries leave the index, the new come in
     changed = folder / seed("004").name

@@ -17,9 +17,9 @@ ALL_SCORED = float("-inf")
 
 @dataclass(frozen=True)
 class Scope:
-    """Which answers a lookup may return: a person's, a speaker label's, a date range."""
+    """Which answers a lookup may return: some people's, a speaker label's, a date range."""
 
-    person: int | None = None
+    people: tuple[int, ...] = ()
     speaker: str | None = None
     date_from: str | None = None
     date_to: str | None = None
@@ -62,7 +62,7 @@ def lookups(
             return
         where = {
             "speaker": scope.speaker,
-            "person": scope.person,
+            "people": scope.people,
             "date_from": scope.date_from,
             "date_to": scope.date_to,
         }

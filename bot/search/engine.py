@@ -334,16 +334,17 @@ class Searcher:
         understood, corrected, known = self.understand(query)
         lex = self.lexicon
         distinct = list(dict.fromkeys(corrected))
-        person = understood.person
+        people = understood.people
         if query.speaker:
-            person = self._speaker_person(query.speaker)
+            found = self._speaker_person(query.speaker)
+            people = () if found is None else (found,)
         if not query.phrases and all(w in FUNCTION_WORDS for w in understood.topic):
             # "putin", "psaki in 2021", "speaker:kirby": what that person said; "the",
             # "what?": a query about nothing (the words as typed: "putin on quantum
             # chromodynamics" over a corpus that knows neither word is not "putin")
-            if understood.topic or person is None:
+            if understood.topic or not people:
                 return []
-            return self._quotes_of(person, query, limit)
+            return self._quotes_of(people, query, limit)
         content = [w for w in distinct if w not in FUNCTION_WORDS]
         if not content and not query.phrases:
             return []  # "fauci on dogecoin" over a corpus that knows neither name: "on"
@@ -363,8 +364,8 @@ class Searcher:
         scope = Scope(date_from=query.date_from, date_to=query.date_to)
         if query.speaker:
             scope = Scope(
-                person=person,
-                speaker=None if person is not None else query.speaker,
+                people=people,
+                speaker=None if people else query.speaker,
                 date_from=query.date_from,
                 date_to=query.date_to,
             )
@@ -372,29 +373,29 @@ class Searcher:
             text=" ".join(corrected),
             weights={stem(w): lex.idf(w) for w in distinct},
             phrases=[" ".join(words(p)) for p in query.phrases],
-            person=person,
+            people=people,
             prefer_from=query.prefer_from,
             prefer_to=query.prefer_to,
             known=known,
             log_shares={stem(w): math.log10(lex.share(w)) for w in distinct if lex.share(w) > 0},
             log_answers=math.log10(max(1, lex.answers)),
-            subject=self._know.subject if person is None and not query.speaker else None,
+            subject=self._know.subject if not people and not query.speaker else None,
         )
         span = len(corrected) + 2  # a word or two the user forgot
         scopes = [scope]
         if (query.prefer_from or query.prefer_to) and not (scope.date_from or scope.date_to):
             # "in 2021": answers of those dates first, then any others
-            dated = Scope(scope.person, scope.speaker, query.prefer_from, query.prefer_to)
-            scope = Scope(scope.person, scope.speaker)
+            dated = Scope(scope.people, scope.speaker, query.prefer_from, query.prefer_to)
+            scope = Scope(scope.people, scope.speaker)
             scopes = [dated, scope]
-        if person is not None and scope.person is None:
-            mine = [Scope(person, None, s.date_from, s.date_to) for s in scopes]
+        if people and not scope.people:
+            mine = [Scope(people, None, s.date_from, s.date_to) for s in scopes]
             # "what did putin say about ...": only that person's words answer it, not
             # someone else's about the topic ("putin on taylor swift"); a name among the
             # words ("fauci booster shots"): their answers first, then everyone's
             scopes = mine if understood.framed else mine + scopes
         rounds = [(s, config) for s in scopes]
-        if asked.subject is not None and scope.person is None and not query.phrases:
+        if asked.subject is not None and not scope.people and not query.phrases:
             # naming nobody, and everyone's answers hold no likely one: the subject's
             # too, where they outnumber nobody, in a short second round (an exact
             # phrase is found wherever it is). Its pool is the engine's own however
@@ -402,7 +403,8 @@ class Searcher:
             # and each is a long speech to read.
             subject_round = replace(self.config, first_lookup=config.subject_lookup, left_out=0)
             rounds += [
-                (Scope(asked.subject, None, s.date_from, s.date_to), subject_round) for s in scopes
+                (Scope((asked.subject,), None, s.date_from, s.date_to), subject_round)
+                for s in scopes
             ]
         scored: dict[int, tuple[float, dict[str, float], dict[str, Any]]] = {}
         skipped: set[int] = set()  # answers too short to quote
@@ -443,15 +445,15 @@ class Searcher:
             kept.append(self._hit(row, quote, sig))
         return [hit for hit in kept if hit is not None]
 
-    def _quotes_of(self, person: int, query: Query, limit: int) -> list[Hit]:
-        """A person's answers that read well alone, newest first, within the dates the
+    def _quotes_of(self, people: tuple[int, ...], query: Query, limit: int) -> list[Hit]:
+        """Some people's answers that read well alone, newest first, within the dates the
         query prefers or filters by when it names some (else any): what a query of
         only a name asks for."""
         conn = self._conn()
         ids: list[int] = []
         preferred = (query.date_from or query.prefer_from, query.date_to or query.prefer_to)
         for start, end in dict.fromkeys([preferred, (query.date_from, query.date_to)]):
-            ids = store.person_quote_ids(conn, person, max(0, limit), start, end)
+            ids = store.person_quote_ids(conn, people, max(0, limit), start, end)
             if ids:
                 break
         rows = {row["id"]: row for row in store.answer_rows(conn, ids)}
@@ -552,15 +554,15 @@ class Searcher:
         config = self.config
         query = Query.parse(raw, max_chars=config.max_query_chars)
         understood, corrected, known = self.understand(query)
-        person = self.people.people.get(understood.person) if understood.person else None
+        named = " or ".join(self.people.people[p].name for p in understood.people)
         subject = self.people.people.get(self._know.subject) if self._know.subject else None
         lines = [
             f"query: {raw!r}",
-            f"  person: {person.name if person else '-'}"
-            + (" (framed: only their words)" if person and understood.framed else "")
+            f"  person: {named or '-'}"
+            + (" (framed: only their words)" if named and understood.framed else "")
             + (
                 f" (naming nobody: the subject's, {subject.name}'s, answers count for more)"
-                if subject and not person
+                if subject and not named
                 else ""
             ),
             f"  topic words: {' '.join(understood.topic) or '-'}",

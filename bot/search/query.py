@@ -252,18 +252,45 @@ class PersonIndex:
         return found
 
 
+# Words that join people named together ("kirby and sullivan on gaza", "psaki or
+# jean-pierre on inflation", "putin vs biden"): each one's answers are asked for.
+_JOINING = frozenset({"and", "or", "nor", "vs", "versus", "v"})
+
+
 @dataclass
 class Understood:
     """A query as the corpus sees it.
 
-    ``person``: whose answers the user asks for (named in the query or by
-    ``speaker:``), else None; ``topic``: the words left to match once the person
-    and the framing are set aside (before typo correction).
+    ``people``: whose answers the user asks for (named in the query, several joined
+    by "and"/"or", or by ``speaker:``), the first named first; ``topic``: the words
+    left to match once the people and the framing are set aside (before typo
+    correction).
     """
 
-    person: int | None
+    people: tuple[int, ...]
     topic: list[str]
     framed: bool
+
+    @property
+    def person(self) -> int | None:
+        """The first person asked about, if any."""
+        return self.people[0] if self.people else None
+
+
+Named = tuple[int, int, tuple[int, ...]]  # (start, end, people) of a span of tokens
+
+
+def _joined(mentions: list[tuple[int, int, int]], tokens: list[str]) -> list[Named]:
+    """``mentions`` (in order) with people named together, a joining word between
+    each ("kirby and sullivan", "psaki or jean-pierre or kirby"), as one span."""
+    spans: list[Named] = []
+    for start, end, person in mentions:
+        if spans and start == spans[-1][1] + 1 and tokens[spans[-1][1]] in _JOINING:
+            first, _, people = spans[-1]
+            spans[-1] = (first, end, tuple(dict.fromkeys([*people, person])))
+        else:
+            spans.append((start, end, (person,)))
+    return spans
 
 
 def understand(
@@ -279,27 +306,30 @@ def understand(
         # a respelling stands only where it names someone: elsewhere the lexicon decides
         tokens = [respelled[i] if i in named else t for i, t in enumerate(tokens)]
     mentions = people.mentions(tokens)
-    subject: tuple[int, int, int] | None = None
+    subject: Named | None = None
     framed = False
-    candidates = people.mentions(tokens, framed=True)
+    candidates = _joined(people.mentions(tokens, framed=True), tokens)
     if candidates:
-        for start, end, person in candidates:
+        for start, end, named in candidates:
             shaped = " ".join([*tokens[:start], P, *tokens[end:]])
-            framing_only = (start, end, person) not in mentions
+            # a first name alone names someone only when asked what they said
+            plain = {p for first, last, p in mentions if start <= first and last <= end}
+            framing_only = not plain.issuperset(named)
             for pattern in _FRAMING if framing_only else _FRAMING + _ASKING:
                 match = pattern.match(shaped)
                 if match:
                     # asked what they said: only their words answer; asked what they
                     # did: theirs first, then whoever else speaks of it
-                    subject, framed = (start, end, person), pattern in _FRAMING
+                    subject, framed = (start, end, named), pattern in _FRAMING
                     rest = shaped[match.end() :].split()
                     break
             if subject:
                 break
         if subject is None and len(mentions) == 1:
-            # one person named, no framing ("fauci booster shots"): prefer them too
+            # one person named, no framing ("fauci booster shots"): prefer them too;
+            # two are more often the topic ("trump biden debate")
             start, end, person = mentions[0]
-            subject = mentions[0]
+            subject = (start, end, (person,))
             rest = tokens[:start] + tokens[end:]
         if subject is not None:
             tokens = [t for t in rest if t != P]
@@ -308,7 +338,7 @@ def understand(
         if bare and bare.end() < len(" ".join(tokens)):
             tokens = " ".join(tokens)[bare.end() :].split()
             framed = True
-    return Understood(subject[2] if subject else None, tokens, framed)
+    return Understood(subject[2] if subject else (), tokens, framed)
 
 
 def folded_key(name: str) -> tuple[str, ...]:

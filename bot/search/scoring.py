@@ -50,7 +50,7 @@ class Asked:
     text: str  # the topic words, corrected, space-separated
     weights: dict[str, float]  # stem -> idf
     phrases: list[str]  # folded exact phrases
-    person: int | None
+    people: tuple[int, ...]  # whose answers the query asks for
     prefer_from: str | None
     prefer_to: str | None
     known: float  # share of the typed topic words the corpus knows
@@ -210,10 +210,10 @@ def asks(text: str) -> float:
 
 
 def person(asked: Asked, person_id: int | None) -> tuple[float, float]:
-    """(by the person asked about, by someone else) when the query names a person."""
-    if asked.person is None:
+    """(by a person asked about, by someone else) when the query names people."""
+    if not asked.people:
         return 0.0, 0.0
-    return (1.0, 0.0) if person_id == asked.person else (0.0, 1.0)
+    return (1.0, 0.0) if person_id in asked.people else (0.0, 1.0)
 
 
 def subject(asked: Asked, person_id: int | None) -> float:

@@ -12,7 +12,7 @@ import json
 import os
 import sqlite3
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -313,7 +313,7 @@ def match_answers(
     match: str,
     limit: int,
     speaker: str | None = None,
-    person: int | None = None,
+    people: Sequence[int] = (),
     date_from: str | None = None,
     date_to: str | None = None,
     ranked: bool = True,
@@ -323,15 +323,16 @@ def match_answers(
     every row that holds each term for its statistics: a common word costs more than
     the match itself).
 
-    ``person`` keeps that person's answers (their token in the index's person column:
+    ``people`` keeps those people's answers (their tokens in the index's person column:
     the index intersects its lists); ``speaker`` keeps answers whose label is
     that name, or ends with it (``Putin`` matches ``Vladimir Putin``), wildcards
     taken literally; ``date_from``/``date_to`` (ISO prefixes) keep sources dated
     within them. A MATCH that FTS5 cannot parse finds nothing; any other error is the
     database's and rises.
     """
-    if person is not None:
-        match = f'person : "{migrations.PERSON_TOKEN}{int(person)}" AND ({match})'
+    if people:
+        tokens = " OR ".join(f'"{migrations.PERSON_TOKEN}{int(p)}"' for p in people)
+        match = f"person : ({tokens}) AND ({match})"
     joins, where = [], ["answers_fts MATCH ?"]
     params: list[Any] = [match]
     if speaker or date_from or date_to:
@@ -409,17 +410,18 @@ def answer_texts(conn: sqlite3.Connection, ids: list[int]) -> dict[int, tuple[st
 
 def person_quote_ids(
     conn: sqlite3.Connection,
-    person: int,
+    people: Sequence[int],
     limit: int,
     date_from: str | None = None,
     date_to: str | None = None,
 ) -> list[int]:
-    """Ids of a person's answers that read well alone (:data:`READS_WELL`), one per
+    """Ids of some people's answers that read well alone (:data:`READS_WELL`), one per
     source, newest sources first, within the dates when given (ISO prefixes). Of each
     source, the fullest answer to a question: a briefing's last answers are often its
     goodbyes ("Thanks, everyone."), its first an opening statement."""
-    where = ["t.is_answer", "t.person_id = ?", READS_WELL.replace("text", "t.text")]
-    params: list[Any] = [person]
+    marks = ", ".join("?" * len(people))
+    where = ["t.is_answer", f"t.person_id IN ({marks})", READS_WELL.replace("text", "t.text")]
+    params: list[Any] = list(people)
     _within_dates(date_from, date_to, where, params)
     sql = (
         "SELECT id FROM (SELECT t.id, s.date, ROW_NUMBER() OVER (PARTITION BY t.source_id"
