@@ -33,8 +33,9 @@ SUFFIXES = frozenset({".txt", ".md", ".html", ".htm"})
 # Raised whenever parsing changes what a file yields, so that the next ingest parses
 # every file again (an unchanged file is otherwise left alone). 2: the publication
 # status box of a saved web page is no longer read as the last speaker's words. 3: a
-# Markdown link is its text, without its target.
-PARSING = 3
+# Markdown link is its text, without its target. 4: a Markdown line under a hard line
+# break that opens with a label is a new turn; "Mr. KIRBY:" is a label.
+PARSING = 4
 # Below this many files a process pool costs more than it saves.
 _POOL_THRESHOLD = 16
 # Files handed to each worker ahead of the one being stored: enough to keep every

@@ -165,6 +165,22 @@ def test_briefing_markdown():
     assert all(a.asked_by in ("Reporter", None) for a in t.answers)
 
 
+def test_a_label_under_a_hard_line_break_starts_a_turn():
+    """The briefing's question, the answer and the next answer's opening are one block
+    of lines ended by two spaces: each label starts a turn of its own."""
+    t = parse(FIXTURES / "markdown" / "briefing_blocks.md")
+    logs = next(turn for turn in t.turns if "visitor logs" in turn.text)
+    assert logs.speaker == "Reporter" and "refer you" not in logs.text
+    answer = next(a for a in t.answers if a.text.startswith("So I’m — I am going to refer"))
+    assert answer.speaker == "Ms. Jean-Pierre" and "visitor logs" in t.question_text(answer)
+    assert "faith and credit of our country." in t.answers[0].text
+    assert "And then secondly" not in t.answers[0].text
+    # a title in small letters before a name in capitals is a label too
+    gaggle = parse(FIXTURES / "markdown" / "gaggle_kirby.md")
+    assert [turn.speaker for turn in gaggle.turns][-2:] == ["Ms. Jean-Pierre", "Mr. Kirby"]
+    assert gaggle.turns[-1].text == "— you do. No."
+
+
 def test_podcast_markdown_everyone_is_quotable():
     t = parse(FIXTURES / "markdown" / "podcast.md")
     assert t.format == "markdown-podcast"

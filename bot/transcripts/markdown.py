@@ -20,7 +20,9 @@ from .text import clean, to_iso_date
 
 _BOLD_LABEL = re.compile(r"^\*\*(?P<label>[^*\n]{1,80}?)(?::\*\*|\*\*\s*:)\s*(?P<rest>.*)$", re.S)
 _PSEUDO_BOLD = re.compile(r"^\*\*(?P<label>[^*\n:]{1,40})\*\*\s*$")
-_CAPS_LABEL = re.compile(r"^(?P<label>[^\s:a-z][^:a-z\n]{0,79}?):\s+(?P<rest>.*)$", re.S)
+_CAPS_LABEL = re.compile(
+    r"^(?P<label>(?:(?:Mr|Ms|Mrs|Dr)\.?\s+)?[^\s:a-z][^:a-z\n]{0,79}?):\s+(?P<rest>.*)$", re.S
+)
 _Q_LINE = re.compile(r"^Q(?:\s+|:\s*)(?P<rest>\S.*)$", re.S)
 _TIMESTAMP = re.compile(r"\\?\[(?P<ts>\d{1,2}:\d{2}(?::\d{2})?)\\?\]\s*")
 _CLOCK_LINE = re.compile(r"^\d{1,2}:\d{2}\s*[AP]\.?M\.?(\s+[A-Z]{2,4})?$", re.I)
@@ -107,14 +109,33 @@ def _scalar(meta: dict[str, Any], key: str, warnings: list[str]) -> Any:
 
 
 def _paragraphs(body: str) -> list[str]:
-    """Blank-line separated paragraphs with hard-wrapped lines joined."""
-    blocks = re.split(r"\n[ \t\u00a0]*\n", body.replace("\r\n", "\n"))
-    return [" ".join(line.strip() for line in b.splitlines() if line.strip()) for b in blocks]
+    """Blank-line separated paragraphs with hard-wrapped lines joined; a line that a
+    hard line break (two trailing spaces or a backslash) puts under the last and that
+    opens with a speaker's label is a paragraph of its own (a briefing's question and
+    its answer are often one block: "...for his house?  \nMS. JEAN-PIERRE: So I'm")."""
+    out: list[str] = []
+    for block in re.split(r"\n[ \t\u00a0]*\n", body.replace("\r\n", "\n")):
+        lines: list[str] = []
+        broken = False  # the last line ended with a hard line break
+        for line in block.splitlines():
+            if line.strip():
+                if lines and broken and _label(line.strip())[0] is not None:
+                    out.append(" ".join(lines))
+                    lines = []
+                lines.append(line.strip())
+                broken = line.endswith(("  ", "\\"))
+        out.append(" ".join(lines))
+    return out
+
+
+# An honorific written in title case before a name in capitals ("Mr. KIRBY:").
+_HONORIFIC = re.compile(r"^(?:Mr|Ms|Mrs|Dr)\.?\s+(?=[A-Z])")
 
 
 def _is_caps_label(label: str) -> bool:
-    letters = [c for c in label if c.isalpha()]
-    return len(letters) >= 2 and label.upper() == label and looks_like_label(label.title())
+    name = _HONORIFIC.sub("", label)
+    letters = [c for c in name if c.isalpha()]
+    return len(letters) >= 2 and name.upper() == name and looks_like_label(label.title())
 
 
 def looks_like_markdown(text: str) -> bool:
