@@ -34,7 +34,8 @@ SUFFIXES = frozenset({".txt", ".md", ".html", ".htm"})
 # every file again (an unchanged file is otherwise left alone). 2: the publication
 # status box of a saved web page is no longer read as the last speaker's words. 3: a
 # Markdown link is its text, without its target. 4: a Markdown line under a hard line
-# break that opens with a label is a new turn; "Mr. KIRBY:" is a label.
+# break that opens with a label is a new turn; "Mr. KIRBY:" is a label; a saved page's
+# label not in bold where it is in bold elsewhere, or with its colon in an aside.
 PARSING = 4
 # Below this many files a process pool costs more than it saves.
 _POOL_THRESHOLD = 16

@@ -165,6 +165,22 @@ def test_briefing_markdown():
     assert all(a.asked_by in ("Reporter", None) for a in t.answers)
 
 
+def test_a_page_s_label_not_in_bold_and_a_colon_in_an_aside_start_turns():
+    """57678: "V<b>ladimir Putin: </b>Indeed, ..." sits in the Austrian president's
+    answer, and "<b>Question</b> <i>(retranslated):</i>" puts its colon in the aside."""
+    t = parse(FIXTURES / "kremlin_html" / "57678.html")
+    assert [turn.speaker for turn in t.turns] == [
+        "Question",
+        "Alexander Van der Bellen",
+        "Vladimir Putin",
+        "Question",
+        "Vladimir Putin",
+    ]
+    assert "Indeed" not in t.turns[1].text
+    assert t.turns[2].text.startswith("Indeed, our relations are progressing very well")
+    assert t.turns[3].text.startswith("I have a question to both presidents.")
+
+
 def test_a_label_under_a_hard_line_break_starts_a_turn():
     """The briefing's question, the answer and the next answer's opening are one block
     of lines ended by two spaces: each label starts a turn of its own."""

@@ -36,6 +36,7 @@ _SITE_SUFFIX = re.compile(r"\s+[•|–-]\s+[^•|–-]+$")
 # that is all bold (a heading), and is not read further.
 _MAX_BOLD_LABEL_CHARS = 200
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)")
+_PLAIN_LABEL = re.compile(r"^(?P<label>[^:\n]{2,80}):\s+(?P<rest>\S.*)$", re.S)
 # Elements that never nest: void elements, and those whose end tag is optional (the
 # next one closes them), so they never grow the stack of open elements.
 _FLAT_TAGS = frozenset(
@@ -166,6 +167,9 @@ def _split_label(paragraph: Node) -> tuple[str | None, str]:
         elif not (child.tag in _ASIDE or piece.strip() in ("", "(", ")")):
             break
         prefix_len += len(piece)
+        if child.tag in _ASIDE and piece.rstrip().endswith(":"):
+            bold.append(":")  # "<b>Question</b> <i>(retranslated):</i>"
+            break
         if bold_chars > _MAX_BOLD_LABEL_CHARS or (piece.strip() and piece.rstrip().endswith(":")):
             break
     label = "".join(bold).strip()
@@ -188,9 +192,13 @@ def parse_html(text: str, quoted_speakers: list[str] | None = None) -> Transcrip
     speaking = False
     for furniture in body.css(_FURNITURE) if body is not None else []:
         furniture.decompose()
-    for paragraph in body.css("p") if body is not None else []:
-        label, rest = _split_label(paragraph)
+    paragraphs = [(p, *_split_label(p)) for p in (body.css("p") if body is not None else [])]
+    labels = {label for _, label, _ in paragraphs if label}
+    for paragraph, label, rest in paragraphs:
         rest = clean(rest)
+        if label is None and (plain := _PLAIN_LABEL.match(rest)) and plain["label"] in labels:
+            # a label the page sets in bold elsewhere, here not (or half) in bold
+            label, rest = plain["label"], plain["rest"]
         if label:
             turns.append(RawTurn(label, [rest] if rest else []))
             check_turns(len(turns))
