@@ -153,8 +153,17 @@ def test_a_first_name_names_its_person_only_in_a_framed_query():
 
 
 def test_one_name_among_the_words_is_a_preference_not_framing():
-    understood = understand(Query.parse("psaki student loans"), PEOPLE)
+    understood = understand(Query.parse("student loans psaki"), PEOPLE)
     assert (understood.person, understood.framed) == (2, False)
+    assert understood.topic == ["student", "loans"]
+    # in a sentence the name opening it may be what the line is about
+    line = understand(Query.parse("trump promises to stop the war in ukraine"), PEOPLE)
+    assert (line.person, line.framed) == (5, False)
+
+
+def test_a_name_opening_keywords_asks_for_their_words():
+    understood = understand(Query.parse("psaki student loans"), PEOPLE)
+    assert (understood.person, understood.framed) == (2, True)
     assert understood.topic == ["student", "loans"]
 
 

@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from ..words import expand_contractions, fold, words
+from ..words import FUNCTION_WORDS, expand_contractions, fold, words
 from .lexicon import MIN_CORRECTED, nearest, spellings_of
 
 _SPEAKER_FILTER = re.compile(r"(?:^|\s)speaker:(\"[^\"]*\"?|\S+)", re.I)
@@ -331,6 +331,10 @@ def understand(
             start, end, person = mentions[0]
             subject = (start, end, (person,))
             rest = tokens[:start] + tokens[end:]
+            # a name opening keywords ("putin ransomware", "kirby hamas") asks for their
+            # words; in a sentence it may be what the line is about ("trump promises
+            # to stop the war")
+            framed = start == 0 and bool(rest) and not any(t in FUNCTION_WORDS for t in rest)
         if subject is not None:
             tokens = [t for t in rest if t != P]
     if not framed:
