@@ -187,6 +187,14 @@ def test_people_named_together_are_each_asked_for():
 def test_framing_without_a_person_is_dropped_too():
     understood = understand(Query.parse("quote about happiness"), PEOPLE)
     assert (understood.person, understood.topic) == (None, ["happiness"])
+    asked = understand(Query.parse("who said we will circle back"), PEOPLE)
+    assert (asked.person, asked.topic, asked.framed) == (
+        None,
+        ["we", "will", "circle", "back"],
+        True,
+    )
+    # "who is to blame" asks no one's line
+    assert understand(Query.parse("who is to blame"), PEOPLE).topic == ["who", "is", "to", "blame"]
 
 
 def test_names_from_the_corpus(searcher: Searcher):

@@ -103,6 +103,9 @@ _BARE_FRAMING = re.compile(
     r"(?:(?:a |any |the |some )?(?:quote|quotes|quotation|something|anything|what was said|"
     r"what is said|what has been said|statements?|remarks?|comments?|words) "
     r"(?:about|on|regarding|of))\b"
+    # asking who said a line ("who said we will circle back"): the line is the topic
+    r"|^(?:who|which \w+) (?:said|says|has said|once said|was it that said|"
+    r"is it that said|said that|says that)\b"
 )
 
 
