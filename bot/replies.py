@@ -28,7 +28,7 @@ from .render import (
     source_line,
 )
 from .search import Hit, Query, Searcher
-from .words import cut_at_word
+from .words import cut_at_word, is_small_talk
 
 HITS_PER_SEARCH = 5
 REMEMBERED_SEARCHES = 5000
@@ -122,6 +122,10 @@ def no_match(text: str) -> str:
     return NO_MATCH
 
 
+SMALL_TALK_REPLY = (
+    "Hello! Send me words you remember someone saying, or a name and a topic "
+    "(\u201cputin on nato\u201d), and I will find the quote. /help shows more."
+)
 GUESS = "Not sure this is what you mean; the closest I found:"
 EXPIRED = "That search has expired. Send the words again and I will look once more."
 GONE = "I cannot find that quote any more."
@@ -189,6 +193,8 @@ class Replier:
         verdict = self._verdict(text)
         if verdict is not None:
             return verdict
+        if is_small_talk(text):
+            return Reply(SMALL_TALK_REPLY)
         hits = self.searcher.search(text, limit=HITS_PER_SEARCH)
         if not hits:
             return Reply(escape(no_match(text)))

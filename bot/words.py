@@ -47,6 +47,24 @@ FUNCTION_WORDS = frozenset(
     would you your yours yourself yourselves s t d ll m re ve ain aren couldn didn doesn
     don hadn hasn haven isn mightn mustn needn shan shouldn wasn weren wouldn""".split()  # noqa: SIM905
 )
+# Small talk: greetings, thanks, laughter (a closed class too). A message of these
+# and function words alone ("hi", "thanks bot", "lol", "ok thank you") is talk to the
+# bot, not words to look for: every briefing opens with "Hi, everybody." Not "yes"
+# or "no": "yes we can" is a line.
+SMALL_TALK = frozenset(
+    """hi hello hey hiya howdy yo sup greetings thanks thank thx ty cheers please pls
+    plz lol lmao rofl haha hahaha hehe ok okay bye goodbye bot much""".split()  # noqa: SIM905
+)
+
+
+def is_small_talk(text: str) -> bool:
+    """``text`` is small talk and function words only, with a word of small talk."""
+    folded = words(text)
+    return any(w in SMALL_TALK for w in folded) and all(
+        w in SMALL_TALK or w in FUNCTION_WORDS for w in folded
+    )
+
+
 # Contractions as written; typed without the apostrophe ("dont") they mean the same.
 # Not those whose bare form is a word of its own: won't, it's, we're, we'll, let's,
 # I'll, I'd, he'll, she'll, we'd, she'd.

@@ -22,6 +22,7 @@ from bot.replies import (
     MAX_ID,
     NO_MATCH,
     REMEMBERED_SEARCHES,
+    SMALL_TALK_REPLY,
     Replier,
     parse_id,
 )
@@ -97,6 +98,15 @@ def test_no_match_and_empty_text(replier: Replier):
     assert replier.search("asdfghjkl qwertyuiop").html == NO_MATCH
     assert not replier.search("   ").buttons
     assert "Send me a few words" in replier.search("   ").html
+
+
+def test_small_talk_gets_a_greeting_not_a_quote(replier: Replier):
+    # the seeds hold "Hi." and "Thank you." answers: talk to the bot is not a search
+    for text in ("hi", "Thanks, bot!", "ok thank you", "lol"):
+        reply = replier.search(text)
+        assert reply.html == SMALL_TALK_REPLY and not reply.buttons
+    assert replier.searcher.search("thank you") == []
+    assert replier.search("thanks, the sco is a useful organisation").buttons  # a search
 
 
 def test_deep_link_opens_one_quote(replier: Replier):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from html import escape
 
 from bot.render import units
-from bot.words import Stems, cut_at_word, cut_point, split_sentences
+from bot.words import Stems, cut_at_word, cut_point, is_small_talk, split_sentences
 
 
 def test_cut_at_the_last_space_that_fits():
@@ -50,3 +50,10 @@ def test_a_title_or_an_initial_before_a_name_ends_no_sentence():
         "V. Putin said so.",
         "Then he left.",
     ]
+
+
+def test_small_talk_is_greetings_thanks_and_laughter_only():
+    assert is_small_talk("hi") and is_small_talk("Thank you so much!") and is_small_talk("lol")
+    assert not is_small_talk("yes we can")  # a line
+    assert not is_small_talk("thanks for the sanctions")
+    assert not is_small_talk("the")  # function words alone are no talk either

@@ -24,7 +24,7 @@ from typing import Any
 import sqlite_utils
 
 from .. import store
-from ..words import FUNCTION_WORDS, fold, split_sentences, stem, words
+from ..words import FUNCTION_WORDS, fold, is_small_talk, split_sentences, stem, words
 from . import scoring
 from .candidates import Scope, lookups
 from .config import SearchConfig
@@ -338,6 +338,8 @@ class Searcher:
         if query.speaker:
             found = self._speaker_person(query.speaker)
             people = () if found is None else (found,)
+        if not query.phrases and is_small_talk(" ".join(understood.topic)):
+            return []  # "hi", "thanks bot": said to the bot, not words to look for
         if not query.phrases and all(w in FUNCTION_WORDS for w in understood.topic):
             # "putin", "psaki in 2021", "speaker:kirby": what that person said; "the",
             # "what?": a query about nothing (the words as typed: "putin on quantum
