@@ -137,9 +137,10 @@ stem = Stems()
 
 _NEXT = r"\s+(?=[\"“‘(\[]?[A-Z0-9])"
 # A title or an initial before a name is no sentence end ("Mr. Navalny", "V. Putin",
-# "the U.S. President").
+# "the U.S. President"), nor is "v." or "vs." between two names ("Roe v. Wade").
 _NOT_AFTER = "".join(
-    rf"(?<!\b{t}\.)" for t in ("Mr", "Mrs", "Ms", "Dr", "St", "Mt", "Gen", "Sen", "Rep", "[A-Z]")
+    rf"(?<!\b{t}\.)"
+    for t in ("Mr", "Mrs", "Ms", "Dr", "St", "Mt", "Gen", "Sen", "Rep", "[A-Z]", "v", "vs")
 )
 _SENTENCE_END = re.compile(rf"(?<=[.!?…]){_NOT_AFTER}{_NEXT}|(?<=[.!?…][\"”’)\]]){_NEXT}|\n+")
 

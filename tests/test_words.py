@@ -50,6 +50,12 @@ def test_a_title_or_an_initial_before_a_name_ends_no_sentence():
         "V. Putin said so.",
         "Then he left.",
     ]
+    # the press gaggle of 2024-03-19 (White House briefings), Ms. Jean-Pierre
+    roe = "That would do that, that would overturn Roe v. Wade. And so, we’ve seen their action."
+    assert split_sentences(roe) == [
+        "That would do that, that would overturn Roe v. Wade.",
+        "And so, we’ve seen their action.",
+    ]
 
 
 def test_small_talk_is_greetings_thanks_and_laughter_only():
