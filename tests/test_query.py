@@ -55,6 +55,8 @@ def test_filters_and_phrases_are_taken_out_of_the_text():
             "2021-03-31",
             "psaki on the border march 2021",
         ),
+        # a year among keywords is when, wherever it stands
+        ("kirby 2024 gaza aid", "2024", "2024-12-31", "kirby gaza aid"),
     ],
 )
 def test_year_phrases_become_a_date_preference(raw, start, end, rest):
@@ -66,6 +68,8 @@ def test_year_phrases_become_a_date_preference(raw, start, end, rest):
 def test_a_year_that_is_part_of_the_topic_stays_a_word():
     q = Query.parse("the 2030 agenda")
     assert q.prefer_from is None and q.text == "the 2030 agenda"
+    line = Query.parse("the 2020 election was stolen")  # in a sentence
+    assert line.prefer_from is None and line.text == "the 2020 election was stolen"
 
 
 @pytest.mark.parametrize(

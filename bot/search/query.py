@@ -55,6 +55,7 @@ _DATE_PHRASES: list[tuple[re.Pattern[str], str]] = [
     # a year closing the query ("putin on the chinese economy 2016")
     (re.compile(rf"\b{_YEAR}$"), "year"),
 ]
+_KEYWORD_YEAR = re.compile(rf"\b{_YEAR}\b")
 # The person placeholder in framing patterns.
 P = "qqperson"
 _FRAMING = [
@@ -176,6 +177,12 @@ def _date_preference(text: str) -> tuple[str | None, str | None, str]:
             month = f"{match[2]}-{_MONTHS.index(match[1]) + 1:02d}"
             return month, f"{month}-31", text
         return match[1], f"{match[1]}-12-31", rest
+    year = _KEYWORD_YEAR.search(folded)
+    if year and not any(w in FUNCTION_WORDS for w in words(text)):
+        # a year among keywords ("kirby 2024 gaza aid", "putin 2015 united nations")
+        # is when; in a sentence it may be what was said ("the 2020 election")
+        rest = " ".join((text[: year.start()] + " " + text[year.end() :]).split())
+        return year[1], f"{year[1]}-12-31", rest
     return None, None, text
 
 
