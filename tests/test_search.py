@@ -334,6 +334,25 @@ def test_narrow_lookups_come_back_whole_and_unranked_wide_ones_by_bm25(seeded_db
     assert wide == dict(best)
 
 
+def test_a_function_word_the_answer_lacks_does_not_hide_it(seeded_db):
+    """Seed 002: "Sadly, drug trafficking is increasing, ..." has no "from". The words
+    standing together with every function word left out find it, where each lookup
+    holding "from" (one word at a time is left out, the rarest first) does not."""
+    conn = store.connect_readonly(seeded_db)
+    (target,) = conn.execute(
+        "SELECT id FROM turns WHERE text LIKE 'Yes, this is so. Sadly, drug trafficking%'"
+    ).fetchone()
+    terms = ["afghanistan", "trafficking", "drug", "increasing", "from"]
+    # near each other with one of the rarest left out in turn (all of them together
+    # find nothing); anywhere in the answer, all of them; the same left out; an OR
+    stages = [set(found) for found in lookups(conn, terms, 8, [], Scope(), SearchConfig())]
+    assert target not in stages[1]  # "afghanistan" is far from the rest
+    assert target in stages[2]  # all of them but "from", anywhere in the answer
+    for left_out in terms[:-1]:
+        rest = " AND ".join(f'"{t}"' for t in terms if t != left_out)
+        assert target not in {rowid for rowid, _ in store.match_answers(conn, rest, 100)}
+
+
 def test_a_passage_published_twice_is_one_hit(tmp_path):
     # the same transcript saved twice (here: a copy with a line more) holds every
     # passage twice; the hits show each once

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .. import store
-from ..words import words
+from ..words import FUNCTION_WORDS, words
 from .config import SearchConfig
 
 # The rank of an answer from a lookup so narrow that all its matches are scored: before
@@ -47,7 +47,8 @@ def lookups(
     Words of a remembered line occur together, so the first try is the rarest words
     NEAR each other (within ``span`` words): selective even when every word is
     common; then the same with each word left out in turn (one of them may be a
-    wrong correction or a wrong memory); then both again as plain ANDs, for a
+    wrong correction or a wrong memory), and with every function word left out (the
+    query's "from" may be none of the answer's); then both again as plain ANDs, for a
     paraphrase whose words are spread over the answer; an OR of the rarest words
     covers topic queries. ``terms`` come rarest first; ``rare`` are the ones selective
     enough for the OR (an OR of everyday words would rank half the corpus).
@@ -94,6 +95,11 @@ def lookups(
         if len(terms) > 2:
             for left_out in range(min(len(terms), config.left_out)):
                 lookup(together(terms[:left_out] + terms[left_out + 1 :]), config.later_lookup)
+            # and the function words all left out: "from" in "drug trafficking from
+            # afghanistan is increasing" is the query's, not the answer's
+            core = [t for t in terms if t not in FUNCTION_WORDS]
+            if 1 < len(core) < len(terms):
+                lookup(together(core), config.later_lookup)
             if found:
                 yield found
     if rare:
