@@ -88,6 +88,9 @@ def lookups(
         if found:
             yield found
         return
+    # the words with every function word left out: "from" in "drug trafficking from
+    # afghanistan is increasing" is the query's, not the answer's
+    core = [t for t in terms if t not in FUNCTION_WORDS]
     for together in ([near] if len(terms) > 1 else []) + [both]:
         lookup(together(terms), config.first_lookup)
         if found:
@@ -95,9 +98,6 @@ def lookups(
         if len(terms) > 2:
             for left_out in range(min(len(terms), config.left_out)):
                 lookup(together(terms[:left_out] + terms[left_out + 1 :]), config.later_lookup)
-            # and the function words all left out: "from" in "drug trafficking from
-            # afghanistan is increasing" is the query's, not the answer's
-            core = [t for t in terms if t not in FUNCTION_WORDS]
             if 1 < len(core) < len(terms):
                 lookup(together(core), config.later_lookup)
             if found:

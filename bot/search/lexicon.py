@@ -76,7 +76,6 @@ def nearest(
     none of the language's words, so a wrong letter in a short one is a slip too."""
     # A slip is a letter dropped, doubled, swapped or wrong; the first letter is
     # rarely the one mistyped.
-    max_edits = 1 if len(word) < LONG_WORD else 2
     if len(word) < MIN_CORRECTED:
         # three letters: only a letter left out ("tht", "knw") is told apart from
         # another word
@@ -85,6 +84,7 @@ def nearest(
             key=counts.__getitem__,
             default=None,
         )
+    max_edits = 1 if len(word) < LONG_WORD else 2
     best: tuple[int, bool, int, str] | None = None
     for length in range(len(word) - max_edits, len(word) + max_edits + 1):
         for candidate, distance, _ in process.extract(

@@ -20,8 +20,10 @@ from .text import clean, to_iso_date
 
 _BOLD_LABEL = re.compile(r"^\*\*(?P<label>[^*\n]{1,80}?)(?::\*\*|\*\*\s*:)\s*(?P<rest>.*)$", re.S)
 _PSEUDO_BOLD = re.compile(r"^\*\*(?P<label>[^*\n:]{1,40})\*\*\s*$")
+# An honorific written in title case before a name in capitals ("Mr. KIRBY:").
+_TITLE_CASE_HONORIFIC = r"(?:Mr|Ms|Mrs|Dr)\.?\s+"
 _CAPS_LABEL = re.compile(
-    r"^(?P<label>(?:(?:Mr|Ms|Mrs|Dr)\.?\s+)?[^\s:a-z][^:a-z\n]{0,79}?):\s+(?P<rest>.*)$", re.S
+    rf"^(?P<label>(?:{_TITLE_CASE_HONORIFIC})?[^\s:a-z][^:a-z\n]{{0,79}}?):\s+(?P<rest>.*)$", re.S
 )
 _Q_LINE = re.compile(r"^Q(?:\s+|:\s*)(?P<rest>\S.*)$", re.S)
 _TIMESTAMP = re.compile(r"\\?\[(?P<ts>\d{1,2}:\d{2}(?::\d{2})?)\\?\]\s*")
@@ -128,8 +130,7 @@ def _paragraphs(body: str) -> list[str]:
     return out
 
 
-# An honorific written in title case before a name in capitals ("Mr. KIRBY:").
-_HONORIFIC = re.compile(r"^(?:Mr|Ms|Mrs|Dr)\.?\s+(?=[A-Z])")
+_HONORIFIC = re.compile(rf"^{_TITLE_CASE_HONORIFIC}(?=[A-Z])")
 
 
 def _is_caps_label(label: str) -> bool:
