@@ -42,7 +42,15 @@ FIT_SEED, FIT_QUOTES = 11, 300
 # What tells a query the corpus answers from nonsense: few features, for the
 # unanswerable examples are few (all features over-fit them: more empty replies to
 # real questions, no fewer nonsense ones answered).
-ANSWERABLE_FEATURES = ["known", "coverage", "best_alignment", "proximity", "lead", "relevance"]
+ANSWERABLE_FEATURES = [
+    "known",
+    "coverage",
+    "best_alignment",
+    "proximity",
+    "lead",
+    "relevance",
+    "scale",
+]
 # A generated quote counts this much of a hand-written query in the fit.
 QUOTE_WEIGHT = 0.3
 # Candidates per query kept as examples, from a search in depth (this many rows of

@@ -196,3 +196,20 @@ def test_a_guess_is_shown_only_when_likely_enough_the_answer():
     assert not scoring.shown({"answerable": 0.4, "confidence": 0.2}, 0.3, config)
     assert not scoring.shown({"answerable": 0.2, "confidence": 0.9}, 0.3, config)
     assert scoring.shown({"answerable": 0.0, "confidence": 0.0}, 0.0, config)  # calibration
+
+
+def test_a_small_corpus_knowing_less_of_a_query_is_weaker_evidence_of_nonsense(searcher):
+    # the same hit judged over a corpus of a thousand answers and one of a million
+    hit = {"known": 0.7, "coverage": 0.5, "best_alignment": 0.6, "proximity": 0.5}
+    small = scoring.judged({**hit, "scale": 0.5}, 0.5, CONFIG)["answerable"]
+    large = scoring.judged({**hit, "scale": 1.0}, 0.5, CONFIG)["answerable"]
+    assert small > large
+    # five transcripts know neither "fuss" nor "make a fuss": shown all the same, and
+    # hidden by the gate the seeds mixed into the corpora (scale 0.853) have
+    query = "putin does not make a fuss about his birthday"
+    meant = "It is my birthday we are talking about"
+    assert meant in searcher.search(query, limit=1)[0].answer
+    model = CONFIG.answerable
+    flat = {**model, "scale": 0.0, "offset": model["offset"] + 0.853 * model["scale"]}
+    flat_searcher = Searcher(searcher.path, replace(CONFIG, answerable=flat))
+    assert not flat_searcher.search(query, limit=1)
