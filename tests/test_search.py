@@ -308,7 +308,14 @@ def test_search_cli_json_and_batch(seeded_db):
     text = runner.invoke(main, ["search", "--db", str(seeded_db), "muffins"])
     assert "Nothing close" in text.output
     # a guess says so in the text output as in the chat and the JSON
-    asked = ["search", "--db", str(seeded_db), "--limit", "1", "why wont russia appeal to the rada"]
+    asked = [
+        "search",
+        "--db",
+        str(seeded_db),
+        "--limit",
+        "1",
+        "putin does not make a fuss about his birthday",
+    ]
     guessed = json.loads(runner.invoke(main, [*asked[:-1], "--json", asked[-1]]).output)
     assert guessed and guessed[0]["guess"]
     assert runner.invoke(main, asked).output.startswith("Not sure this is what you mean")
