@@ -476,6 +476,53 @@ def test_a_well_known_first_name_names_its_only_bearer(tmp_path, monkeypatch):
     assert ("karine",) in firsts and len(firsts) == len(set(firsts))
 
 
+def test_a_first_name_names_the_bearer_giving_nearly_all_its_answers(tmp_path, monkeypatch):
+    """A guest who shares the first name with a few answers does not hide the well-known
+    voice ("kris" is Kris Brandow beside Kris Nova); two voices of the name both heard
+    leave it naming nobody."""
+    from bot.search import engine
+
+    monkeypatch.setattr(engine, "FIRST_NAME_ANSWERS", 10)
+    searcher = _seeds_and_briefing(tmp_path, FIXTURES.parent.parent / "data" / "people.toml")
+    karine = next(p for p in searcher.people.people.values() if p.name == "Karine Jean-Pierre")
+    conn = searcher._conn()
+
+    def named(guest_answers: int) -> bool:
+        guest = replace(karine, id=-1, name="Karine Guest", answers=guest_answers)
+        people = engine._with_first_names(conn, [replace(karine, framed_keys=()), guest])
+        return ("karine",) in people[0].framed_keys
+
+    assert named(1) and named(karine.answers // 10)
+    assert not named(karine.answers // 2)
+
+
+def test_a_name_is_a_name_when_most_texts_write_it_so(monkeypatch):
+    """Texts vote, not mentions: a podcast about search engines writes "johnny" in lower
+    case as a term to look up, again and again (Go Time 104, changelog_podcast corpus)."""
+    from bot.search import engine
+
+    about_search = (
+        'If you say find all the documents that use the term "johnny", what I\'m gonna do'
+        " is I'm gonna start by going to that term dictionary, find johnny. You search for"
+        ' "johnny", and if the word johnny occurred five times in the document, that\'s'
+        " gonna be more relevant."
+    )
+    greetings = [  # from the same corpus
+        "Thank you, Johnny. Thank you for having me.",
+        "Oh, that's a good one. Johnny, what do you think?",
+        "I have Carmen and Johnny both with us again. Carmen, do you wanna say hi first?",
+        "Debug yourself... Oh, that could be another hashtag, Johnny.",
+    ]
+    monkeypatch.setattr(
+        engine.store, "texts_with", lambda conn, word, n: [*greetings, about_search]
+    )
+    assert engine._is_a_name(None, "johnny")
+    monkeypatch.setattr(
+        engine.store, "texts_with", lambda conn, word, n: [about_search, greetings[0]]
+    )
+    assert not engine._is_a_name(None, "johnny")
+
+
 def test_a_surname_of_two_words_names_the_person(tmp_path):
     """ "Karine Jean-Pierre" is "jean-pierre" in a query: framing found, no "jean" left
     among the topic words."""

@@ -38,13 +38,17 @@ MIN_PERSON_ANSWERS = 3
 # A subject who gives this share of the answers or more counts as none: nearly every
 # answer would carry the mark (the seeds alone).
 SUBJECT_ALONE = 0.9
-# A surname alone names a person only when the corpus writes it with a capital at
-# least this share of the time (in a sample of this many texts): "Putin" is a name,
-# "price" and "may" are everyday words first.
+# A surname alone names a person only when the corpus writes it with a capital in at
+# least this share of the texts holding it (a sample of this many): "Putin" is a name,
+# "price" and "may" are everyday words first. Texts vote, not mentions: one podcast
+# about search engines writes "johnny" in lower case nine times, as a term to look up.
 SURNAME_CAPITALISED = 0.8
 SURNAME_SAMPLE = 30
-# A first name alone names the only person bearing it once they have this many answers
-# (a well-known voice of the corpus), and when it is this long.
+# A first name alone names the person giving at least this share of the answers of all
+# who bear it, once they have this many answers (a well-known voice of the corpus), and
+# when it is this long: "kris" is Kris Brandow (2,704 answers) beside Kris Nova (121),
+# "natalie" Natalie Pistunovich (2,857) beside a guest with four.
+FIRST_NAME_SHARE = 0.9
 FIRST_NAME_ANSWERS = 100
 MIN_FIRST_NAME = 3
 # How much of a correction counts as knowing the word (typo-corrected words are a
@@ -126,12 +130,12 @@ class Knowledge:
 def _is_a_name(conn: sqlite3.Connection, word: str) -> bool:
     """Whether the corpus writes ``word`` as a name (capitalised), not an everyday word."""
     pattern = re.compile(rf"\b{re.escape(word)}\b", re.IGNORECASE)
-    cases = [
-        m[0][0].isupper()
-        for t in store.texts_with(conn, word, SURNAME_SAMPLE)
-        for m in pattern.finditer(t)
-    ]
-    return not cases or sum(cases) / len(cases) >= SURNAME_CAPITALISED
+    votes = []
+    for text in store.texts_with(conn, word, SURNAME_SAMPLE):
+        cases = [m[0][0].isupper() for m in pattern.finditer(text)]
+        if cases:
+            votes.append(2 * sum(cases) >= len(cases))
+    return not votes or sum(votes) / len(votes) >= SURNAME_CAPITALISED
 
 
 def _person_index(conn: sqlite3.Connection, lexicon: Lexicon) -> PersonIndex:
@@ -155,22 +159,24 @@ def _person_index(conn: sqlite3.Connection, lexicon: Lexicon) -> PersonIndex:
 
 
 def _with_first_names(conn: sqlite3.Connection, people: list[Person]) -> list[Person]:
-    """``people``, a first name alone naming the well-known person who is the only one
-    to bear it in a framed query ("karine on abortion"), when the corpus writes it as a
-    name."""
+    """``people``, a first name alone naming the well-known person who gives nearly all
+    the answers of those bearing it, in a framed query ("karine on abortion"), when the
+    corpus writes it as a name."""
     bearers: dict[str, list[Person]] = {}
     for person in people:
         name = folded_key(person.name)
         if len(name) > 1:
             bearers.setdefault(name[0], []).append(person)
-    named = {
-        alone[0].id: first
-        for first, alone in bearers.items()
-        if len(alone) == 1
-        and alone[0].answers >= FIRST_NAME_ANSWERS
-        and len(first) >= MIN_FIRST_NAME
-        and _is_a_name(conn, first)
-    }
+    named = {}
+    for first, bearing in bearers.items():
+        best = max(bearing, key=lambda p: p.answers)
+        if (
+            best.answers >= FIRST_NAME_SHARE * sum(p.answers for p in bearing)
+            and best.answers >= FIRST_NAME_ANSWERS
+            and len(first) >= MIN_FIRST_NAME
+            and _is_a_name(conn, first)
+        ):
+            named[best.id] = first
     return [replace(p, framed_keys=((named[p.id],),)) if p.id in named else p for p in people]
 
 
