@@ -303,12 +303,22 @@ def main() -> None:
                 conn = conns[name]
                 natural, missing = seed_queries(conn, "natural_seeds.tsv")
                 hand, missing_hand = seed_queries(conn, "seeds_hand.tsv")
-                chosen = {"natural, seeds": natural, "hand-written, seeds": hand}
+                held, missing_held = seed_queries(conn, "held_out_seeds.tsv")
+                chosen = {
+                    "natural, seeds": natural,
+                    "hand-written, seeds": hand,
+                    "held-out natural, seeds": held,
+                }
+                missing += missing_held
                 if setting == "mixed":
                     corpora, missing_corpora = corpus_queries(conn)
+                    held_corpora, missing_held_corpora = corpus_queries(
+                        conn, "held_out_corpora.tsv"
+                    )
                     chosen["natural, corpora"] = corpora
+                    chosen["held-out natural, corpora"] = held_corpora
                     chosen["misremembered, corpora"] = quotes
-                    missing += missing_corpora
+                    missing += missing_corpora + missing_held_corpora
                 sets[name] = chosen
                 for line in missing + missing_hand:
                     print(f"unlabelled: {line}", file=sys.stderr)
