@@ -183,6 +183,8 @@ def canonical_names(names: Iterable[str]) -> dict[str, str]:
 
 def _asks(text: str) -> bool:
     """Whether a turn closes on a question (its last two sentences hold a '?')."""
+    if not any(mark in text for mark in _QUESTION_MARKS):
+        return False  # most turns: no need to split them into sentences
     sentences = _SENTENCE_END.split(text.strip())
     tail = " ".join(sentences[-2:])
     return any(mark in tail for mark in _QUESTION_MARKS)
