@@ -88,19 +88,20 @@ def _check_nesting(text: str) -> None:
     this linear scan of tag names runs first.
     """
     depth = 0
-    pos = 0
+    skip_to = 0  # the end of a script's or style's text: no tags inside
     lowered = text.lower()
-    while match := _TAG.search(lowered, pos):
+    for match in _TAG.finditer(lowered):
+        if match.start() < skip_to:
+            continue
         closing, name = match[1], match[2]
-        pos = match.end()
         if name in _FLAT_TAGS:
             continue
         if closing:
             depth = max(0, depth - 1)
             continue
         if name in _RAW_TEXT_TAGS:
-            end = lowered.find(f"</{name}", pos)
-            pos = len(lowered) if end < 0 else end
+            end = lowered.find(f"</{name}", match.end())
+            skip_to = len(lowered) if end < 0 else end
             continue
         depth += 1
         if depth > MAX_HTML_DEPTH:
