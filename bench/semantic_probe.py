@@ -14,7 +14,7 @@ corpora:
   a query.
 
 Needs the probe extra: ``pip install -e '.[probe]'``.
-Usage: python -m bench.semantic_probe [--corpus-db PATH] [--json]
+Usage: python -m bench.semantic_probe [--corpus-db PATH] [--model FOLDER] [--json]
 """
 
 from __future__ import annotations
@@ -55,12 +55,21 @@ SEMANTIC_ONLY_RELEVANCE = 3.0
 
 
 class StaticModel:
-    """Mean of token vectors, unit length: the whole of a static embedding model."""
+    """Mean of token vectors, unit length: the whole of a static embedding model.
 
-    def __init__(self) -> None:
-        base = importlib.resources.files("wordllama")
-        weights, tokenizer = (str(base / name) for name in MODEL_FILES)
-        self.table = load_file(weights)["embedding.weight"].astype(np.float32)
+    By default wordllama's; ``folder``: a model2vec model instead (its
+    ``model.safetensors`` and ``tokenizer.json``, as ``save_pretrained`` writes them),
+    such as one distilled from a sentence model."""
+
+    def __init__(self, folder: Path | None = None) -> None:
+        if folder is None:
+            base = importlib.resources.files("wordllama")
+            weights, tokenizer = (str(base / name) for name in MODEL_FILES)
+            key = "embedding.weight"
+        else:
+            weights, tokenizer = str(folder / "model.safetensors"), str(folder / "tokenizer.json")
+            key = "embeddings"
+        self.table = load_file(weights)[key].astype(np.float32)
         self.tokenizer = Tokenizer.from_file(tokenizer)
 
     def embed(self, texts: list[str]) -> np.ndarray:
@@ -131,9 +140,10 @@ def measure(model: StaticModel, path: Path, sets: dict[str, list[Labelled]]) -> 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--corpus-db", type=Path, help="seeds + three corpora, reused or built")
+    parser.add_argument("--model", type=Path, help="a model2vec folder instead of wordllama")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    model = StaticModel()
+    model = StaticModel(args.model)
     out = {}
     with tempfile.TemporaryDirectory() as tmp:
         seeds = Path(tmp) / "seeds.db"

@@ -28,7 +28,7 @@ from .render import (
     source_line,
 )
 from .search import Hit, Query, Searcher
-from .words import cut_at_word, is_small_talk
+from .words import cut_at_word, is_small_talk, scripts
 
 HITS_PER_SEARCH = 5
 REMEMBERED_SEARCHES = 5000
@@ -113,12 +113,23 @@ NO_PHRASE = (
 )
 
 
-def no_match(text: str) -> str:
+OTHER_SCRIPT = (
+    "Nothing close to that: the transcripts are written in {theirs} letters, and I do not "
+    "translate. Try the words the way the transcripts would write them."
+)
+
+
+def no_match(text: str, corpus_scripts: set[str] | None = None) -> str:
     """What to say (plain text) when nothing matches ``text``: an exact phrase that was
-    asked for is named, since the quotation marks are the likeliest reason."""
+    asked for is named, since the quotation marks are the likeliest reason; a query
+    written in none of the corpus's alphabets (``corpus_scripts``) is told so."""
     phrases = Query.parse(text).phrases
     if phrases:
         return NO_PHRASE.format(phrases=", ".join(f"“{p}”" for p in phrases))
+    asked = scripts(text)
+    if corpus_scripts and asked and not asked & corpus_scripts:
+        theirs = " or ".join(sorted(s.title() for s in corpus_scripts if s != "?"))
+        return OTHER_SCRIPT.format(theirs=theirs or "other")
     return NO_MATCH
 
 
@@ -197,7 +208,7 @@ class Replier:
             return Reply(SMALL_TALK_REPLY)
         hits = self.searcher.search(text, limit=HITS_PER_SEARCH)
         if not hits:
-            return Reply(escape(no_match(text)))
+            return Reply(escape(no_match(text, self.searcher.lexicon.scripts)))
         with self._lock:
             search_id = next(self._ids)
             self._searches[(chat_id, search_id)] = [(h.id, h.quote, h.guess) for h in hits]

@@ -32,6 +32,12 @@ def words(text: str) -> list[str]:
     return _WORD.findall(fold(text))
 
 
+def scripts(text: str) -> set[str]:
+    """The writing systems of the letters of ``text`` ("LATIN", "CYRILLIC", "CJK"):
+    the first word of each letter's Unicode name."""
+    return {unicodedata.name(c, "?").split()[0] for c in text if c.isalpha()}
+
+
 # English function words (articles, pronouns, auxiliaries, prepositions, conjunctions,
 # question words): a query of these alone asks about nothing. A closed class, so a
 # list; how common a word is cannot tell them apart from a small corpus's topic words

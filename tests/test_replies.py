@@ -26,6 +26,7 @@ from bot.replies import (
     Replier,
     parse_id,
 )
+from bot.words import scripts
 
 
 @pytest.fixture(scope="module")
@@ -98,6 +99,16 @@ def test_no_match_and_empty_text(replier: Replier):
     assert replier.search("asdfghjkl qwertyuiop").html == NO_MATCH
     assert not replier.search("   ").buttons
     assert "Send me a few words" in replier.search("   ").html
+
+
+def test_a_query_in_another_alphabet_is_told_so(replier: Replier):
+    # "what did putin say about nato" in Russian, over transcripts in English
+    reply = replier.search("что путин сказал о нато")
+    assert "written in Latin letters" in reply.html and "do not translate" in reply.html
+    assert not reply.buttons
+    # a Latin query that matches nothing still gets the usual reply
+    assert replier.search("asdfghjkl qwertyuiop").html == NO_MATCH
+    assert scripts("Путин and NATO") == {"CYRILLIC", "LATIN"}
 
 
 def test_small_talk_gets_a_greeting_not_a_quote(replier: Replier):
