@@ -378,6 +378,24 @@ def test_a_passage_published_twice_is_one_hit(tmp_path):
     assert len([h for h in twice if "happiness, health, and prosperity" in h.quote]) == 2
 
 
+def test_a_copy_of_the_first_hit_is_no_rival(tmp_path):
+    """The first hit's lead (how clearly it wins, which its confidence counts) is over
+    the best candidate that is not the same passage published again: with every
+    answer held twice, the exact tie with its copy would make every hit a guess."""
+    original = SEEDS / next(p.name for p in SEEDS.iterdir() if p.name.startswith("004"))
+    copy = tmp_path / "copy" / "republished.txt"
+    copy.parent.mkdir()
+    copy.write_text(original.read_text(encoding="utf-8") + "\n\n", encoding="utf-8")
+    once, twice = tmp_path / "once.db", tmp_path / "twice.db"
+    ingest(store.open_db(once), [original], workers=1)
+    ingest(store.open_db(twice), [original, copy], workers=1)
+    query = "the simplest but most essential things happiness health and prosperity"
+    alone = Searcher(once).search(query, limit=1)[0]
+    first = Searcher(twice).search(query, limit=1)[0]
+    assert first.quote == alone.quote
+    assert first.signals["lead"] > 0.5 * alone.signals["lead"] > 0
+
+
 def test_explain_prints_the_understanding_and_each_signal(seeded_db):
     runner = CliRunner()
     asked = ["search", "--db", str(seeded_db), "--explain", "--limit", "2"]

@@ -51,6 +51,10 @@ SURNAME_SAMPLE = 30
 FIRST_NAME_SHARE = 0.9
 FIRST_NAME_ANSWERS = 100
 MIN_FIRST_NAME = 3
+# The first candidate's lead is over the best of the next this many that is not a copy
+# of it (the same passage published twice), told by runs of this many words.
+RIVALS = 4
+COPY_PROBE_WORDS = 8
 # How much of a correction counts as knowing the word (typo-corrected words are a
 # guess, not a certainty).
 CORRECTED_KNOWN = 0.7
@@ -107,13 +111,14 @@ def _same_passage(one: frozenset, other: frozenset, config: SearchConfig) -> boo
     return len(short & long) >= config.same_passage * len(short)
 
 
-def lead_of(ranked: list[tuple[float, Any, Any]], i: int) -> float:
+def lead_of(ranked: list[tuple[float, Any, Any]], i: int, rival: int = 1) -> float:
     """The lead of the ``i``-th candidate (by relevance, best first): the first one's
-    over the second, or over an empty candidate (relevance 0) when it is alone; 0 for
-    the others, which are judged on their own."""
+    over its ``rival`` (the second, or the best that is not a copy of it), or over an
+    empty candidate (relevance 0) when there is none; 0 for the others, which are
+    judged on their own."""
     if i:
         return 0.0
-    return ranked[0][0] - (ranked[1][0] if len(ranked) > 1 else 0.0)
+    return ranked[0][0] - (ranked[rival][0] if len(ranked) > rival else 0.0)
 
 
 @dataclass(frozen=True)
@@ -478,18 +483,48 @@ class Searcher:
         """(judged signals, row) best first. The first hit's judgement counts its lead
         over the second (a clear winner is likelier right); the others' do not."""
         ranked = sorted(scored.values(), key=lambda item: -item[0])
+        rival = self._rival(ranked)
         out = []
         for i, (_, signals, row) in enumerate(ranked):
-            lead = lead_of(ranked, i)
+            lead = lead_of(ranked, i, rival)
             out.append((scoring.judged(signals, lead, self.config), row))
         return out
 
     def _best(self, scored: dict[int, tuple[float, dict[str, float], dict[str, Any]]]) -> float:
-        """The confidence of the best hit so far (only it and the runner-up are looked at)."""
+        """The confidence of the best hit so far (only it and its rival are looked at)."""
         if not scored:
             return 0.0
-        top = heapq.nlargest(2, scored.values(), key=lambda item: item[0])
-        return scoring.judged(top[0][1], lead_of(top, 0), self.config)["confidence"]
+        top = heapq.nlargest(RIVALS + 1, scored.values(), key=lambda item: item[0])
+        judged = scoring.judged(top[0][1], lead_of(top, 0, self._rival(top)), self.config)
+        return judged["confidence"]
+
+    def _rival(self, ranked: list[tuple[float, dict[str, float], dict[str, Any]]]) -> int:
+        """Where the first candidate's rival is: the best of the next ``RIVALS`` that is
+        not a copy of it (one passage published twice, a transcript and the official
+        record, is one answer found, not two answers of which the query cannot tell
+        which it means); past them when all are copies."""
+        first = ranked[0][2] if ranked else None
+        for j in range(1, min(len(ranked), RIVALS + 1)):
+            if not self._copies(first, ranked[j][2]):
+                return j
+        return min(len(ranked), RIVALS + 1)
+
+    def _copies(self, one: dict[str, Any], other: dict[str, Any]) -> bool:
+        """Whether the shorter answer's words are in the other, as runs of
+        ``COPY_PROBE_WORDS`` taken at a quarter, half and three quarters of it: most
+        of them found is the same passage, however differently punctuated (their
+        folded words are compared: a few substring tests, no tokenizing)."""
+        a, b = (self._analysis(row["id"], row["text"]).folded for row in (one, other))
+        short, long = sorted((a, b), key=len)
+        tokens = short.split()
+        if len(tokens) <= COPY_PROBE_WORDS:
+            return bool(short) and short in long
+        last = len(tokens) - COPY_PROBE_WORDS
+        probes = (
+            " ".join(tokens[k : k + COPY_PROBE_WORDS])
+            for k in (last // 4, last // 2, 3 * last // 4)
+        )
+        return sum(probe in long for probe in probes) >= 2
 
     def _score(
         self,
