@@ -92,7 +92,7 @@ DEFAULT_CONFIDENCE: dict[str, float] = {
 # of nonsense there, and nonsense over it mostly finds no candidate at all. Measured
 # over the seeds alone (bench/search_quality.py), from no scale weight: natural
 # queries' top-1 73.4% -> 77.1% and empty replies 18.2% -> 9.4%, hand-written
-# 90.5% -> 91.6%, nonsense answered 0 of 55 either way; -2 shows one more wrong guess
+# 90.5% -> 91.6%, nonsense answered 0 of 55 either way; -2 shows two more wrong guesses
 # and no more right answers, -2.5 shows three nonsense queries. The mixed figures do
 # not move (their scale keeps the gate).
 DEFAULT_ANSWERABLE: dict[str, float] = {

@@ -481,7 +481,8 @@ class Searcher:
         self, scored: dict[int, tuple[float, dict[str, float], dict[str, Any]]]
     ) -> list[tuple[dict[str, float], dict[str, Any]]]:
         """(judged signals, row) best first. The first hit's judgement counts its lead
-        over the second (a clear winner is likelier right); the others' do not."""
+        over its rival, the best candidate not a copy of it (a clear winner is likelier
+        right); the others' do not."""
         ranked = sorted(scored.values(), key=lambda item: -item[0])
         rival = self._rival(ranked)
         out = []
