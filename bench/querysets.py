@@ -10,6 +10,9 @@ Sets (all in ``bench/queries``, written before they were measured):
   late by someone who had seen neither the engine nor the other sets, and never tuned
   on (every rule was in place before they were measured);
 - ``nonsense.txt``, ``nonsense_natural.tsv``: queries nothing answers;
+- ``same_thing_judged.tsv``: first hits over the seeds mixed into the corpora that are
+  another answer by the labelled answer's speaker, judged blind: saying the same thing
+  in reply to the query, or not (the issue counts the first as right);
 - misremembered quotes, generated from real answers (a window of 8-13 words, one
   typo, one word dropped).
 
@@ -103,6 +106,26 @@ def corpus_queries(conn, name: str = "natural_corpora.tsv") -> tuple[list[Labell
         who = person if person != "-" else None
         out.append(Labelled(kind, query, expected, who, same, None, i % 2 == 0, named, phrase))
     return out, missing
+
+
+# How much of a hit's text keys a judgement: enough to tell answers apart.
+JUDGED_KEY_CHARS = 60
+
+
+def judged_key(text: str) -> str:
+    """The key of an answer in ``same_thing_judged.tsv``: its first characters,
+    whitespace-normalised (stable across rebuilds, unlike ids)."""
+    return " ".join(text.split())[:JUDGED_KEY_CHARS]
+
+
+def same_thing_judged() -> dict[tuple[str, str], bool]:
+    """(query, key of a hit's text) -> whether the hit says what the labelled answer
+    says in reply to the query (another answer by the same person)."""
+    return {
+        (row[0], row[2]): row[1] == "same"
+        for row in _rows("same_thing_judged.tsv")
+        if len(row) >= 3 and row[1] in ("same", "different")
+    }
 
 
 def nonsense_queries() -> list[tuple[str, str]]:

@@ -5,7 +5,10 @@ the three corpora (131k answers, officials, journalists and hosts beside the per
 asked about). For every set: top-1 and top-3 (the exact answer; in the mixed setting
 the same passage published twice also counts, in brackets), empty replies to
 answerable queries, and for queries that name a person, how often that person's
-words come first; and of the right first hits whose quote is cut from a longer
+words come first. In the mixed setting, also top-1 "judged": a first hit that is
+another answer by the same person, judged blind as saying the same thing in reply to
+the query (``same_thing_judged.tsv``), counts too; such hits not judged yet are
+counted, never guessed. And of the right first hits whose quote is cut from a longer
 answer, how often the quote holds the words the query was written about (the
 excerpt). Nonsense queries count as failures when anything is returned.
 
@@ -30,8 +33,10 @@ from bench.querysets import (
     Labelled,
     corpus_queries,
     is_right,
+    judged_key,
     misremembered,
     nonsense_queries,
+    same_thing_judged,
     seed_queries,
 )
 from bot import store
@@ -153,8 +158,29 @@ def same_person(found: str, wanted: str) -> bool:
     return bool(found) and words(found)[-1:] == words(wanted)[-1:]
 
 
-def score(conn, queries: list[Labelled], found: list[Found], lenient: bool) -> dict:
+def judged_right(conn, q: Labelled, first: int, judged: dict[tuple[str, str], bool]) -> bool | None:
+    """Whether a wrong first hit was judged to say what the right answer says; None
+    when it is by the right answer's speaker and not judged yet, False otherwise."""
+    rows = store.answer_rows(conn, [first, min(q.expected)]) if q.expected else []
+    by_id = {row["id"]: row for row in rows}
+    if first not in by_id or min(q.expected) not in by_id:
+        return False
+    verdict = judged.get((q.query, judged_key(by_id[first]["text"])))
+    if verdict is not None:
+        return verdict
+    speaker = by_id[min(q.expected)]["speaker"] or ""
+    return None if same_person(by_id[first]["speaker"] or "", speaker) else False
+
+
+def score(
+    conn,
+    queries: list[Labelled],
+    found: list[Found],
+    lenient: bool,
+    judged: dict[tuple[str, str], bool] | None = None,
+) -> dict:
     kinds: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    same_thing = [0, 0]  # wrong first hits judged to say the same thing, and not judged
     guessed = [0, 0]  # first hits offered as guesses, and how many of those were right
     named = [0, 0]
     calibration = [0, 0]
@@ -164,6 +190,10 @@ def score(conn, queries: list[Labelled], found: list[Found], lenient: bool) -> d
         if right and right[0] and f.excerpt is not None and q.phrase:
             excerpts[0] += 1
             excerpts[1] += " ".join(words(q.phrase)) in " ".join(words(f.excerpt))
+        if judged is not None and right and not right[0]:
+            verdict = judged_right(conn, q, f.ids[0], judged)
+            same_thing[0] += verdict is True
+            same_thing[1] += verdict is None
         row = kinds[q.kind]
         row[0] += 1
         row[1] += bool(right and right[0])
@@ -183,6 +213,10 @@ def score(conn, queries: list[Labelled], found: list[Found], lenient: bool) -> d
         "queries": total[0],
         "top1": 100 * total[1] / max(1, total[0]),
         "top3": 100 * total[2] / max(1, total[0]),
+        "top1_judged": (
+            100 * (total[1] + same_thing[0]) / max(1, total[0]) if judged is not None else None
+        ),
+        "unjudged": same_thing[1],
         "empty": 100 * total[3] / max(1, total[0]),
         "top1_held_out": 100 * calibration[1] / max(1, calibration[0]),
         "person_first": 100 * named[1] / named[0] if named[0] else None,
@@ -213,10 +247,11 @@ def nonsense(engine: Engine) -> dict:
 
 def measure(setting: str, conn, sets: dict[str, list[Labelled]], engines: dict[str, Engine]):
     lenient = setting == "mixed"
+    judged = same_thing_judged() if lenient else None
     out: dict = {}
     for name, engine in engines.items():
         out[name] = {
-            label: score(conn[name], qs, engine([q.query for q in qs]), lenient)
+            label: score(conn[name], qs, engine([q.query for q in qs]), lenient, judged)
             for label, qs in sets[name].items()
         }
         out[name]["nonsense"] = nonsense(engine)
@@ -231,7 +266,7 @@ def print_table(setting: str, results: dict) -> None:
         print(f"\n{label} ({first['queries']} queries)")
         print(
             f"  {'engine':<30} {'top-1':>7} {'held-out':>8} {'top-3':>7} {'empty':>6} "
-            f"{'person first':>13} {'excerpt':>8}"
+            f"{'person first':>13} {'excerpt':>8} {'judged (not yet)':>17}"
         )
         for name, res in results.items():
             r = res[label]
@@ -241,9 +276,14 @@ def print_table(setting: str, results: dict) -> None:
                 else "-"
             )
             excerpt = f"{r['excerpt_holds']:.1f}%" if r["excerpt_holds"] is not None else "-"
+            judged = (
+                f"{r['top1_judged']:.1f}% ({r['unjudged']})"
+                if r["top1_judged"] is not None
+                else "-"
+            )
             print(
                 f"  {name:<30} {r['top1']:>6.1f}% {r['top1_held_out']:>7.1f}% {r['top3']:>6.1f}% "
-                f"{r['empty']:>5.1f}% {person:>13} {excerpt:>8}"
+                f"{r['empty']:>5.1f}% {person:>13} {excerpt:>8} {judged:>17}"
             )
     print("\nnonsense: queries answered (should be 0)")
     for name, res in results.items():
