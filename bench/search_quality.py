@@ -161,15 +161,22 @@ def same_person(found: str, wanted: str) -> bool:
 def judged_right(conn, q: Labelled, first: int, judged: dict[tuple[str, str], bool]) -> bool | None:
     """Whether a wrong first hit was judged to say what the right answer says; None
     when it is by the right answer's speaker and not judged yet, False otherwise."""
-    rows = store.answer_rows(conn, [first, min(q.expected)]) if q.expected else []
-    by_id = {row["id"]: row for row in rows}
-    if first not in by_id or min(q.expected) not in by_id:
+    if not q.expected:
         return False
-    verdict = judged.get((q.query, judged_key(by_id[first]["text"])))
+    wanted = min(q.expected)
+    # turns' own columns: a database built by the engine as it was has no people table
+    by_id = {
+        i: (text, speaker or "")
+        for i, text, speaker in conn.execute(
+            "SELECT id, text, speaker FROM turns WHERE id IN (?, ?)", [first, wanted]
+        )
+    }
+    if first not in by_id or wanted not in by_id:
+        return False
+    verdict = judged.get((q.query, judged_key(by_id[first][0])))
     if verdict is not None:
         return verdict
-    speaker = by_id[min(q.expected)]["speaker"] or ""
-    return None if same_person(by_id[first]["speaker"] or "", speaker) else False
+    return None if same_person(by_id[first][1], by_id[wanted][1]) else False
 
 
 def score(
