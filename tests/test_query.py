@@ -141,6 +141,8 @@ CORPUS_WORDS = {"on", "nato", "inflation", "trade", "bidden", "the", "border"}
         ("what did jean-peirre say about the border", 3, ["the", "border"]),  # swapped
         ("bidden on trade", None, ["bidden", "on", "trade"]),  # a word the corpus has
         ("tramp on trade", None, ["tramp", "on", "trade"]),  # another letter: another word
+        ("psaky on inflation", 2, ["inflation"]),  # ... but a slip in no word of English
+        ("saki on inflation", 2, ["inflation"]),  # the silent first letter left out
     ],
 )
 def test_a_misspelled_name_the_corpus_does_not_know_names_its_person(raw, person, topic):
@@ -148,9 +150,48 @@ def test_a_misspelled_name_the_corpus_does_not_know_names_its_person(raw, person
     assert (understood.person, understood.topic) == (person, topic)
 
 
+def test_a_respelling_beside_another_name_gives_way():
+    """ "zhan" is one letter from Zhao (a White House official of the corpora), and stands
+    right before "pierre": the user wrote Jean-Pierre as it sounds."""
+    # her surname's second word alone names her too, as in the corpora
+    karine = Person(3, "Karine Jean-Pierre", 23000, (("jean", "pierre"), ("pierre",)))
+    people = PersonIndex([PEOPLE.people[1], karine, Person(6, "Yingrong Zhao", 40, (("zhao",),))])
+    known = CORPUS_WORDS.__contains__
+    understood = understand(Query.parse("what did zhan pierre say about the border"), people, known)
+    assert understood.person == 3
+    assert understand(Query.parse("zhan on the border"), people, known).person == 6
+
+
+def test_a_first_name_before_a_surname_belongs_to_the_name():
+    """A label as the briefings misspell it ("Ms. Jean-Piere") names her without her
+    first name; with it, the first name is part of the name, not a topic word."""
+    karine = Person(3, "Karine Jean-Pierre", 23000, (("jean", "piere"),), (("karine",),))
+    understood = understand(Query.parse("karine jean-piere on the border"), PersonIndex([karine]))
+    assert (understood.person, understood.framed, understood.topic) == (3, True, ["the", "border"])
+
+
+@pytest.mark.parametrize(
+    ("raw", "person", "topic"),
+    [
+        ("vladimir poutine on sanctions", 1, ["sanctions"]),
+        ("what did jen psak say about inflation", 2, ["inflation"]),
+        ("donald tramp on trade", 5, ["trade"]),
+        # a surname unlike the bearers' is someone else's
+        ("joe manchin on inflation", None, ["joe", "manchin", "on", "inflation"]),
+    ],
+)
+def test_a_first_name_then_a_surname_written_like_the_bearers_names_them(raw, person, topic):
+    understood = understand(Query.parse(raw), PEOPLE)
+    assert (understood.person, understood.topic) == (person, topic)
+
+
 def test_a_first_name_names_its_person_only_in_a_framed_query():
     assert understand(Query.parse("karine on the border"), PEOPLE).person == 3
     assert understand(Query.parse("what did karine say about the border"), PEOPLE).framed
+    # opening keywords, as a surname does ("psaki student loans")
+    keywords = understand(Query.parse("karine border wall"), PEOPLE)
+    assert (keywords.person, keywords.framed, keywords.topic) == (3, True, ["border", "wall"])
+    assert understand(Query.parse("karine thanks for the border update"), PEOPLE).person is None
     # among a line's words it is someone spoken to
     spoken_to = understand(Query.parse("thanks karine for the border update"), PEOPLE)
     assert spoken_to.person is None and "karine" in spoken_to.topic

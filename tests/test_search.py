@@ -480,6 +480,23 @@ def test_a_query_naming_nobody_looks_up_the_subject_s_answers_after_everyone_s(
     assert scopes and putin not in scopes
 
 
+def test_a_label_as_the_briefings_misspell_it_names_its_person(tmp_path):
+    """The briefing of 2022-05-18 labels one turn "MS. JEAN-PIERE": the label's surname
+    of two words names her as written ("jean piere gun violence"), her first name before
+    it too, though the people file spells her name right."""
+    path = tmp_path / "quotes.db"
+    briefing = FIXTURES / "markdown" / "briefing_misspelt_label.md"
+    ingest(store.open_db(path), [SEEDS, briefing], workers=1)
+    searcher = Searcher(path)
+    for raw in ("jean piere gun violence", "karine jean piere on gun violence"):
+        understood = understand(Query.parse(raw), searcher.people)
+        assert searcher.people.people[understood.person].name == "Karine Jean-Pierre"
+        assert understood.topic[-2:] == ["gun", "violence"]
+    hits = searcher.search("jean piere gun violence")
+    assert hits and hits[0].person == "Karine Jean-Pierre"
+    assert "gun violence" in hits[0].quote
+
+
 def test_a_well_known_first_name_names_its_only_bearer(tmp_path, monkeypatch):
     """Jean-Pierre answers 30 times in the gaggle: with the bar at 10 answers,
     "karine" alone names her in a framed query, and no first name names two people."""

@@ -154,11 +154,13 @@ def _person_index(conn: sqlite3.Connection, lexicon: Lexicon) -> PersonIndex:
         surname = folded_key(row["name"])[-1:]
         if surname and _is_a_name(conn, surname[0]):
             keys.add(surname)
-        # a surname of several words is a name whatever its parts ("Jean-Pierre")
-        written = row["name"].split()
-        compound = folded_key(written[-1]) if len(written) > 1 else ()
-        if len(compound) > 1:
-            keys.add(compound)
+        # a surname of several words is a name whatever its parts ("Jean-Pierre"), as
+        # the labels write it too ("Ms. Jean-Piere")
+        for name in [row["name"], *(a for a in row["aliases"] if folded_key(a)[:1] != ("the",))]:
+            written = name.split()
+            compound = folded_key(written[-1]) if len(written) > 1 else ()
+            if len(compound) > 1:
+                keys.add(compound)
         people.append(Person(row["id"], row["name"], row["answers"], tuple(k for k in keys if k)))
     return PersonIndex(_with_first_names(conn, people))
 

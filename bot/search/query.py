@@ -13,10 +13,14 @@ as filters.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from rapidfuzz import fuzz
+
 from ..words import FUNCTION_WORDS, expand_contractions, fold, words
+from .dictionary import is_word
 from .lexicon import MIN_CORRECTED, nearest, spellings_of
 
 _SPEAKER_FILTER = re.compile(r"(?:^|\s)speaker:(\"[^\"]*\"?|\S+)", re.I)
@@ -186,6 +190,12 @@ def _date_preference(text: str) -> tuple[str | None, str | None, str]:
     return None, None, text
 
 
+# How like a bearer's surname (rapidfuzz ratio, 0..100) the word after a first name
+# must be to name them: "poutine" is 83 of "putin", "bursicot" 78 of "boursiquot",
+# "baits" 80 of "bates"; "kerry" is 60 of "kirby".
+SURNAME_LIKENESS = 75
+
+
 @dataclass(frozen=True)
 class Person:
     """Someone search can recognise in a query."""
@@ -226,16 +236,43 @@ class PersonIndex:
         self._longest = max((len(k) for k in [*self._keys, *self._framed_keys]), default=0)
         self._named = named
         self._spellings = spellings_of(named)
+        # the words of names without their first letter, a silent one left out ("saki"
+        # for "psaki"): the best-known bearer's
+        self._headless: dict[str, str] = {}
+        for word in sorted(named, key=lambda w: -named[w]):
+            if len(word) > MIN_CORRECTED:
+                self._headless.setdefault(word[1:], word)
+        # first name -> (surname in one word, person) of each bearer, best-known first
+        self._by_first: dict[str, list[tuple[str, int]]] = {}
+        for person in sorted(self.people.values(), key=lambda p: -p.answers):
+            name = folded_key(person.name)
+            if len(name) > 1:
+                self._by_first.setdefault(name[0], []).append(("".join(name[1:]), person.id))
+
+    def _first_and_surname_like(self, first: str, word: str) -> int | None:
+        """The bearer of first name ``first`` whose surname ``word`` is written like
+        ("vladimir poutine", "johnny bursicot", "andrew baits"): a first name says
+        whom to expect, so the surname may be further off than one slip."""
+        best = None
+        for surname, person in self._by_first.get(first, ()):
+            likeness = fuzz.ratio(word, surname)
+            if likeness >= SURNAME_LIKENESS and (best is None or likeness > best[0]):
+                best = (likeness, person)
+        return best[1] if best else None
 
     def respelled(self, tokens: list[str], known: Callable[[str], bool]) -> list[str]:
         """``tokens`` with each word the corpus does not know (``known``) that is one
         slip from a word of a name spelled as that word: "putn", "psakki", "kirbey",
         "walenksy" name their people as the lexicon alone would not (it prefers the
-        commoner word, and would make "rier" "river")."""
+        commoner word, and would make "rier" "river"). A wrong letter is a slip in a
+        word the language does not have ("psaky", "kirbi"), as in typo correction; a
+        first letter left out too ("saki")."""
         return [
             t
             if known(t) or t in self._named or len(t) < MIN_CORRECTED or not t.isalpha()
-            else nearest(t, self._spellings, self._named) or t
+            else nearest(t, self._spellings, self._named, not is_word(t))
+            or self._headless.get(t)
+            or t
             for t in tokens
         ]
 
@@ -245,21 +282,38 @@ class PersonIndex:
         found: list[tuple[int, int, int]] = []
         i = 0
         while i < len(tokens):
-            for size in range(min(self._longest, len(tokens) - i), 0, -1):
-                key = tuple(tokens[i : i + size])
-                person = self._keys.get(key)
-                if person is None and framed:
-                    person = self._framed_keys.get(key)
-                if person is not None:
-                    end = i + size
-                    if end < len(tokens) and tokens[end] == "s":  # a possessive: putin's
-                        end += 1
-                    found.append((i, end, person))
-                    i = end
-                    break
-            else:
+            named = self._named_at(tokens, i, framed)
+            if named is None:
                 i += 1
+                continue
+            end, person = named
+            if end < len(tokens) and tokens[end] == "s":  # a possessive: putin's
+                end += 1
+            found.append((i, end, person))
+            i = end
         return found
+
+    def _named_at(self, tokens: list[str], i: int, framed: bool) -> tuple[int, int] | None:
+        """(end, person) of the longest name starting at ``tokens[i]``, if any."""
+        for size in range(min(self._longest, len(tokens) - i), 0, -1):
+            key = tuple(tokens[i : i + size])
+            person = self._keys.get(key)
+            if person is not None:
+                return i + size, person
+        first = self._framed_keys.get((tokens[i],))
+        if first is not None and i + 1 < len(tokens):
+            # their first name before a name of theirs ("karine jean-piere", the label
+            # misspelt in the briefings) is part of it, framed or not
+            rest = self._named_at(tokens, i + 1, False)
+            if rest is not None and rest[1] == first:
+                return rest
+        if i + 1 < len(tokens):
+            person = self._first_and_surname_like(tokens[i], tokens[i + 1])
+            if person is not None:
+                return i + 2, person
+        if framed and first is not None:
+            return i + 1, first
+        return None
 
 
 # Words that join people named together ("kirby and sullivan on gaza", "psaki or
@@ -303,6 +357,11 @@ def _joined(mentions: list[tuple[int, int, int]], tokens: list[str]) -> list[Nam
     return spans
 
 
+def _opens_keywords(start: int, rest: list[str]) -> bool:
+    """A name at ``start`` opens keywords, ``rest`` being the words beside it."""
+    return start == 0 and bool(rest) and not any(t in FUNCTION_WORDS for t in rest)
+
+
 def understand(
     query: Query, people: PersonIndex, known: Callable[[str], bool] | None = None
 ) -> Understood:
@@ -312,8 +371,16 @@ def understand(
     if known is not None:
         respelled = people.respelled(tokens, known)
         mentions = people.mentions(respelled)
-        named = {i for start, end, _ in mentions for i in range(start, end)}
-        # a respelling stands only where it names someone: elsewhere the lexicon decides
+        # a respelling stands only where it names someone, and not right beside someone
+        # else ("zhan pierre" is Jean-Pierre, not Zhao and Pierre): elsewhere the
+        # lexicon decides
+        edges = Counter(i for start, end, _ in mentions for i in (start, end))
+        named = {
+            i
+            for start, end, _ in mentions
+            if edges[start] == edges[end] == 1
+            for i in range(start, end)
+        }
         tokens = [respelled[i] if i in named else t for i, t in enumerate(tokens)]
     mentions = people.mentions(tokens)
     subject: Named | None = None
@@ -344,7 +411,14 @@ def understand(
             # a name opening keywords ("putin ransomware", "kirby hamas") asks for their
             # words; in a sentence it may be what the line is about ("trump promises
             # to stop the war")
-            framed = start == 0 and bool(rest) and not any(t in FUNCTION_WORDS for t in rest)
+            framed = _opens_keywords(start, rest)
+        if subject is None and candidates and not mentions:
+            # a first name opening keywords asks for their words too ("karine border",
+            # "johnny testing"); elsewhere it is someone spoken to
+            start, end, named = candidates[0]
+            rest = tokens[:start] + tokens[end:]
+            if len(candidates) == 1 and _opens_keywords(start, rest):
+                subject, framed = (start, end, named), True
         if subject is not None:
             tokens = [t for t in rest if t != P]
     if not framed:
