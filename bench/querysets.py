@@ -10,6 +10,8 @@ Sets (all in ``bench/queries``, written before they were measured):
   late by someone who had seen neither the engine nor the other sets, and never tuned
   on (every rule was in place before they were measured);
 - ``nonsense.txt``, ``nonsense_natural.tsv``: queries nothing answers;
+- ``misspelled_names.tsv``: queries naming a person of the corpora misspelled or by
+  first name ("jen saki on student loans"), labelled by the person meant;
 - ``same_thing_judged.tsv``: first hits over the seeds mixed into the corpora that are
   another answer by the labelled answer's speaker, judged blind: saying the same thing
   in reply to the query, or not (the issue counts the first as right);
@@ -126,6 +128,11 @@ def same_thing_judged() -> dict[tuple[str, str], bool]:
         for row in _rows("same_thing_judged.tsv")
         if len(row) >= 3 and row[1] in ("same", "different")
     }
+
+
+def misspelled_names() -> list[tuple[str, str, str]]:
+    """(how the name is written, the person meant, query) of each misspelled name."""
+    return [(row[2], row[0], row[1]) for row in _rows("misspelled_names.tsv")]
 
 
 def nonsense_queries() -> list[tuple[str, str]]:
