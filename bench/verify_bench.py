@@ -108,6 +108,9 @@ class Case:
     measures: dict[str, float] = field(default_factory=dict)
     hit: int | None = None
     hit_text: str = ""
+    # not found under the default thresholds: the answer offered as the nearest
+    nearest: int | None = None
+    nearest_text: str = ""
 
 
 def _sentences(
@@ -191,6 +194,9 @@ def measure(searcher: Searcher, all_cases: list[Case]) -> None:
         case.measures = verdict.measures
         case.hit = verdict.hit.id if verdict.hit else None
         case.hit_text = verdict.hit.answer if verdict.hit else ""
+        if verdict.kind == NOT_FOUND and verdict.nearest is not None:
+            case.nearest = verdict.nearest.id
+            case.nearest_text = verdict.nearest.answer
 
 
 def confusion(all_cases: list[Case], config: VerifyConfig) -> dict[str, dict[str, int]]:
@@ -299,7 +305,24 @@ def report(setting: str, all_cases: list[Case], config: VerifyConfig) -> dict:
         kind: f"{passages[(kind, True)]}/{passages[(kind, True)] + passages[(kind, False)]}"
         for kind in (VERBATIM, CLOSE, PARAPHRASE)
     }
+    out["not_found_nearest"] = nearest_offered(all_cases)
     out["cases"] = dict(out["cases"])
+    return out
+
+
+def nearest_offered(all_cases: list[Case]) -> dict[str, str]:
+    """Of the lines found nowhere (default thresholds), how many are shown the nearest
+    answer a search finds, and for real lines how many of those are their own."""
+    out = {}
+    for kind in (PARAPHRASE, "invented"):
+        lost = [c for c in all_cases if c.kind == kind and decide(c.measures) == NOT_FOUND]
+        offered = [c for c in lost if c.nearest is not None]
+        own = sum(
+            right_passage(replace(c, hit=c.nearest, hit_text=c.nearest_text)) or 0 for c in offered
+        )
+        out[kind] = f"{len(offered)} of {len(lost)} offered one" + (
+            f", {own} their own passage" if kind == PARAPHRASE else ""
+        )
     return out
 
 
@@ -333,6 +356,7 @@ def print_report(setting: str, result: dict) -> None:
         print("   " + ", ".join(f"{k} {v:.1%}" for k, v in result[name]["rates"].items()))
     print(f"close lines right by where the first change is: {result['close_by_where']}")
     print(f"right passage when the verdict is right: {result['right_passage']}")
+    print(f"not found, the nearest answer offered: {result['not_found_nearest']}")
 
 
 def main() -> None:

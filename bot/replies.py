@@ -227,7 +227,8 @@ class Replier:
         verdict = verify.verify(self.searcher, claim)
         if not verify.leads(verdict):
             return None
-        buttons = self._hit_reply(verdict.hit, None, 0, 1).buttons if verdict.hit else []
+        shown = verdict.hit or verdict.nearest
+        buttons = self._hit_reply(shown, None, 0, 1).buttons if shown else []
         return Reply(verify.verdict_html(verdict), buttons, text=verify.verdict_text(verdict))
 
     def _hit_reply(self, hit: Hit, search_id: int | None, index: int, total: int) -> Reply:

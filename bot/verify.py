@@ -343,7 +343,10 @@ class Verdict:
     ``hit``: the passage (its quote is the sentences around the aligned words);
     ``span``: the aligned words in ``hit.answer`` (characters); ``diff``: the word
     diff (empty for verbatim and not_found); ``coverage``: what was searched, for
-    not_found; ``measures``: the alignment figures the verdict was taken on.
+    not_found; ``measures``: the alignment figures the verdict was taken on;
+    ``nearest``: for not_found, what a search of the line shows (in the person's
+    answers when one is named), offered as the nearest there is: "none holds those
+    words" must not read as "they never spoke of it".
     """
 
     kind: str
@@ -354,6 +357,7 @@ class Verdict:
     person: str | None = None
     coverage: dict[str, Any] = field(default_factory=dict)
     measures: dict[str, float] = field(default_factory=dict)
+    nearest: Hit | None = None
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -366,6 +370,7 @@ class Verdict:
         }
         if self.kind == NOT_FOUND:
             out["coverage"] = self.coverage
+            out["nearest"] = self.nearest.to_json() if self.nearest else None
         return out
 
 
@@ -496,12 +501,15 @@ def _verify(searcher: Searcher, claim: Claim, config: VerifyConfig) -> Verdict:
         return _found(claim, kind, best[1], best[0], person, measures, config)
     if kind == PARAPHRASE and top is not None and top_found is not None:
         return _found(claim, kind, top, top_found, person, measures, config)
+    # only a verdict that leads is shown with what a search of the line finds
+    nearest = _mine(searcher.search(query, limit=1), person) if claim.framed else []
     return Verdict(
         NOT_FOUND,
         claim,
         person=person,
         coverage=coverage(searcher, person, claim.who),
         measures=measures,
+        nearest=nearest[0] if nearest else None,
     )
 
 
@@ -602,12 +610,18 @@ def _years(first: str | None, last: str | None) -> str:
 
 
 def not_found_text(verdict: Verdict) -> str:
-    """What was searched, as a sentence (plain text)."""
+    """What was searched, as a sentence (plain text), and whether the nearest answer
+    found follows."""
     cov = verdict.coverage
+    none = (
+        "none holds those words. The nearest I found:"
+        if verdict.nearest
+        else "none is close to that."
+    )
     if cov.get("person"):
         return (
             f"I have {_count(cov['answers'])} answers by {cov['person']}"
-            f"{_years(cov['first_date'], cov['last_date'])}; none is close to that."
+            f"{_years(cov['first_date'], cov['last_date'])}; {none}"
         )
     named = f"I do not know {cov['named']}'s answers. " if cov.get("named") else ""
     span = ""
@@ -615,7 +629,7 @@ def not_found_text(verdict: Verdict) -> str:
         span = f", {human_date(cov['first_date'])} to {human_date(cov['last_date'])}"
     return (
         f"{named}I have {_count(cov.get('answers', 0))} answers in "
-        f"{_count(cov.get('sources', 0))} sources{span}; none is close to that."
+        f"{_count(cov.get('sources', 0))} sources{span}; {none}"
     )
 
 
@@ -680,7 +694,12 @@ def verdict_html(verdict: Verdict) -> str:
     quote, speaker and source as every hit shows them; within MESSAGE_LIMIT."""
     head = f"<b>{escape(HEADLINES[verdict.kind])}</b>"
     if verdict.kind == NOT_FOUND or verdict.hit is None:
-        return f"{head}\n{fit(not_found_text(verdict), MESSAGE_LIMIT - units(head) - 1)}"
+        head += "\n" + escape(not_found_text(verdict))
+        if verdict.nearest is None:
+            return fit(head, MESSAGE_LIMIT)
+        return (
+            f"{head}\n\n{_hit_within(verdict.nearest, MESSAGE_LIMIT - units(head) - 2, hit_html)}"
+        )
     if verdict.kind == CLOSE and verdict.diff:
         head += "\nYours against the transcript:\n" + diff_html(verdict.diff)
     return f"{head}\n\n{_hit_within(verdict.hit, MESSAGE_LIMIT - units(head) - 2, hit_html)}"
@@ -690,7 +709,12 @@ def verdict_text(verdict: Verdict) -> str:
     """The verdict for a terminal: the diff as ``[-wrong-]{+real+}``, then the hit."""
     head = HEADLINES[verdict.kind]
     if verdict.kind == NOT_FOUND or verdict.hit is None:
-        return f"{head}\n{not_found_text(verdict)}"
+        head += "\n" + not_found_text(verdict)
+        if verdict.nearest is None:
+            return head
+        return (
+            f"{head}\n\n{_hit_within(verdict.nearest, MESSAGE_LIMIT - units(head) - 2, hit_text)}"
+        )
     if verdict.kind == CLOSE and verdict.diff:
         head += "\nYours against the transcript:\n" + diff_text(verdict.diff)
     return f"{head}\n\n{_hit_within(verdict.hit, MESSAGE_LIMIT - units(head) - 2, hit_text)}"

@@ -109,6 +109,24 @@ def test_an_invented_line_is_not_found_with_what_was_searched(searcher: Searcher
     assert "from 2017 to 2024" in text
 
 
+def test_a_line_found_nowhere_is_shown_the_nearest_answer_of_the_person(
+    searcher: Searcher,
+) -> None:
+    """Not his words, but he spoke of it: "none holds those words" must not read as
+    "he never spoke of it"; the answer a search of the line shows comes with it."""
+    verdict = verify.verify(searcher, Claim("navalny was a foreign agent", "putin", True))
+    assert verdict.kind == NOT_FOUND and verdict.hit is None
+    assert verdict.nearest is not None and verdict.nearest.person == "Vladimir Putin"
+    assert "foreign agent" in verdict.nearest.quote
+    assert verify.not_found_text(verdict).endswith("none holds those words. The nearest I found:")
+    assert verdict.nearest.quote in verify.verdict_text(verdict)
+    assert verify.verdict_text(verdict).startswith("I cannot find that.")
+    assert verdict.to_json()["nearest"]["id"] == verdict.nearest.id
+    # a long line typed unframed gets no verdict first, so no second search for it
+    unframed = verify.verify(searcher, Claim("navalny was a foreign agent", "putin", False))
+    assert unframed.kind == NOT_FOUND and unframed.nearest is None
+
+
 def test_not_found_without_a_person_gives_the_corpus_totals(searcher: Searcher) -> None:
     verdict = verify.verify(searcher, Claim(INVENTED))
     assert verdict.kind == NOT_FOUND
@@ -219,8 +237,14 @@ def test_a_quotation_gets_the_verdict_first_and_a_search_does_not(searcher: Sear
     assert any(b.text == "The question" for b in reply.buttons)
     plain = replier.search("taliban terrorism")
     assert plain.text is None and not plain.html.startswith("<b>Close")
+    nowhere = replier.search("is it true putin said the kumquat marmalade recipe needs nutmeg")
+    assert "none is close to that" in nowhere.html and not nowhere.buttons
+    # an invented line on a topic he spoke of: not found, and what he said of it
     missing = replier.search(f"is it true putin said {INVENTED}")
-    assert "none is close to that" in missing.html
+    assert missing.html.startswith("<b>I cannot find that.</b>")
+    assert "none holds those words. The nearest I found:" in missing.html
+    assert "navigation" in missing.html and "Vladimir Putin" in missing.html
+    assert any(b.text == "Full answer" for b in missing.buttons)
 
 
 def test_cli_json_shape(seeded_db: Path) -> None:
