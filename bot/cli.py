@@ -196,7 +196,7 @@ def search_command(
 ) -> None:
     """Find the answers that match QUERY ("-" reads one query per line from stdin)."""
     from .render import hit_text
-    from .replies import GUESS, no_match
+    from .replies import no_match, note_for
 
     searcher = _searcher(db_path)
     if explain:
@@ -215,7 +215,7 @@ def search_command(
     elif not hits:
         click.echo(no_match(" ".join(query), searcher.lexicon.scripts))
     else:
-        click.echo("\n\n".join(hit_text(h, GUESS if h.guess else None) for h in hits))
+        click.echo("\n\n".join(hit_text(h, note_for(h)) for h in hits))
 
 
 @main.command("random")

@@ -138,6 +138,21 @@ SMALL_TALK_REPLY = (
     "(\u201cputin on nato\u201d), and I will find the quote. /help shows more."
 )
 GUESS = "Not sure this is what you mean; the closest I found:"
+# The dates the query asked about ("putin in 2023") hold nothing found: what is shown
+# is from other dates, or undated (the podcasts).
+OTHER_DATES = "Nothing from the dates you asked about; the nearest I found:"
+GUESS_OTHER_DATES = "Not sure this is what you mean, and nothing is from the dates you asked about:"
+
+
+def note_for(hit: Hit) -> str | None:
+    """What to say above a hit: that it is a guess, that it is from other dates than
+    the query asked about, both, or nothing."""
+    other_dates = hit.signals.get("other_date", 0.0) > 0
+    if hit.guess:
+        return GUESS_OTHER_DATES if other_dates else GUESS
+    return OTHER_DATES if other_dates else None
+
+
 EXPIRED = "That search has expired. Send the words again and I will look once more."
 GONE = "I cannot find that quote any more."
 BROKEN_LINK = (
@@ -182,9 +197,11 @@ class Replier:
         # the bot's @username (set at start-up): deep links back to a quote need it
         self.bot_username: str | None = None
         self.remembered = remembered
-        # (chat id, search id) -> (answer id, the excerpt the query chose, offered as a
-        # guess) of each match: a chat pages only through its own searches
-        self._searches: OrderedDict[tuple[int, int], list[tuple[int, str, bool]]] = OrderedDict()
+        # (chat id, search id) -> (answer id, the excerpt the query chose, the note
+        # above it) of each match: a chat pages only through its own searches
+        self._searches: OrderedDict[tuple[int, int], list[tuple[int, str, str | None]]] = (
+            OrderedDict()
+        )
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
 
@@ -211,10 +228,10 @@ class Replier:
             return Reply(escape(no_match(text, self.searcher.lexicon.scripts)))
         with self._lock:
             search_id = next(self._ids)
-            self._searches[(chat_id, search_id)] = [(h.id, h.quote, h.guess) for h in hits]
+            self._searches[(chat_id, search_id)] = [(h.id, h.quote, note_for(h)) for h in hits]
             while len(self._searches) > self.remembered:
                 self._searches.popitem(last=False)
-        return self._hit_reply(hits[0], search_id, 0, len(hits))
+        return self._hit_reply(hits[0], search_id, 0, len(hits), note_for(hits[0]))
 
     def _verdict(self, text: str) -> Reply | None:
         """The verdict on ``text`` (did they really say that?) when it reads like a
@@ -231,7 +248,9 @@ class Replier:
         buttons = self._hit_reply(shown, None, 0, 1).buttons if shown else []
         return Reply(verify.verdict_html(verdict), buttons, text=verify.verdict_text(verdict))
 
-    def _hit_reply(self, hit: Hit, search_id: int | None, index: int, total: int) -> Reply:
+    def _hit_reply(
+        self, hit: Hit, search_id: int | None, index: int, total: int, note: str | None = None
+    ) -> Reply:
         buttons = []
         if search_id is not None and index + 1 < total:
             buttons.append(
@@ -242,7 +261,7 @@ class Replier:
         if len(hit.answer) > len(hit.quote):
             buttons.append(Button("Full answer", f"a:{hit.id}"))
         buttons.extend(self._share_buttons(hit, card=True))
-        return Reply(hit_html(hit, note=GUESS if hit.guess else None), buttons)
+        return Reply(hit_html(hit, note=note), buttons)
 
     # -- citing and sharing -------------------------------------------------------
     def link(self, answer_id: int) -> str | None:
@@ -291,13 +310,13 @@ class Replier:
                 found = self._searches.get((chat_id, search_id)) if search_id is not None else None
             if not found or index is None or index >= len(found):
                 return Reply(EXPIRED), False
-            answer_id, quote, guess = found[index]
+            answer_id, quote, note = found[index]
             hit = self.searcher.get(answer_id)
             if hit is None:
                 return Reply(EXPIRED), False
             # the passage the query matched, as the search showed it, not the opening
-            hit = replace(hit, quote=quote, guess=guess)
-            return self._hit_reply(hit, search_id, index, len(found)), True
+            hit = replace(hit, quote=quote)
+            return self._hit_reply(hit, search_id, index, len(found), note), True
         if kind in ("q", "a", "c"):
             answer_id = parse_id(rest)
             if answer_id is None:

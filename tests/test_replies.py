@@ -21,6 +21,7 @@ from bot.replies import (
     INLINE_TITLE_CHARS,
     MAX_ID,
     NO_MATCH,
+    OTHER_DATES,
     REMEMBERED_SEARCHES,
     SMALL_TALK_REPLY,
     Replier,
@@ -57,6 +58,19 @@ def test_search_reply_walks_its_hits_with_ids_only(replier: Replier):
     # each match shows the passage the search chose, not the answer's opening
     for html, hit in zip(seen, replier.searcher.search("drug trafficking", limit=5), strict=True):
         assert escape(hit.quote.split("\n")[0]) in html
+
+
+def test_dates_asked_about_that_hold_nothing_are_told_so(replier: Replier):
+    """The seeds are of 2017, 2021 and 2024 (two undated): "in 2019" finds nothing of
+    2019, and every match says so, paging too; "in 2021" finds 2021's answers."""
+    other = replier.search("putin on nato in 2019")
+    assert other.html.startswith(f"<i>{escape(OTHER_DATES)}</i>")
+    reply, _ = replier.button(buttons(other)["Another match"])
+    assert reply.html.startswith(f"<i>{escape(OTHER_DATES)}</i>")
+    assert replier.search("putin in 2019").html.startswith(f"<i>{escape(OTHER_DATES)}</i>")
+    within = replier.search("putin on nato in 2021")
+    assert not within.html.startswith("<i>") and "2021" in within.html
+    assert not replier.search("putin in 2021").html.startswith("<i>")
 
 
 def test_question_and_full_answer_buttons(replier: Replier):

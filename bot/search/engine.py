@@ -473,11 +473,14 @@ class Searcher:
                 break
         rows = {row["id"]: row for row in store.answer_rows(conn, ids)}
         quote_chars = self.config.quote_chars
-        return [
-            self._hit(rows[i], standalone_quote(rows[i]["text"], quote_chars), {"person": 1.0})
-            for i in ids
-            if i in rows
-        ]
+        hits = []
+        for i in ids:
+            if i not in rows:
+                continue
+            inside, outside = scoring.dated(query.prefer_from, query.prefer_to, rows[i]["date"])
+            signals = {"person": 1.0, "date": inside, "other_date": outside}
+            hits.append(self._hit(rows[i], standalone_quote(rows[i]["text"], quote_chars), signals))
+        return hits
 
     def _ranked(
         self, scored: dict[int, tuple[float, dict[str, float], dict[str, Any]]]

@@ -224,13 +224,16 @@ def subject(asked: Asked, person_id: int | None) -> float:
 
 def date(asked: Asked, when: str | None) -> tuple[float, float]:
     """(within the dates asked about, outside them) when the query names dates."""
-    if asked.prefer_from is None and asked.prefer_to is None:
+    return dated(asked.prefer_from, asked.prefer_to, when)
+
+
+def dated(start: str | None, end: str | None, when: str | None) -> tuple[float, float]:
+    """(within ``start``..``end``, outside them; 0.5 for undated) when either is set."""
+    if start is None and end is None:
         return 0.0, 0.0
     if not when:
         return 0.0, 0.5
-    inside = (asked.prefer_from is None or when >= asked.prefer_from) and (
-        asked.prefer_to is None or when <= asked.prefer_to
-    )
+    inside = (start is None or when >= start) and (end is None or when <= end)
     return (1.0, 0.0) if inside else (0.0, 1.0)
 
 
