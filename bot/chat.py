@@ -128,7 +128,7 @@ def chat(
     commands = {
         "/help": lambda _: replier.help(),
         "/about": lambda _: replier.about(),
-        "/random": lambda _: replier.random(),
+        "/random": lambda arg: replier.random(arg),
         "/start": lambda arg: replier.start(arg),
         "/quote": lambda arg: replier.search(arg),
         "/daily": lambda arg: daily(dailies, arg),

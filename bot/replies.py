@@ -37,6 +37,8 @@ INLINE_PAGE = 10
 INLINE_MAX_RESULTS = 50
 # Characters of an inline result's title (Telegram cuts longer ones mid-word).
 INLINE_TITLE_CHARS = 100
+# Characters of a user's words echoed back in a reply ("I do not know whom ... names").
+ECHO_CHARS = 60
 # SQLite integers are signed 64-bit: a larger number names no row, and binding it raises.
 MAX_ID = 2**63 - 1
 # ASCII digits only: str.isdigit() and int() also take "²" and "٣" (19 digits hold MAX_ID).
@@ -58,7 +60,7 @@ def parse_id(text: str) -> int | None:
 
 COMMANDS = [
     ("quote", "find a quote: /quote words you remember"),
-    ("random", "a random quote"),
+    ("random", "a random quote: /random, or /random putin for one of theirs"),
     ("daily", "a quote a day: /daily 09:00 Europe/Berlin, /daily off"),
     ("timeline", "one person on a topic over the years: /timeline putin nato"),
     ("follow", "new answers by a person as they arrive: /follow putin nato; /follow lists"),
@@ -370,8 +372,17 @@ class Replier:
         return replace(_inline_result(hit), html=hit_html(hit, self.link(hit.id)))
 
     # -- commands ---------------------------------------------------------------
-    def random(self) -> Reply:
-        hit = self.searcher.random()
+    def random(self, who: str = "") -> Reply:
+        """A random quote; ``who`` (``/random psaki``): one of theirs."""
+        person = None
+        if who.strip():
+            person = self.searcher.person_named(who)
+            if person is None:
+                return Reply(
+                    f"I do not know whom “{escape(cut_at_word(who.strip(), ECHO_CHARS))}” "
+                    "names. /random alone gives anyone's quote."
+                )
+        hit = self.searcher.random(person=person)
         if hit is None:
             return Reply("There are no quotes yet.")
         return self._hit_reply(hit, None, 0, 1)

@@ -8,9 +8,11 @@ from html import escape
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURES, SEEDS
 
 from bot import store
 from bot.chat import chat
+from bot.ingest import ingest
 from bot.replies import (
     BROKEN_LINK,
     COMMANDS,
@@ -71,6 +73,20 @@ def test_dates_asked_about_that_hold_nothing_are_told_so(replier: Replier):
     within = replier.search("putin on nato in 2021")
     assert not within.html.startswith("<i>") and "2021" in within.html
     assert not replier.search("putin in 2021").html.startswith("<i>")
+
+
+def test_random_with_a_name_gives_one_of_theirs(tmp_path: Path):
+    """Seeds (Putin) beside a White House gaggle (Jean-Pierre): /random with a name,
+    however spelled, gives that person's words; a name nobody bears says so."""
+    path = tmp_path / "quotes.db"
+    ingest(store.open_db(path), [SEEDS, FIXTURES / "markdown" / "briefing.md"], workers=1)
+    replier = Replier.from_db(store.open_db(path, create=False))
+    for who in ("jean-pierre", "karine jean pierre", "jean-piere"):
+        assert "Karine Jean-Pierre" in replier.random(who).html
+    assert all("Vladimir Putin" in replier.random("putin").html for _ in range(5))
+    unknown = replier.random("<b>zzqx</b>")
+    assert unknown.html.startswith("I do not know whom") and "&lt;b&gt;" in unknown.html
+    assert "— <b>" in replier.random().html
 
 
 def test_question_and_full_answer_buttons(replier: Replier):

@@ -35,6 +35,9 @@ from .query import Person, PersonIndex, Query, Understood, folded_key, understan
 QUOTE_CHARS = SearchConfig().quote_chars
 # A person is recognised in queries once they have this many answers.
 MIN_PERSON_ANSWERS = 3
+# A random quote of one person is drawn from their newest this many sources (one
+# answer each): every source of most people, a bounded query for the busiest.
+RANDOM_SOURCES = 2000
 # A subject who gives this share of the answers or more counts as none: nearly every
 # answer would carry the mark (the seeds alone).
 SUBJECT_ALONE = 0.9
@@ -692,12 +695,23 @@ class Searcher:
         """Ids of every answer in the corpus."""
         return store.answer_ids(self._conn())
 
-    def random(self, rng: random_module.Random | None = None) -> Hit | None:
-        """A random quotable answer that reads well on its own."""
-        ids = self.reads_well()
+    def random(
+        self, rng: random_module.Random | None = None, person: int | None = None
+    ) -> Hit | None:
+        """A random quotable answer that reads well on its own; ``person``: theirs (the
+        fullest answer of one of their sources)."""
+        if person is None:
+            ids = self.reads_well()
+        else:
+            ids = store.person_quote_ids(self._conn(), (person,), RANDOM_SOURCES)
         if not ids:
             return None
         return self.get((rng or random_module).choice(ids))
+
+    def person_named(self, text: str) -> int | None:
+        """The person ``text`` names ("psaki", "jen saki", "president putin"), if one."""
+        understood = understand(Query.parse(text), self.people, self.vocab.__contains__)
+        return understood.person if len(understood.people) == 1 else None
 
 
 __all__ = ["QUOTE_CHARS", "Hit", "Query", "Searcher", "fold", "split_sentences", "standalone_quote"]

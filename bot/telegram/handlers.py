@@ -235,7 +235,8 @@ async def about(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 @admitted
 async def random_quote(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await send(update, context, await asyncio.to_thread(replier(context).random))
+    who = " ".join(context.args or [])
+    await send(update, context, await asyncio.to_thread(replier(context).random, who))
 
 
 @admitted
