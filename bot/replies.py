@@ -28,7 +28,7 @@ from .render import (
     source_line,
 )
 from .search import Hit, Query, Searcher
-from .words import cut_at_word, is_small_talk, scripts
+from .words import FUNCTION_WORDS, cut_at_word, is_small_talk, scripts, words
 
 HITS_PER_SEARCH = 5
 REMEMBERED_SEARCHES = 5000
@@ -135,10 +135,16 @@ def no_match(text: str, corpus_scripts: set[str] | None = None) -> str:
     return NO_MATCH
 
 
-SMALL_TALK_REPLY = (
-    "Hello! Send me words you remember someone saying, or a name and a topic "
+_HOW = (
+    "Send me words you remember someone saying, or a name and a topic "
     "(\u201cputin on nato\u201d), and I will find the quote. /help shows more."
 )
+SMALL_TALK_REPLY = "Hello! " + _HOW
+THANKS_REPLY = "You are welcome! " + _HOW
+# A message of no words, or of function words only ("who are you?", "?", an emoji):
+# nothing to look for, so how to ask, not "nothing close".
+NOTHING_ASKED = "I find what people actually said in transcripts. " + _HOW
+_THANKS = frozenset({"thanks", "thank", "thx", "ty", "cheers"})
 GUESS = "Not sure this is what you mean; the closest I found:"
 # The dates the query asked about ("putin in 2023") hold nothing found: what is shown
 # is from other dates, or undated (the podcasts).
@@ -224,9 +230,12 @@ class Replier:
         if verdict is not None:
             return verdict
         if is_small_talk(text):
-            return Reply(SMALL_TALK_REPLY)
+            thanked = any(w in _THANKS for w in words(text))
+            return Reply(THANKS_REPLY if thanked else SMALL_TALK_REPLY)
         hits = self.searcher.search(text, limit=HITS_PER_SEARCH)
         if not hits:
+            if all(w in FUNCTION_WORDS for w in words(text)) and not Query.parse(text).phrases:
+                return Reply(NOTHING_ASKED)
             return Reply(escape(no_match(text, self.searcher.lexicon.scripts)))
         with self._lock:
             search_id = next(self._ids)

@@ -23,9 +23,11 @@ from bot.replies import (
     INLINE_TITLE_CHARS,
     MAX_ID,
     NO_MATCH,
+    NOTHING_ASKED,
     OTHER_DATES,
     REMEMBERED_SEARCHES,
     SMALL_TALK_REPLY,
+    THANKS_REPLY,
     Replier,
     parse_id,
 )
@@ -143,9 +145,14 @@ def test_a_query_in_another_alphabet_is_told_so(replier: Replier):
 
 def test_small_talk_gets_a_greeting_not_a_quote(replier: Replier):
     # the seeds hold "Hi." and "Thank you." answers: talk to the bot is not a search
-    for text in ("hi", "Thanks, bot!", "ok thank you", "lol"):
+    for text in ("hi", "lol", "ok"):
         reply = replier.search(text)
         assert reply.html == SMALL_TALK_REPLY and not reply.buttons
+    for text in ("Thanks, bot!", "ok thank you"):
+        assert replier.search(text).html == THANKS_REPLY
+    # nothing to look for: how to ask, not "nothing close"
+    for text in ("who are you?", "?", "🙂", "how are you"):
+        assert replier.search(text).html == NOTHING_ASKED
     assert replier.searcher.search("thank you") == []
     assert replier.search("thanks, the sco is a useful organisation").buttons  # a search
 
