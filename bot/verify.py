@@ -31,7 +31,7 @@ from rapidfuzz import fuzz
 from . import store
 from .render import MESSAGE_LIMIT, fit, hit_html, hit_text, human_date, units
 from .search import Hit, Searcher
-from .words import cut_at_word, fold, sentence_ends, words
+from .words import FUNCTION_WORDS, cut_at_word, fold, sentence_ends, words
 
 VERBATIM, CLOSE, PARAPHRASE, NOT_FOUND = "verbatim", "close", "paraphrase", "not_found"
 VERDICTS = (VERBATIM, CLOSE, PARAPHRASE, NOT_FOUND)
@@ -132,6 +132,15 @@ _SAID_QUOTED = re.compile(
     rf"[{_OPEN_Q}](?P<line>.+)[{_CLOSE_Q}]\s*[?!.]*\s*$",
     re.I | re.S,
 )
+# "putin said (that) nato is a relic": a line attributed without quotation marks, by
+# a name (no question word, no pronoun: "what putin said about", "he said"), the line
+# no topic ("said about nato")
+_SAID_PLAIN = re.compile(
+    rf"^\s*(?P<who>(?:[^\W\d_][\w.'’-]*\s+){{0,3}}?[^\W\d_][\w.'’-]*)\s+{_ADVERB}"
+    r"(?:said|says|stated|claimed|claims|declared|wrote|told us|told reporters)"
+    r"(?:\s+that\b|\s*[:,])?\s+(?!(?:about|on|regarding|of|re)\b)(?P<line>.+)$",
+    re.I | re.S,
+)
 _QUOTED = re.compile(r"[\"“«„](?P<line>[^\"“”«»„]+)[\"”»“]")
 _FILTER = re.compile(r"(?:^|\s)(?:speaker|from|to):\S", re.I)
 _WORD = re.compile(r"[^\W_]+")
@@ -165,8 +174,9 @@ def _strip_quotes(text: str) -> str:
 def claim_of(text: str, config: VerifyConfig = DEFAULT) -> Claim | None:
     """The claim in a message, or None when it does not read like a quotation.
 
-    A quotation is: "did X say ...", "is it true X said ...", 'X said "..."', a run of
-    words in quotation marks, or unframed text of ``quotation_words`` words or more.
+    A quotation is: "did X say ...", "is it true X said ...", 'X said "..."', "X said
+    ..." (a line of ``min_claim_words`` or more), a run of words in quotation marks, or
+    unframed text of ``quotation_words`` words or more.
     Search filters (``speaker:``, ``from:``) mean a search, never a claim.
     """
     text = (text or "").strip()
@@ -180,6 +190,16 @@ def claim_of(text: str, config: VerifyConfig = DEFAULT) -> Claim | None:
             who = None if fold(who) in _PRONOUNS or len(words(who)) > 6 else who
             claim = Claim(_strip_quotes(match["line"]), who, True)
             break
+    if claim is None:
+        match = _SAID_PLAIN.match(text)
+        who = " ".join(match["who"].split()) if match else ""
+        line = _strip_quotes(match["line"]) if match else ""
+        if (
+            match
+            and not any(w in FUNCTION_WORDS for w in words(who))
+            and len(words(line)) >= config.min_claim_words
+        ):
+            claim = Claim(line, who, True)
     if claim is None:
         quoted = [m["line"].strip() for m in _QUOTED.finditer(text)]
         quoted = [q for q in quoted if len(words(q)) >= config.min_claim_words]

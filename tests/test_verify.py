@@ -167,6 +167,14 @@ def test_not_found_without_a_person_gives_the_corpus_totals(searcher: Searcher) 
         (" ".join(["word"] * 12), " ".join(["word"] * 12), None, False),
         # a short line is a claim when the user names who said it
         ("did kirby say russia will win", "russia will win", "kirby", True),
+        # ... and a line attributed without quotation marks
+        (
+            "putin said that the collapse of the soviet union was a catastrophe",
+            "the collapse of the soviet union was a catastrophe",
+            "putin",
+            True,
+        ),
+        ("President Putin once said: nato is a relic", "nato is a relic", "President Putin", True),
     ],
 )
 def test_claims_are_recognised(text: str, line: str, who: str | None, framed: bool) -> None:
@@ -182,6 +190,10 @@ def test_claims_are_recognised(text: str, line: str, who: str | None, framed: bo
         "did he",
         '"red lines"',  # two words quoted, attributed to nobody: a search
         "did putin say nato",
+        "what putin said about the nato expansion plans",  # a question word: a search
+        "putin said about the nato expansion plans",  # a topic
+        "psaki said student loans",  # too short to be a line
+        "he said we would never give up",  # nobody named, and short
     ],
 )
 def test_searches_are_no_claims(text: str) -> None:
