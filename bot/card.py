@@ -16,7 +16,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont, features
 
-from .render import human_date, shorten, source_title
+from .render import INTO_RECORDING, human_date, shorten, source_title
 from .search import Hit
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
@@ -212,7 +212,7 @@ def card_png(hit: Hit, link: str | None = None) -> bytes:
     mark = _Block(["“"], _font(QUOTE_MARK_SIZE, bold=True), ACCENT)
     mark.line_height = round(QUOTE_MARK_SIZE * 0.6)  # the mark's ink sits high in its line
     quote = _quote_block(hit.quote)
-    stamp = f"at {hit.timestamp}" if hit.timestamp else None
+    stamp = f"{hit.timestamp} {INTO_RECORDING}" if hit.timestamp else None
     when = ", ".join(p for p in (human_date(hit.date), hit.place, stamp) if p)
     blocks = [
         b

@@ -76,13 +76,19 @@ def human_date(iso: str | None) -> str | None:
     return f"{d.day} {d.strftime('%B %Y')}"
 
 
+# After a timestamp: where in the recording, lest "16 June 2021, 20:48" read as a time.
+INTO_RECORDING = "into the recording"
+
+
 def source_title(hit: Hit) -> str:
     """The source's title, else a readable form of its file name (hashes left out:
-    ``000_20ad4156766dc070.txt`` is "Transcript 000")."""
+    ``000_20ad4156766dc070.txt`` is "Transcript 000"; ``go-time-301.md`` "Go Time 301")."""
     if hit.title:
         return hit.title
     name = _HASHLIKE.sub("", Path(hit.file).stem.replace("_", " ").replace("-", " "))
     name = " ".join(name.split())
+    if name.islower():
+        name = " ".join(w[:1].upper() + w[1:] for w in name.split())
     return name if name and not name.isdigit() else f"Transcript {name}".rstrip()
 
 
@@ -101,13 +107,14 @@ def _names_date(title: str | None, iso: str | None) -> bool:
 
 
 def _details(hit: Hit, render: Callable[[str], str]) -> str:
-    """``, 4 July 2024, Astana (at 01:37)`` within DETAILS_ROOM, rendered; the date
-    only when the title does not give it already."""
+    """``, 4 July 2024, Astana (01:37 into the recording)`` within DETAILS_ROOM,
+    rendered; the date only when the title does not give it already (a timestamp is a
+    place in the recording, not a time of day)."""
     when = None if _names_date(hit.title, hit.date) else human_date(hit.date)
     parts = [p for p in (when, hit.place) if p]
     text = "".join(f", {p}" for p in parts)
     if hit.timestamp:
-        text += f" (at {hit.timestamp})"
+        text += f" ({hit.timestamp} {INTO_RECORDING})"
     return fit(text, DETAILS_ROOM, render)
 
 
@@ -232,6 +239,7 @@ def citation(hit: Hit, link: str | None = None) -> str:
         fit(hit.place or "", CITE_PLACE_ROOM, _plain),
     ]
     if hit.timestamp:
+        # "at" alone: the citation's 256 characters are Telegram's copy-button limit
         details.append(f"at {fit(hit.timestamp, CITE_TIMESTAMP_ROOM, _plain)}")
     quote = " ".join(hit.quote.split())
 

@@ -42,7 +42,7 @@ def test_everything_is_escaped_and_sourced():
     assert "<b>tragedy</b>" not in html and "&lt;b&gt;tragedy&lt;/b&gt; &amp; more" in html
     assert "Vladimir &lt;Putin&gt;" in html
     assert 'href="http://en.kremlin.ru/events/president/news/1?a=1&amp;b=2"' in html
-    assert "4 July 2024, Astana (at 01:37)" in html
+    assert "4 July 2024, Astana (01:37 into the recording)" in html
     assert balanced(html)
     assert "Pavel &amp; Co" in question_html(HIT) and "&lt;i&gt;" in question_html(HIT)
     assert "“It is a <b>tragedy</b> & more”" in hit_text(HIT)
@@ -139,4 +139,5 @@ def test_a_file_name_hash_is_not_shown_as_a_title():
     seed = replace(HIT, title=None, file="data/transcripts/000_20ad4156766dc070.txt")
     assert "Transcript 000" in hit_text(seed) and "20ad4156766dc070" not in hit_text(seed)
     named = replace(HIT, title=None, file="corpora/go-time-301.md")
-    assert "go time 301" in hit_text(named)
+    assert "Go Time 301" in hit_text(named)  # a name in lower case, as a title
+    assert "iPhone notes" in hit_text(replace(named, file="corpora/iPhone_notes.md"))
