@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 
 from rapidfuzz import fuzz
@@ -95,7 +96,8 @@ def _most_meaning(
             if j > i and held[j] <= stems:
                 continue  # a sentence that adds nothing is only taken in with a later one
             stems |= held[j]
-            key = (sum(weights[s] for s in stems), -(j - i))
+            # fsum: a set's order changes with the process, a float sum's last bit too
+            key = (math.fsum(weights[s] for s in stems), -(j - i))
             if key > best:
                 best, tied = key, [(i, j)]
             elif key == best:
