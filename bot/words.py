@@ -132,10 +132,12 @@ class Stems:
             if len(self._cache) + len(missing) > self._cache_size:
                 self._cache.clear()
             self._cache.update((w, found.get(i, w)) for i, w in enumerate(missing))
-        cache = self._cache
-        # another thread may clear the cache meanwhile: then stem the word again
-        known = {w: cache.get(w) or self(w) for w in distinct}
-        return list(map(known.__getitem__, words))
+        try:
+            return list(map(self._cache.__getitem__, words))
+        except KeyError:  # another thread cleared the cache meanwhile: stem them again
+            cache = self._cache
+            known = {w: cache.get(w) or self(w) for w in distinct}
+            return list(map(known.__getitem__, words))
 
 
 stem = Stems()

@@ -56,11 +56,13 @@ def lookups(
     rare = terms if rare is None else rare
     found: dict[int, float] = {}
     quoted = [_term(" ".join(words(p))) for p in phrases]
+    asked: set[tuple[str, int]] = set()  # a lookup asked twice finds nothing new
 
     def lookup(match: str, limit: int) -> None:
         expression = " AND ".join([*quoted, f"({match})"] if match else quoted)
-        if not expression:
+        if not expression or (expression, limit) in asked:
             return
+        asked.add((expression, limit))
         where = {
             "speaker": scope.speaker,
             "people": scope.people,
