@@ -378,6 +378,8 @@ class Verdict:
     coverage: dict[str, Any] = field(default_factory=dict)
     measures: dict[str, float] = field(default_factory=dict)
     nearest: Hit | None = None
+    # the person the line was attributed to, when it was found in someone else's words
+    asked_of: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -388,6 +390,8 @@ class Verdict:
             "span": list(self.span) if self.span else None,
             "diff": [[op, u, r] for op, u, r in self.diff],
         }
+        if self.asked_of:
+            out["asked_of"] = self.asked_of
         if self.kind == NOT_FOUND:
             out["coverage"] = self.coverage
             out["nearest"] = self.nearest.to_json() if self.nearest else None
@@ -480,6 +484,11 @@ def verify(searcher: Searcher, claim: Claim | str, config: VerifyConfig = DEFAUL
         other = _verify(searcher, replace(claim, who=name), config)
         if other.kind in (VERBATIM, CLOSE):
             return replace(other, claim=claim)
+    if claim.framed and verdict.person:
+        # not theirs: a line put in the wrong mouth is the commonest false quote
+        anyone = _verify(searcher, replace(claim, who=None), config)
+        if anyone.kind in (VERBATIM, CLOSE) and anyone.hit and anyone.hit.person != verdict.person:
+            return replace(anyone, claim=claim, asked_of=verdict.person)
     return verdict
 
 
@@ -613,9 +622,53 @@ DIFF_ROOM = 1500
 HEADLINES = {
     VERBATIM: "Yes, word for word.",
     CLOSE: "Close, but not word for word.",
-    PARAPHRASE: "Not in those words, but this is what was said.",
+    # the words do not line up: the passage may say the opposite ("never cooperate"
+    # against "ready to cooperate"), so no "this is what was said"
+    PARAPHRASE: "Not in those words. The passage nearest to them:",
     NOT_FOUND: "I cannot find that.",
 }
+# A close passage whose differences touch a negation or a figure may say the opposite
+# ("I do not intend" for "he intends", 400 for 4000): the headline says so.
+FLIPPED = "Close in words, but a “not” or a figure differs:"
+# Words that turn a statement around (folded tokens: "don't" is "don", "t").
+_NEGATIONS = frozenset(
+    [
+        "not",
+        "no",
+        "never",
+        "nor",
+        "none",
+        "nobody",
+        "nothing",
+        "neither",
+        "nowhere",
+        "cannot",
+        "t",
+        "without",
+    ]
+)
+
+
+def _flips(diff: list[Op]) -> bool:
+    """Whether a difference touches a negation or a number, on either side."""
+    return any(
+        w in _NEGATIONS or any(c.isdigit() for c in w)
+        for op, mine, theirs in diff
+        if op != "equal"
+        for w in (*mine, *theirs)
+    )
+
+
+def headline(verdict: Verdict) -> str:
+    """The verdict in one line (plain text): found in someone else's words than the
+    person named says whose; a close passage that may say the opposite says so."""
+    found = verdict.hit.who if verdict.hit else None
+    if verdict.asked_of and found and verdict.kind in (VERBATIM, CLOSE):
+        how = "said it word for word" if verdict.kind == VERBATIM else "said something close"
+        return f"Not {verdict.asked_of}'s words: {found} {how}."
+    if verdict.kind == CLOSE and _flips(verdict.diff):
+        return FLIPPED
+    return HEADLINES[verdict.kind]
 
 
 def _count(n: int) -> str:
@@ -712,7 +765,7 @@ def _hit_within(hit: Hit, room: int, render: Any) -> str:
 def verdict_html(verdict: Verdict) -> str:
     """The verdict for Telegram: headline, the word diff (close, paraphrase), then the
     quote, speaker and source as every hit shows them; within MESSAGE_LIMIT."""
-    head = f"<b>{escape(HEADLINES[verdict.kind])}</b>"
+    head = f"<b>{escape(headline(verdict))}</b>"
     if verdict.kind == NOT_FOUND or verdict.hit is None:
         head += "\n" + escape(not_found_text(verdict))
         if verdict.nearest is None:
@@ -727,7 +780,7 @@ def verdict_html(verdict: Verdict) -> str:
 
 def verdict_text(verdict: Verdict) -> str:
     """The verdict for a terminal: the diff as ``[-wrong-]{+real+}``, then the hit."""
-    head = HEADLINES[verdict.kind]
+    head = headline(verdict)
     if verdict.kind == NOT_FOUND or verdict.hit is None:
         head += "\n" + not_found_text(verdict)
         if verdict.nearest is None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import FIXTURES
+from conftest import FIXTURES, SEEDS
 
 from bot import store, verify
 from bot.cli import main
@@ -125,6 +125,33 @@ def test_a_line_found_nowhere_is_shown_the_nearest_answer_of_the_person(
     # a long line typed unframed gets no verdict first, so no second search for it
     unframed = verify.verify(searcher, Claim("navalny was a foreign agent", "putin", False))
     assert unframed.kind == NOT_FOUND and unframed.nearest is None
+
+
+def test_a_line_in_someone_else_s_words_says_whose(tmp_path: Path) -> None:
+    """Jean-Pierre's words attributed to Putin (seeds beside a White House gaggle): not
+    "cannot find", but whose they are."""
+    path = tmp_path / "quotes.db"
+    ingest(store.open_db(path), [SEEDS, FIXTURES / "markdown" / "briefing.md"], workers=1)
+    searcher = Searcher(path)
+    line = "we cannot forget that Republican officials' MAGAnomics agenda would repeal the"
+    verdict = verify.verify(searcher, Claim(f"{line} Inflation Reduction Act", "putin", True))
+    assert verdict.kind == VERBATIM and verdict.hit.person == "Karine Jean-Pierre"
+    assert (
+        verdict.asked_of == "Vladimir Putin" and verdict.to_json()["asked_of"] == "Vladimir Putin"
+    )
+    text = verify.verdict_text(verdict)
+    assert text.startswith("Not Vladimir Putin's words: Karine Jean-Pierre said it word for word.")
+    # the same line given to her is simply hers
+    hers = verify.verify(searcher, Claim(f"{line} Inflation Reduction Act", "jean-pierre", True))
+    assert hers.kind == VERBATIM and hers.asked_of is None
+
+
+def test_a_close_line_that_turns_a_negation_or_a_figure_says_so(searcher: Searcher) -> None:
+    turned = TALIBAN.replace("are, of course, our allies", "are not our allies")
+    verdict = verify.verify(searcher, Claim(turned, "putin", True))
+    assert verdict.kind == CLOSE and verify.headline(verdict) == verify.FLIPPED
+    changed = verify.verify(searcher, Claim(TALIBAN.replace("our allies", "our friends")))
+    assert changed.kind == CLOSE and verify.headline(changed) == verify.HEADLINES[CLOSE]
 
 
 def test_not_found_without_a_person_gives_the_corpus_totals(searcher: Searcher) -> None:

@@ -709,9 +709,13 @@ class Searcher:
         return self.get((rng or random_module).choice(ids))
 
     def person_named(self, text: str) -> int | None:
-        """The person ``text`` names ("psaki", "jen saki", "president putin"), if one."""
+        """The person ``text`` names ("psaki", "jen saki", "president putin", a first name
+        alone: "karine"), if one."""
         understood = understand(Query.parse(text), self.people, self.vocab.__contains__)
-        return understood.person if len(understood.people) == 1 else None
+        if len(understood.people) == 1:
+            return understood.person
+        alone = self.people.mentions(words(text), framed=True)
+        return alone[0][2] if len(alone) == 1 and alone[0][:2] == (0, len(words(text))) else None
 
 
 __all__ = ["QUOTE_CHARS", "Hit", "Query", "Searcher", "fold", "split_sentences", "standalone_quote"]
