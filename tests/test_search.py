@@ -500,6 +500,15 @@ def test_a_label_as_the_briefings_misspell_it_names_its_person(tmp_path):
     assert "gun violence" in hits[0].quote
 
 
+def test_in_a_small_corpus_the_main_voice_s_first_name_names_him(searcher):
+    """The five seeds are Putin's 76 answers, too few for the bar of 100 but half the
+    corpus and more: "vladimir" is he."""
+    understood = understand(Query.parse("what did vladimir say about the arctic"), searcher.people)
+    assert searcher.people.people[understood.person].name == "Vladimir Putin"
+    assert understood.framed and understood.topic == ["the", "arctic"]
+    assert searcher.search("vladimir on the arctic")[0].person == "Vladimir Putin"
+
+
 def test_a_well_known_first_name_names_its_only_bearer(tmp_path, monkeypatch):
     """Jean-Pierre answers 30 times in the gaggle: with the bar at 10 answers,
     "karine" alone names her in a framed query, and no first name names two people."""

@@ -53,6 +53,9 @@ SURNAME_SAMPLE = 30
 # "natalie" Natalie Pistunovich (2,857) beside a guest with four.
 FIRST_NAME_SHARE = 0.9
 FIRST_NAME_ANSWERS = 100
+# ... or this share of all the corpus's answers, in a corpus too small for 100: the
+# five seeds are Putin's 76 answers, and "vladimir" is he.
+FIRST_NAME_CORPUS_SHARE = 0.5
 MIN_FIRST_NAME = 3
 # The first candidate's lead is over the best of the next this many that is not a copy
 # of it (the same passage published twice), told by runs of this many words.
@@ -165,13 +168,17 @@ def _person_index(conn: sqlite3.Connection, lexicon: Lexicon) -> PersonIndex:
             if len(compound) > 1:
                 keys.add(compound)
         people.append(Person(row["id"], row["name"], row["answers"], tuple(k for k in keys if k)))
-    return PersonIndex(_with_first_names(conn, people))
+    return PersonIndex(_with_first_names(conn, people, lexicon.answers))
 
 
-def _with_first_names(conn: sqlite3.Connection, people: list[Person]) -> list[Person]:
+def _with_first_names(
+    conn: sqlite3.Connection, people: list[Person], answers: int | None = None
+) -> list[Person]:
     """``people``, a first name alone naming the well-known person who gives nearly all
     the answers of those bearing it, in a framed query ("karine on abortion"), when the
-    corpus writes it as a name."""
+    corpus writes it as a name. ``answers``: the corpus's (their sum when not given)."""
+    total = sum(p.answers for p in people) if answers is None else answers
+    well_known = min(FIRST_NAME_ANSWERS, FIRST_NAME_CORPUS_SHARE * total)
     bearers: dict[str, list[Person]] = {}
     for person in people:
         name = folded_key(person.name)
@@ -182,7 +189,7 @@ def _with_first_names(conn: sqlite3.Connection, people: list[Person]) -> list[Pe
         best = max(bearing, key=lambda p: p.answers)
         if (
             best.answers >= FIRST_NAME_SHARE * sum(p.answers for p in bearing)
-            and best.answers >= FIRST_NAME_ANSWERS
+            and best.answers >= well_known
             and len(first) >= MIN_FIRST_NAME
             and _is_a_name(conn, first)
         ):
