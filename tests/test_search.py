@@ -500,6 +500,15 @@ def test_a_label_as_the_briefings_misspell_it_names_its_person(tmp_path):
     assert "gun violence" in hits[0].quote
 
 
+def test_a_name_and_a_date_alone_ask_for_their_words_of_then(searcher):
+    """A month's words stay among the topic words ("fauci on omicron in december 2021"),
+    but with a name alone they are only when: Putin's answers of June 2021 (Geneva)."""
+    for raw in ("putin june 2021", "what did putin say in june 2021"):
+        hits = searcher.search(raw)
+        assert hits and all(h.date == "2021-06-16" for h in hits), raw
+    assert searcher.search("the in june 2021") == []  # nobody named: about nothing
+
+
 def test_in_a_small_corpus_the_main_voice_s_first_name_names_him(searcher):
     """The five seeds are Putin's 76 answers, too few for the bar of 100 but half the
     corpus and more: "vladimir" is he."""

@@ -30,7 +30,15 @@ from .candidates import Scope, lookups
 from .config import SearchConfig
 from .excerpt import best_excerpt, standalone_quote
 from .lexicon import Lexicon
-from .query import Person, PersonIndex, Query, Understood, folded_key, understand
+from .query import (
+    Person,
+    PersonIndex,
+    Query,
+    Understood,
+    folded_key,
+    is_date_word,
+    understand,
+)
 
 QUOTE_CHARS = SearchConfig().quote_chars
 # A person is recognised in queries once they have this many answers.
@@ -363,11 +371,15 @@ class Searcher:
             people = () if found is None else (found,)
         if not query.phrases and is_small_talk(" ".join(understood.topic)):
             return []  # "hi", "thanks bot": said to the bot, not words to look for
-        if not query.phrases and all(w in FUNCTION_WORDS for w in understood.topic):
-            # "putin", "psaki in 2021", "speaker:kirby": what that person said; "the",
-            # "what?": a query about nothing (the words as typed: "putin on quantum
-            # chromodynamics" over a corpus that knows neither word is not "putin")
-            if understood.topic or not people:
+        # a month's words stay in the topic ("in december 2021"): alone, they are when
+        dated = bool(query.prefer_from or query.prefer_to)
+        undated = [w for w in understood.topic if not (dated and is_date_word(w))]
+        if not query.phrases and all(w in FUNCTION_WORDS for w in undated):
+            # "putin", "psaki in 2021", "putin june 2021", "speaker:kirby": what that
+            # person said; "the", "what?": a query about nothing (the words as typed:
+            # "putin on quantum chromodynamics" over a corpus that knows neither word
+            # is not "putin")
+            if (undated and not dated) or not people:
                 return []
             return self._quotes_of(people, query, limit)
         content = [w for w in distinct if w not in FUNCTION_WORDS]

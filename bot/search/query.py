@@ -160,6 +160,11 @@ class Query:
         return words(" ".join([*self.phrases, self.text]))
 
 
+def is_date_word(word: str) -> bool:
+    """A month's name or a year (folded): the words of a date phrase."""
+    return word in _MONTHS or bool(re.fullmatch(_YEAR, word))
+
+
 def _date_preference(text: str) -> tuple[str | None, str | None, str]:
     """(from, to, text without the phrase) for the first year phrase in ``text``."""
     folded = text.lower()
