@@ -767,9 +767,9 @@ def verdict_html(verdict: Verdict) -> str:
     quote, speaker and source as every hit shows them; within MESSAGE_LIMIT."""
     head = f"<b>{escape(headline(verdict))}</b>"
     if verdict.kind == NOT_FOUND or verdict.hit is None:
-        head += "\n" + escape(not_found_text(verdict))
+        head += "\n" + fit(not_found_text(verdict), MESSAGE_LIMIT - units(head) - 1)
         if verdict.nearest is None:
-            return fit(head, MESSAGE_LIMIT)
+            return head
         return (
             f"{head}\n\n{_hit_within(verdict.nearest, MESSAGE_LIMIT - units(head) - 2, hit_html)}"
         )

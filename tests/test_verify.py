@@ -277,6 +277,7 @@ def test_a_quotation_gets_the_verdict_first_and_a_search_does_not(searcher: Sear
     plain = replier.search("taliban terrorism")
     assert plain.text is None and not plain.html.startswith("<b>Close")
     nowhere = replier.search("is it true putin said the kumquat marmalade recipe needs nutmeg")
+    assert nowhere.html.startswith("<b>I cannot find that.</b>\nI have ")
     assert "none is close to that" in nowhere.html and not nowhere.buttons
     # an invented line on a topic he spoke of: not found, and what he said of it
     missing = replier.search(f"is it true putin said {INVENTED}")
