@@ -489,13 +489,26 @@ def verify(searcher: Searcher, claim: Claim | str, config: VerifyConfig = DEFAUL
         anyone = _verify(searcher, replace(claim, who=None), config)
         if anyone.kind in (VERBATIM, CLOSE) and anyone.hit and anyone.hit.person != verdict.person:
             return replace(anyone, claim=claim, asked_of=verdict.person)
-    return verdict
+    if not claim.framed:
+        return verdict  # only a verdict that leads is shown with the nearest answer
+    return replace(verdict, nearest=_nearest(searcher, claim.line, verdict.person, config))
+
+
+def _query(line: str, person: str | None, config: VerifyConfig) -> tuple[str, str]:
+    """(the line as checked, the search for it: in the person's words when named)."""
+    line = cut_at_word(line, config.max_line_chars, "")
+    return line, f"{person} said {line}" if person else line
+
+
+def _nearest(searcher: Searcher, line: str, person: str | None, config: VerifyConfig) -> Hit | None:
+    """What a search of the line shows (the person's, when one is named), if anything."""
+    shown = _mine(searcher.search(_query(line, person, config)[1], limit=1), person)
+    return shown[0] if shown else None
 
 
 def _verify(searcher: Searcher, claim: Claim, config: VerifyConfig) -> Verdict:
-    line = cut_at_word(claim.line, config.max_line_chars, "")
     person = _person(searcher, claim.who)
-    query = f"{person} said {line}" if person else line
+    line, query = _query(claim.line, person, config)
     hits = _mine(searcher.search(query, limit=config.candidates, threshold=0), person)
     best = _best(line, hits, None, config)
     # only a line asked about outright earns the exact-phrase searches (up to six more
@@ -530,15 +543,12 @@ def _verify(searcher: Searcher, claim: Claim, config: VerifyConfig) -> Verdict:
         return _found(claim, kind, best[1], best[0], person, measures, config)
     if kind == PARAPHRASE and top is not None and top_found is not None:
         return _found(claim, kind, top, top_found, person, measures, config)
-    # only a verdict that leads is shown with what a search of the line finds
-    nearest = _mine(searcher.search(query, limit=1), person) if claim.framed else []
     return Verdict(
         NOT_FOUND,
         claim,
         person=person,
         coverage=coverage(searcher, person, claim.who),
         measures=measures,
-        nearest=nearest[0] if nearest else None,
     )
 
 
