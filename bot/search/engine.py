@@ -325,9 +325,10 @@ class Searcher:
             known += weight if fixed == word else CORRECTED_KNOWN * weight
         return understood, corrected, (known / total if total else 1.0)
 
-    def _speaker_person(self, name: str) -> int | None:
+    def _speaker_person(self, name: str, framed: bool = False) -> int | None:
+        """The person ``name`` names, whole (``framed``: a first name alone too)."""
         key = folded_key(name)
-        found = self.people.mentions(list(key))
+        found = self.people.mentions(list(key), framed)
         if len(found) == 1 and found[0][:2] == (0, len(key)):
             return found[0][2]
         return None
@@ -733,8 +734,7 @@ class Searcher:
         understood = understand(Query.parse(text), self.people, self.vocab.__contains__)
         if len(understood.people) == 1:
             return understood.person
-        alone = self.people.mentions(words(text), framed=True)
-        return alone[0][2] if len(alone) == 1 and alone[0][:2] == (0, len(words(text))) else None
+        return self._speaker_person(text, framed=True)
 
 
 __all__ = ["QUOTE_CHARS", "Hit", "Query", "Searcher", "fold", "split_sentences", "standalone_quote"]
