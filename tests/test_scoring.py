@@ -213,3 +213,11 @@ def test_a_small_corpus_knowing_less_of_a_query_is_weaker_evidence_of_nonsense(s
     flat = {**model, "scale": 0.0, "offset": model["offset"] + 0.853 * model["scale"]}
     flat_searcher = Searcher(searcher.path, replace(CONFIG, answerable=flat))
     assert not flat_searcher.search(query, limit=1)
+
+
+def test_share_is_the_weighted_part_of_the_query_some_stems_are(searcher: Searcher):
+    query = asked("astana afghanistan", searcher)
+    part = scoring.share(query, {"astana"})
+    assert 0 < part < 1
+    assert scoring.share(query, {"astana", "afghanistan"}) == pytest.approx(1.0)
+    assert scoring.share(query, set()) == 0.0

@@ -21,6 +21,7 @@ from bot.search import QUOTE_CHARS, Query, Searcher, split_sentences
 from bot.search.candidates import ALL_SCORED, Scope, lookups
 from bot.search.config import SearchConfig
 from bot.search.excerpt import best_excerpt
+from bot.search.occasions import Occasions
 from bot.search.query import understand
 from bot.words import stem, words
 
@@ -674,3 +675,60 @@ def test_results_do_not_change_with_the_process(seeded_db):
         ).stdout
         outputs.add(json.dumps([(h["id"], h["quote"]) for h in json.loads(out)]))
     assert len(outputs) == 1
+
+
+def test_an_occasion_named_prefers_the_answers_given_there(searcher: Searcher):
+    """A user remembers the event, not the words: "putin in astana on afghanistan" asks
+    for the answers of the press conference held in Astana, which need not say
+    "Astana"; without the occasion another transcript's answer comes first."""
+    plain = searcher.search("putin on afghanistan", limit=1)[0]
+    there = searcher.search("putin in astana on afghanistan", limit=1)[0]
+    assert plain.place != "Astana"
+    assert there.place == "Astana"
+    assert "astana" not in words(there.answer)
+    assert there.signals["occasion"] > 0
+    assert "occasion" not in plain.signals or plain.signals["occasion"] == 0
+    # the title names an occasion as the place does: the Geneva press conference
+    geneva = searcher.search("putin in geneva on nato", limit=1)[0]
+    assert "Geneva" in geneva.title
+    assert "Geneva" not in searcher.search("putin on nato", limit=1)[0].title
+
+
+def test_occasions_are_words_titles_name_more_than_answers_speak_of(seeded_db):
+    conn = store.connect_readonly(seeded_db)
+    sources = {row["id"]: row for row in store.list_sources(conn)}
+    searcher = Searcher(seeded_db)
+    occasions = Occasions.build(
+        ((i, f"{r['title'] or ''} {r['place'] or ''}") for i, r in sources.items()),
+        searcher.doc_freq,
+        searcher.answers,
+        SearchConfig(),
+    )
+    (geneva,) = occasions.sources_of["geneva"]
+    assert "Geneva" in sources[geneva]["title"]
+    # "Relations Between Russia And The United States ...": answers say "russia" and
+    # "relations" far more often than one title of five
+    assert "russia" not in occasions.sources_of
+    assert "relations" not in occasions.sources_of
+    assert occasions.named(["nato", "geneva"]) == (["geneva"], (geneva,))
+    assert occasions.context(geneva, frozenset({"geneva", "nato"})) == {"geneva"}
+    # a word in more than the configured share of sources tells none apart
+    crowded = Occasions.build(
+        [(1, "Press Briefing Geneva"), (2, "Press Briefing Astana"), (3, "Press Gaggle")],
+        {},
+        100,
+        SearchConfig(occasion_sources=0.5),
+    )
+    assert "geneva" in crowded.sources_of
+    assert "briefing" not in crowded.sources_of
+    assert "press" not in crowded.sources_of
+
+
+def test_a_lookup_may_keep_some_sources_answers(seeded_db):
+    conn = store.connect_readonly(seeded_db)
+    every = dict(store.match_answers(conn, '"russia"', 1000))
+    one = next(iter(every)) // store.TURN_ID_BASE
+    kept = next(lookups(conn, ["russia"], 3, [], Scope(sources=(one,)), SearchConfig()))
+    assert kept
+    assert {i // store.TURN_ID_BASE for i in kept} == {one}
+    assert len(kept) < len(every)

@@ -17,12 +17,14 @@ ALL_SCORED = float("-inf")
 
 @dataclass(frozen=True)
 class Scope:
-    """Which answers a lookup may return: some people's, a speaker label's, a date range."""
+    """Which answers a lookup may return: some people's, a speaker label's, a date
+    range, some sources' (an occasion named)."""
 
     people: tuple[int, ...] = ()
     speaker: str | None = None
     date_from: str | None = None
     date_to: str | None = None
+    sources: tuple[int, ...] = ()
 
 
 def _term(word: str) -> str:
@@ -68,6 +70,7 @@ def lookups(
             "people": scope.people,
             "date_from": scope.date_from,
             "date_to": scope.date_to,
+            "sources": scope.sources,
         }
         few = None
         if config.probe_unranked:

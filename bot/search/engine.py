@@ -30,6 +30,7 @@ from .candidates import Scope, lookups
 from .config import SearchConfig
 from .excerpt import best_excerpt, standalone_quote
 from .lexicon import Lexicon
+from .occasions import Occasions
 from .query import (
     Person,
     PersonIndex,
@@ -141,6 +142,7 @@ class Knowledge:
 
     lexicon: Lexicon
     people: PersonIndex
+    occasions: Occasions
     # whom a query naming nobody means (the people file's subject), None when no
     # subject is set or the subject gives nearly every answer anyway
     subject: int | None = None
@@ -227,19 +229,28 @@ class Searcher:
             )
         self.config = config or SearchConfig()
         self._local = threading.local()
-        self._know = self._load(self._conn())
+        self._know = self._load(self._conn(), self.config)
         self._reads_well: list[int] | None = None
         self._analysis = lru_cache(maxsize=self.config.analysis_cache)(self._analyse)
 
     @staticmethod
-    def _load(conn: sqlite3.Connection) -> Knowledge:
+    def _load(conn: sqlite3.Connection, config: SearchConfig) -> Knowledge:
         lexicon = Lexicon.load(conn)
         people = _person_index(conn, lexicon)
         subject = store.subject_person(conn)
         found = people.people.get(subject) if subject is not None else None
         if found is None or found.answers >= SUBJECT_ALONE * lexicon.answers:
             subject = None
-        return Knowledge(lexicon, people, subject)
+        occasions = Occasions.build(
+            (
+                (row["id"], f"{row['title'] or ''} {row['place'] or ''}")
+                for row in store.list_sources(conn)
+            ),
+            lexicon.doc_freq,
+            lexicon.answers,
+            config,
+        )
+        return Knowledge(lexicon, people, occasions, subject)
 
     @property
     def lexicon(self) -> Lexicon:
@@ -269,7 +280,7 @@ class Searcher:
         conn = self._conn()
         if store.signature(conn) == self.lexicon.signature:
             return False
-        self._know = self._load(conn)
+        self._know = self._load(conn, self.config)
         self._reads_well = None
         return True
 
@@ -318,7 +329,8 @@ class Searcher:
                 corrected.append(completed)  # the word being typed: its likeliest ending
                 known += weight
                 continue
-            fixed = lex.correct(word)
+            # a word only titles and places hold ("gaggle") names an occasion as written
+            fixed = word if word in know.occasions.sources_of else lex.correct(word)
             if fixed is None:
                 continue
             corrected.append(fixed)
@@ -397,8 +409,7 @@ class Searcher:
             return []
         terms.sort(key=lambda w: -lex.idf(w))
         terms = terms[: config.max_terms]
-        # in a small corpus every word is common: then the rarest ones all the same
-        rare = [w for w in terms if lex.share(w) <= config.or_share] or terms
+        occasion, at = self._know.occasions.named(content)
         scope = Scope(date_from=query.date_from, date_to=query.date_to)
         if query.speaker:
             scope = Scope(
@@ -418,6 +429,7 @@ class Searcher:
             log_shares={stem(w): math.log10(lex.share(w)) for w in distinct if lex.share(w) > 0},
             log_answers=math.log10(max(1, lex.answers)),
             subject=self._know.subject if not people and not query.speaker else None,
+            occasion=frozenset(stem(w) for w in occasion),
         )
         span = len(corrected) + 2  # a word or two the user forgot
         scopes = [scope]
@@ -432,7 +444,12 @@ class Searcher:
             # someone else's about the topic ("putin on taylor swift"); a name among the
             # words ("fauci booster shots"): their answers first, then everyone's
             scopes = mine if understood.framed else mine + scopes
-        rounds = [(s, config) for s in scopes]
+        rounds = [(s, config, terms) for s in scopes]
+        if at and len(occasion) < len(content):
+            # "putin at valdai on the west": the answers of that occasion holding the
+            # rest, once the others hold no likely one
+            rest = [t for t in terms if t not in occasion]
+            rounds.append((replace(scope, people=scope.people or people, sources=at), config, rest))
         if asked.subject is not None and not scope.people and not query.phrases:
             # naming nobody, and everyone's answers hold no likely one: the subject's
             # too, where they outnumber nobody, in a short second round (an exact
@@ -441,19 +458,21 @@ class Searcher:
             # and each is a long speech to read.
             subject_round = replace(self.config, first_lookup=config.subject_lookup, left_out=0)
             rounds += [
-                (Scope((asked.subject,), None, s.date_from, s.date_to), subject_round)
+                (Scope((asked.subject,), None, s.date_from, s.date_to), subject_round, terms)
                 for s in scopes
             ]
         scored: dict[int, tuple[float, dict[str, float], dict[str, Any]]] = {}
         skipped: set[int] = set()  # answers too short to quote
         conn = self._conn()
-        for current, round_config in rounds:
+        for current, round_config, looked_up in rounds:
             second = round_config is not config
             if second and self._best(scored) >= config.sure:
                 break  # whatever is shown: a likely answer was found, no second round
             pool = round_config.pool if second else max(config.pool, 2 * limit)
+            # in a small corpus every word is common: then the rarest ones all the same
+            rare = [w for w in looked_up if lex.share(w) <= config.or_share] or looked_up
             for candidates in lookups(
-                conn, terms, span, query.phrases, current, round_config, rare
+                conn, looked_up, span, query.phrases, current, round_config, rare
             ):
                 self._score(asked, candidates, scored, pool, skipped)
                 if len(candidates) >= config.enough or self._best(scored) >= config.confident:
@@ -590,6 +609,10 @@ class Searcher:
         answer = self._analysis(row["id"], row["text"])
         asked_words = words(row["question"] or "")
         question_counts = Counter(stem.many(asked_words))
+        # the occasion named, as the source's title or place holds it, counts as the
+        # question's words do ("putin at valdai on the west": a Valdai answer)
+        context = self._context(asked, row)
+        question_counts.update(context)
         question_stems = set(question_counts)
         by_person, by_other = scoring.person(asked, row.get("person_id"))
         in_dates, out_dates = scoring.date(asked, row["date"])
@@ -618,7 +641,15 @@ class Searcher:
             "other_date": out_dates,
             "phrase": has_phrase,
             "missing_phrase": lacks_phrase,
+            "occasion": scoring.share(asked, context),
         }
+
+    def _context(self, asked: scoring.Asked, row: dict[str, Any]) -> frozenset[str]:
+        """The stems of the query's occasion words that the title or place of the source
+        of the answer ``row`` holds: its context, as the question asked before it is."""
+        if not asked.occasion:
+            return frozenset()
+        return self._know.occasions.context(row["source_id"], asked.occasion)
 
     def explain(self, raw: str, limit: int = 5) -> str:
         """How ``raw`` was understood, and every candidate's signals with their weights
@@ -645,6 +676,12 @@ class Searcher:
         ]
         if query.phrases:
             lines.append(f"  exact phrases: {query.phrases}")
+        occasion, at = self._know.occasions.named(corrected)
+        if occasion:
+            lines.append(
+                f"  occasion: {' '.join(occasion)} (named by the title or place of {len(at)}"
+                " source(s): their answers count it as a word of the question asked)"
+            )
         if query.prefer_from or query.prefer_to:
             lines.append(
                 f"  preferred dates: {query.prefer_from or '…'} to {query.prefer_to or '…'}"

@@ -59,6 +59,14 @@ class Asked:
     log_answers: float = 0.0
     # whom the query means when it names nobody (the corpus's subject), or None
     subject: int | None = None
+    # the stems of the words naming an occasion (:mod:`.occasions`)
+    occasion: frozenset[str] = frozenset()
+
+
+def share(asked: Asked, stems: Iterable[str]) -> float:
+    """The share of the query's meaning (idf-weighted) that ``stems`` are."""
+    total = sum(asked.weights.values())
+    return sum(asked.weights.get(s, 0.0) for s in set(stems)) / total if total else 0.0
 
 
 def glance(asked: Asked, text: str, question: str, config: SearchConfig) -> float:

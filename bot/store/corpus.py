@@ -323,6 +323,7 @@ def match_answers(
     date_from: str | None = None,
     date_to: str | None = None,
     ranked: bool = True,
+    sources: Sequence[int] = (),
 ) -> list[tuple[int, float]]:
     """(answer id, bm25 rank: lower is better) for an FTS5 MATCH expression; with
     ``ranked`` False, the first ``limit`` matches in no order, rank 0 (FTS5's bm25 reads
@@ -333,7 +334,8 @@ def match_answers(
     the index intersects its lists); ``speaker`` keeps answers whose label is
     that name, or ends with it (``Putin`` matches ``Vladimir Putin``), wildcards
     taken literally; ``date_from``/``date_to`` (ISO prefixes) keep sources dated
-    within them. A MATCH that FTS5 cannot parse finds nothing; any other error is the
+    within them; ``sources`` keeps answers of those sources (told by their ids, no
+    join). A MATCH that FTS5 cannot parse finds nothing; any other error is the
     database's and rises.
     """
     if people:
@@ -351,6 +353,8 @@ def match_answers(
     if date_from or date_to:
         joins.append("JOIN sources s ON s.id = t.source_id")
         _within_dates(date_from, date_to, where, params)
+    if sources:
+        where.append(f"f.rowid / {TURN_ID_BASE} IN ({', '.join(str(int(s)) for s in sources)})")
     rank = f"bm25(answers_fts, 1.0, {QUESTION_WEIGHT}, 0.0)" if ranked else "0.0"
     sql = (
         f"SELECT f.rowid, {rank} FROM answers_fts f {' '.join(joins)}"
@@ -384,7 +388,7 @@ def _date_end(prefix: str) -> str:
 
 
 _ANSWER_ROWS = """
-SELECT t.id, t.speaker, t.text, t.question, t.asked_by, t.timestamp,
+SELECT t.id, t.source_id, t.speaker, t.text, t.question, t.asked_by, t.timestamp,
        s.title, s.date, s.place, s.url, s.file, t.person_id, p.name AS person
 FROM turns t JOIN sources s ON s.id = t.source_id LEFT JOIN people p ON p.id = t.person_id
 WHERE t.id IN ({ids})
