@@ -9,6 +9,9 @@ Sets (all in ``bench/queries``, written before they were measured):
 - ``held_out_seeds.tsv``, ``held_out_corpora.tsv``: more in the natural style, written
   late by someone who had seen neither the engine nor the other sets, and never tuned
   on (every rule was in place before they were measured);
+- ``occasions.tsv``: queries over the corpora naming where or to whom something was
+  said ("putin valdai club biggest mistake in dealing with the west", "kirby en route
+  belfast on ..."), written by someone who had seen the corpora only;
 - ``nonsense.txt``, ``nonsense_natural.tsv``: queries nothing answers;
 - ``misspelled_names.tsv``: queries naming a person of the corpora misspelled or by
   first name ("jen saki on student loans"), labelled by the person meant;

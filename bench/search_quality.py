@@ -389,10 +389,12 @@ def main() -> None:
                     held_corpora, missing_held_corpora = corpus_queries(
                         conn, "held_out_corpora.tsv"
                     )
+                    occasions, missing_occasions = corpus_queries(conn, "occasions.tsv")
                     chosen["natural, corpora"] = corpora
                     chosen["held-out natural, corpora"] = held_corpora
+                    chosen["occasions named, corpora"] = occasions
                     chosen["misremembered, corpora"] = quotes
-                    missing += missing_corpora + missing_held_corpora
+                    missing += missing_corpora + missing_held_corpora + missing_occasions
                 sets[name] = chosen
                 for line in missing + missing_hand:
                     print(f"unlabelled: {line}", file=sys.stderr)

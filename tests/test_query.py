@@ -40,6 +40,19 @@ def test_filters_and_phrases_are_taken_out_of_the_text():
         ("psaki on inflation before 2022", None, "2021-12-31", "psaki on inflation"),
         ("putin on china since 2015", "2015", None, "putin on china"),
         ("putin 2019 interview about the arctic", "2019", "2019-12-31", "putin about the arctic"),
+        # a year beside an event: when it was, the event's words stay (they may name it)
+        (
+            "putin direct line 2017 asylum for comey",
+            "2017",
+            "2017-12-31",
+            "putin direct line asylum for comey",
+        ),
+        (
+            "tass interview 2020 will he stay on after 2024",
+            "2020",
+            "2020-12-31",
+            "tass interview will he stay on after 2024",
+        ),
         ("putin on syria between 2015 and 2017", "2015", "2017-12-31", "putin on syria"),
         ("putin on the chinese economy 2016", "2016", "2016-12-31", "putin on the chinese economy"),
         # a month stays among the words as well: an answer may name it

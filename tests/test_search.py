@@ -732,3 +732,29 @@ def test_a_lookup_may_keep_some_sources_answers(seeded_db):
     assert kept
     assert {i // store.TURN_ID_BASE for i in kept} == {one}
     assert len(kept) < len(every)
+
+
+def test_two_title_words_side_by_side_name_an_occasion_answers_rarely_say(seeded_db):
+    """ "direct line" names the phone-ins though each word is everyday; "united states"
+    is in a title too, but answers say it far more often (counted in the index)."""
+    conn = store.connect_readonly(seeded_db)
+    searcher = Searcher(seeded_db)
+    titles = [
+        (1, "Direct Line with Vladimir Putin"),
+        (2, "Answers to questions on the United States"),
+        *((i, f"Meeting with the Government number {i}") for i in range(3, 11)),
+    ]
+    occasions = Occasions.build(titles, searcher.doc_freq, searcher.answers, SearchConfig())
+
+    def count(pair: tuple[str, str], cap: int) -> int:
+        return store.count_answers(conn, f'"{" ".join(pair)}"', cap)
+
+    assert ("direct", "line") in occasions.pairs_of
+    assert "direct" not in occasions.sources_of  # alone, an everyday word
+    assert occasions.named(["direct", "line", "pensions"], count) == (
+        ["direct", "line"],
+        (1,),
+    )
+    assert count(("united", "states"), 100) > 5
+    assert occasions.named(["the", "united", "states", "sanctions"], count) == ([], ())
+    assert occasions.context(1, frozenset({"direct", "line", "pension"})) == {"direct", "line"}

@@ -70,6 +70,8 @@ MIN_FIRST_NAME = 3
 # of it (the same passage published twice), told by runs of this many words.
 RIVALS = 4
 COPY_PROBE_WORDS = 8
+# Counts of answers holding two title words side by side kept at most (then forgotten).
+PHRASE_COUNTS = 4096
 # How much of a correction counts as knowing the word (typo-corrected words are a
 # guess, not a certainty).
 CORRECTED_KNOWN = 0.7
@@ -231,6 +233,7 @@ class Searcher:
         self._local = threading.local()
         self._know = self._load(self._conn(), self.config)
         self._reads_well: list[int] | None = None
+        self._phrase_counts: dict[tuple[tuple[str, str], int], int] = {}
         self._analysis = lru_cache(maxsize=self.config.analysis_cache)(self._analyse)
 
     @staticmethod
@@ -282,6 +285,7 @@ class Searcher:
             return False
         self._know = self._load(conn, self.config)
         self._reads_well = None
+        self._phrase_counts = {}
         return True
 
     def _conn(self) -> sqlite3.Connection:
@@ -336,6 +340,17 @@ class Searcher:
             corrected.append(fixed)
             known += weight if fixed == word else CORRECTED_KNOWN * weight
         return understood, corrected, (known / total if total else 1.0)
+
+    def _phrase_count(self, pair: tuple[str, str], cap: int) -> int:
+        """How many answers hold the two words side by side (up to ``cap``), cached: a
+        pair of title words asked about ("direct line") is asked about again."""
+        key = (pair, cap)
+        counts = self._phrase_counts
+        if key not in counts:
+            if len(counts) >= PHRASE_COUNTS:
+                counts.clear()
+            counts[key] = store.count_answers(self._conn(), f'text : "{" ".join(pair)}"', cap)
+        return counts[key]
 
     def _speaker_person(self, name: str, framed: bool = False) -> int | None:
         """The person ``name`` names, whole (``framed``: a first name alone too)."""
@@ -409,7 +424,7 @@ class Searcher:
             return []
         terms.sort(key=lambda w: -lex.idf(w))
         terms = terms[: config.max_terms]
-        occasion, at = self._know.occasions.named(content)
+        occasion, at = self._know.occasions.named(corrected, self._phrase_count)
         scope = Scope(date_from=query.date_from, date_to=query.date_to)
         if query.speaker:
             scope = Scope(
@@ -676,7 +691,7 @@ class Searcher:
         ]
         if query.phrases:
             lines.append(f"  exact phrases: {query.phrases}")
-        occasion, at = self._know.occasions.named(corrected)
+        occasion, at = self._know.occasions.named(corrected, self._phrase_count)
         if occasion:
             lines.append(
                 f"  occasion: {' '.join(occasion)} (named by the title or place of {len(at)}"

@@ -42,20 +42,23 @@ _MONTHS = [
     "december",
 ]
 _MONTH = "(" + "|".join(_MONTHS) + ")"
+# Words naming an event: a year beside them says when it was.
+_EVENTS = (
+    "(?:interview|interviews|press conference|news conference|conference|briefing|"
+    "briefings|gaggle|speech|address|remarks|summit|forum|meeting|talks|visit|trip|"
+    "direct line|episode|podcast|debate|session|week)"
+)
 # Year phrases, most specific first: (pattern, what it means).
 _DATE_PHRASES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(rf"\b(?:(?:in|during|of|back in)\s+)?{_MONTH}\s+(?:of\s+)?{_YEAR}\b"), "month"),
     (re.compile(rf"\b(?:between|from)\s+{_YEAR}\s+(?:and|to|until)\s+{_YEAR}\b"), "range"),
+    # a year beside an event says when it was ("2019 interview", "direct line 2017
+    # asylum for comey", "tass interview 2020 will he stay on after 2024")
+    (re.compile(rf"\b{_YEAR}\s+{_EVENTS}\b"), "year"),
+    (re.compile(rf"\b{_EVENTS}\s+{_YEAR}\b"), "event year"),
     (re.compile(rf"\b(?:before|until|till|prior to|up to)\s+{_YEAR}\b"), "before"),
     (re.compile(rf"\b(?:after|since|from)\s+{_YEAR}\b"), "after"),
     (re.compile(rf"\b(?:in|during|of|back in)\s+{_YEAR}\b"), "year"),
-    (
-        re.compile(
-            rf"\b{_YEAR}\s+(?:interview|interviews|press conference|briefing|briefings|"
-            r"speech|remarks|summit|meeting|episode|podcast)\b"
-        ),
-        "year",
-    ),
     # a year closing the query ("putin on the chinese economy 2016")
     (re.compile(rf"\b{_YEAR}$"), "year"),
 ]
@@ -173,6 +176,11 @@ def _date_preference(text: str) -> tuple[str | None, str | None, str]:
         if not match:
             continue
         rest = " ".join((text[: match.start()] + " " + text[match.end() :]).split())
+        if kind == "event year":
+            # the event stays: its words may name the occasion ("direct line 2017")
+            year = match.lastindex or 0
+            rest = " ".join((text[: match.start(year)] + " " + text[match.end(year) :]).split())
+            return match[year], f"{match[year]}-12-31", rest
         if kind == "range":
             first, last = sorted((match[1], match[2]))
             return first, f"{last}-12-31", rest

@@ -368,6 +368,18 @@ def match_answers(
         raise
 
 
+def count_answers(conn: sqlite3.Connection, match: str, cap: int) -> int:
+    """How many answers an FTS5 MATCH expression finds, counting up to ``cap`` (a
+    common phrase need not be counted through); 0 for one FTS5 cannot parse."""
+    sql = "SELECT COUNT(*) FROM (SELECT 1 FROM answers_fts WHERE answers_fts MATCH ? LIMIT ?)"
+    try:
+        return conn.execute(sql, [match, int(cap)]).fetchone()[0]
+    except sqlite3.OperationalError as exc:
+        if str(exc).startswith("fts5:"):
+            return 0
+        raise
+
+
 def _within_dates(
     date_from: str | None, date_to: str | None, where: list[str], params: list[Any]
 ) -> None:
