@@ -213,7 +213,7 @@ def search_command(
     if as_json:
         click.echo(json.dumps([h.to_json() for h in hits], ensure_ascii=False, indent=2))
     elif not hits:
-        click.echo(no_match(" ".join(query), searcher.lexicon.scripts))
+        click.echo(no_match(" ".join(query), searcher.lexicon.scripts, searcher.speaks))
     else:
         click.echo("\n\n".join(hit_text(h, note_for(h)) for h in hits))
 

@@ -11,6 +11,7 @@ import itertools
 import re
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from html import escape
 
@@ -121,11 +122,25 @@ OTHER_SCRIPT = (
 )
 
 
-def no_match(text: str, corpus_scripts: set[str] | None = None) -> str:
-    """What to say (plain text) when nothing matches ``text``: an exact phrase that was
-    asked for is named, since the quotation marks are the likeliest reason; a query
-    written in none of the corpus's alphabets (``corpus_scripts``) is told so."""
-    phrases = Query.parse(text).phrases
+NO_SPEAKER = (
+    "No one called “{speaker}” answers in these transcripts. Try their surname, or "
+    "leave speaker: out."
+)
+
+
+def no_match(
+    text: str,
+    corpus_scripts: set[str] | None = None,
+    speaks: Callable[[str], bool] | None = None,
+) -> str:
+    """What to say (plain text) when nothing matches ``text``: a ``speaker:`` that names
+    nobody who answers (``speaks``) is said first, then an exact phrase that was asked
+    for, since the quotation marks are the likeliest reason; a query written in none of
+    the corpus's alphabets (``corpus_scripts``) is told so."""
+    query = Query.parse(text)
+    if query.speaker and speaks is not None and not speaks(query.speaker):
+        return NO_SPEAKER.format(speaker=query.speaker)
+    phrases = query.phrases
     if phrases:
         return NO_PHRASE.format(phrases=", ".join(f"“{p}”" for p in phrases))
     asked = scripts(text)
@@ -236,7 +251,9 @@ class Replier:
         if not hits:
             if all(w in FUNCTION_WORDS for w in words(text)) and not Query.parse(text).phrases:
                 return Reply(NOTHING_ASKED)
-            return Reply(escape(no_match(text, self.searcher.lexicon.scripts)))
+            return Reply(
+                escape(no_match(text, self.searcher.lexicon.scripts, self.searcher.speaks))
+            )
         with self._lock:
             search_id = next(self._ids)
             self._searches[(chat_id, search_id)] = [(h.id, h.quote, note_for(h)) for h in hits]

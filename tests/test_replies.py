@@ -137,6 +137,18 @@ def test_no_match_and_empty_text(replier: Replier):
     assert "Send me a few words" in replier.search("   ").html
 
 
+def test_a_speaker_filter_naming_nobody_says_so(replier: Replier):
+    """ "speaker:nobody" finds nothing because nobody of that name answers, not because
+    the words are wrong: the reply names the filter; a speaker who answers but not
+    about this gets the usual reply."""
+    reply = replier.search("nato speaker:nobody").html
+    assert "No one called “nobody” answers" in reply
+    assert replier.search("nato speaker:putin").buttons  # a person search knows
+    assert replier.search("asdfghjkl qwertyuiop speaker:putin").html == NO_MATCH
+    assert replier.searcher.speaks("Vladimir Putin")
+    assert not replier.searcher.speaks("Jen Psaki")  # not in the seeds
+
+
 def test_a_query_in_another_alphabet_is_told_so(replier: Replier):
     # "what did putin say about nato" in Russian, over transcripts in English
     reply = replier.search("что путин сказал о нато")

@@ -780,6 +780,13 @@ class Searcher:
             return None
         return self.get((rng or random_module).choice(ids))
 
+    def speaks(self, speaker: str) -> bool:
+        """Whether ``speaker:`` as given names someone who answers: a person search
+        knows, or a speaker label."""
+        return self._speaker_person(speaker) is not None or store.label_answers(
+            self._conn(), speaker
+        )
+
     def person_named(self, text: str) -> int | None:
         """The person ``text`` names ("psaki", "jen saki", "president putin", a first name
         alone: "karine"), if one."""

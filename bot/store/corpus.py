@@ -314,6 +314,17 @@ def _like_literal(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+def label_answers(conn: sqlite3.Connection, speaker: str) -> bool:
+    """Whether a speaker label that is ``speaker``, or ends with it, gave any answer
+    (as :func:`match_answers` reads ``speaker``)."""
+    row = conn.execute(
+        "SELECT 1 FROM speakers WHERE answers > 0"
+        " AND (label = ? COLLATE NOCASE OR label LIKE ? ESCAPE '\\') LIMIT 1",
+        [speaker, f"% {_like_literal(speaker)}"],
+    ).fetchone()
+    return row is not None
+
+
 def match_answers(
     conn: sqlite3.Connection,
     match: str,
