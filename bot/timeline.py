@@ -115,7 +115,9 @@ def parse(text: str, searcher: Searcher) -> Request:
     """``putin nato from:2016`` -> Request; raises :class:`TimelineError` naming what
     is missing. The person is anyone search recognises by name or surname."""
     query = Query.parse(text)
-    understood = understand(query, searcher.people, searcher.vocab.__contains__)
+    understood = understand(
+        query, searcher.people, searcher.vocab.__contains__, searcher.lexicon.nearest
+    )
     if understood.person is None:
         raise TimelineError(
             f"Whose timeline? Start with a person the corpus knows and add a topic, e.g. {EXAMPLE}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.search import Searcher
-from bot.search.query import Person, PersonIndex, Query, understand
+from bot.search.query import Person, PersonIndex, Query, sounds_like, understand
 
 # People as the corpus of the briefings and the kremlin.ru pages names them.
 PEOPLE = PersonIndex(
@@ -317,3 +317,51 @@ def test_a_misspelled_name_is_recognised_in_a_real_corpus(searcher: Searcher):
     hits = searcher.search("what did putn say about the sco")
     assert hits and all(h.signals["person"] == 1.0 for h in hits)
     assert "person: Vladimir Putin (framed" in searcher.explain("what did putn say about the sco")
+
+
+def test_names_written_as_they_sound_share_a_key():
+    assert sounds_like("kurbee") == sounds_like("kirby") == "krb"
+    assert sounds_like("salivan") == sounds_like("sullivan")
+    assert sounds_like("anjelica") == sounds_like("angelica")
+    assert sounds_like("pootin") == sounds_like("putin")
+    assert sounds_like("bursicot") == sounds_like("boursiquot")
+    assert sounds_like("fauci") != sounds_like("fouchi")  # Italian "ci": not heard so
+
+
+def test_a_name_written_as_it_sounds_names_its_person_when_no_word_is_meant():
+    people = PersonIndex(
+        [
+            Person(6, "John Kirby", 5000, (("john", "kirby"), ("kirby",))),
+            Person(7, "Daniel Wright", 50, (("daniel", "wright"), ("wright",))),
+            Person(5, "Donald Trump", 1100, (("donald", "trump"), ("trump",))),
+        ]
+    )
+    corpus = {"on", "israel", "right", "trade"}.__contains__
+    slips = {"righht": "right"}.get  # what the lexicon makes of a word one slip away
+    kirby = understand(Query.parse("kurbee on israel"), people, corpus, slips)
+    assert (kirby.person, kirby.topic) == (6, ["israel"])
+    # a slip of a corpus word is that word, not a name that sounds like it
+    assert understand(Query.parse("righht on israel"), people, corpus, slips).person is None
+    # nor is a word of the language ("tramp")
+    assert understand(Query.parse("tramp on trade"), people, corpus, slips).person is None
+    # without the lexicon to ask, no name is heard
+    assert understand(Query.parse("kurbee on israel"), people, corpus).person is None
+
+
+@pytest.mark.parametrize(
+    ("raw", "person", "topic"),
+    [
+        ("president putin on nato", 1, ["nato"]),
+        ("what did president putin say about nato", 1, ["nato"]),
+        ("ms psaki on inflation", 2, ["inflation"]),
+        (
+            "what did the president say about nato",
+            None,
+            ["what", "did", "the", "president", "say", "about", "nato"],
+        ),
+    ],
+)
+def test_a_title_before_a_name_is_part_of_it(raw, person, topic):
+    understood = understand(Query.parse(raw), PEOPLE)
+    assert (understood.person, understood.topic) == (person, topic)
+    assert understood.framed or person is None

@@ -321,7 +321,7 @@ class Searcher:
         """
         know = self._know
         lex = know.lexicon
-        understood = understand(query, know.people, lex.vocab.__contains__)
+        understood = understand(query, know.people, lex.vocab.__contains__, lex.nearest)
         original = understood.topic + words(" ".join(query.phrases))
         completed = lex.typed(original[-1], self.config) if query.typing and original else None
         corrected: list[str] = []
@@ -790,7 +790,9 @@ class Searcher:
     def person_named(self, text: str) -> int | None:
         """The person ``text`` names ("psaki", "jen saki", "president putin", a first name
         alone: "karine"), if one."""
-        understood = understand(Query.parse(text), self.people, self.vocab.__contains__)
+        understood = understand(
+            Query.parse(text), self.people, self.vocab.__contains__, self.lexicon.nearest
+        )
         if len(understood.people) == 1:
             return understood.person
         return self._speaker_person(text, framed=True)

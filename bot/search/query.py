@@ -203,6 +203,65 @@ def _date_preference(text: str) -> tuple[str | None, str | None, str]:
     return None, None, text
 
 
+# Words of rank or office written before a name: part of the name, not the topic.
+TITLES = frozenset(
+    {
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "president",
+        "vice",
+        "secretary",
+        "minister",
+        "chancellor",
+        "premier",
+        "senator",
+        "governor",
+        "ambassador",
+        "admiral",
+        "general",
+        "professor",
+        "director",
+        "speaker",
+    }
+)
+# Spellings that sound alike in English names, as a rough key: letter groups written
+# for one sound (in order), then the vowels left out but a first one.
+_SOUNDS = [
+    (re.compile(p), r)
+    for p, r in (
+        (r"^ps", "s"),
+        (r"^kn", "n"),
+        (r"^wr", "r"),
+        (r"ph", "f"),
+        (r"ck", "k"),
+        (r"sch", "sk"),
+        (r"(?:ch|sh)", "X"),
+        (r"th", "t"),
+        (r"dg", "j"),
+        (r"c(?=[eiy])", "s"),
+        (r"g(?=[eiy])", "j"),
+        (r"[cq]", "k"),
+        (r"x", "ks"),
+        (r"z", "s"),
+        (r"(?<=.)[aeiouyhw]", ""),
+        (r"(.)\1+", r"\1"),
+    )
+]
+# A name is heard in a word only when the key keeps this many letters ("krb" for
+# "kirby" and "kurbee"): shorter keys are shared by too many words.
+MIN_SOUNDS = 3
+
+
+def sounds_like(word: str) -> str:
+    """A rough key of how a name sounds: "kurbee" and "kirby" are "krb", "salivan" and
+    "sullivan" "slvn", "anjelica" and "angelica" "anjlk", "psakey" and "psaki" "sk"."""
+    for pattern, replacement in _SOUNDS:
+        word = pattern.sub(replacement, word)
+    return word
+
+
 # How like a bearer's surname (rapidfuzz ratio, 0..100) the word after a first name
 # must be to name them: "poutine" is 83 of "putin", "bursicot" 78 of "boursiquot",
 # "baits" 80 of "bates"; "kerry" is 60 of "kirby".
@@ -255,6 +314,12 @@ class PersonIndex:
         for word in sorted(named, key=lambda w: -named[w]):
             if len(word) > MIN_CORRECTED:
                 self._headless.setdefault(word[1:], word)
+        # the words of names by how they sound, the best-known bearer's
+        self._sounds: dict[str, str] = {}
+        for word in sorted(named, key=lambda w: -named[w]):
+            key = sounds_like(word)
+            if len(key) >= MIN_SOUNDS:
+                self._sounds.setdefault(key, word)
         # first name -> (surname in one word, person) of each bearer, best-known first
         self._by_first: dict[str, list[tuple[str, int]]] = {}
         for person in sorted(self.people.values(), key=lambda p: -p.answers):
@@ -273,21 +338,35 @@ class PersonIndex:
                 best = (likeness, person)
         return best[1] if best else None
 
-    def respelled(self, tokens: list[str], known: Callable[[str], bool]) -> list[str]:
+    def respelled(
+        self,
+        tokens: list[str],
+        known: Callable[[str], bool],
+        slip: Callable[[str], str | None] | None = None,
+    ) -> list[str]:
         """``tokens`` with each word the corpus does not know (``known``) that is one
         slip from a word of a name spelled as that word: "putn", "psakki", "kirbey",
         "walenksy" name their people as the lexicon alone would not (it prefers the
         commoner word, and would make "rier" "river"). A wrong letter is a slip in a
         word the language does not have ("psaky", "kirbi"), as in typo correction; a
-        first letter left out too ("saki")."""
+        first letter left out too ("saki"); or, none of the language's words and no slip
+        of a corpus word (``slip``), written as it sounds ("kurbee"; not "tramp",
+        "righht" for right rather than Wright, "ceasfire" for ceasefire rather than
+        Seehofer)."""
         return [
             t
             if known(t) or t in self._named or len(t) < MIN_CORRECTED or not t.isalpha()
             else nearest(t, self._spellings, self._named, not is_word(t))
             or self._headless.get(t)
+            or (self._heard(t) if slip is not None and slip(t) is None else None)
             or t
             for t in tokens
         ]
+
+    def _heard(self, word: str) -> str | None:
+        """The word of a name that ``word`` is written as it sounds, when ``word`` is
+        none of the language's."""
+        return None if is_word(word) else self._sounds.get(sounds_like(word))
 
     def mentions(self, tokens: list[str], framed: bool = False) -> list[tuple[int, int, int]]:
         """(start, end, person id) of each person named in ``tokens``, longest first;
@@ -302,7 +381,11 @@ class PersonIndex:
             end, person = named
             if end < len(tokens) and tokens[end] == "s":  # a possessive: putin's
                 end += 1
-            found.append((i, end, person))
+            # a title before the name is part of it ("president putin", "admiral kirby")
+            start = (
+                i - 1 if i and tokens[i - 1] in TITLES and (not found or found[-1][1] < i) else i
+            )
+            found.append((start, end, person))
             i = end
         return found
 
@@ -376,13 +459,18 @@ def _opens_keywords(start: int, rest: list[str]) -> bool:
 
 
 def understand(
-    query: Query, people: PersonIndex, known: Callable[[str], bool] | None = None
+    query: Query,
+    people: PersonIndex,
+    known: Callable[[str], bool] | None = None,
+    slip: Callable[[str], str | None] | None = None,
 ) -> Understood:
     """Split ``query`` into the person asked about and the topic words. ``known``:
-    whether the corpus has a word; a word it has not may be a misspelled name."""
+    whether the corpus has a word; a word it has not may be a misspelled name, or, when
+    it is no slip of a corpus word (``slip``: the corpus word it may be, or None), a
+    name written as it sounds."""
     tokens = expand_contractions(words(query.text))
     if known is not None:
-        respelled = people.respelled(tokens, known)
+        respelled = people.respelled(tokens, known, slip)
         mentions = people.mentions(respelled)
         # a respelling stands only where it names someone, and not right beside someone
         # else ("zhan pierre" is Jean-Pierre, not Zhao and Pierre): elsewhere the
