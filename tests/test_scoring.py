@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import sqlite3
 from dataclasses import replace
 
 import pytest
@@ -221,3 +222,19 @@ def test_share_is_the_weighted_part_of_the_query_some_stems_are(searcher: Search
     assert 0 < part < 1
     assert scoring.share(query, {"astana", "afghanistan"}) == pytest.approx(1.0)
     assert scoring.share(query, set()) == 0.0
+
+
+def test_length_marks_speeches_not_answers(seeded_db):
+    """A whole speech holds every word of many queries and answers none of them in
+    particular: the longest seed answers count as part way to one, a short one not."""
+    conn = sqlite3.connect(seeded_db)
+    texts = [
+        t for (t,) in conn.execute("SELECT text FROM turns WHERE is_answer ORDER BY length(text)")
+    ]
+    assert scoring.length(analysed(SCO), CONFIG) == 0.0
+    longest = analysed(texts[-1])
+    assert longest.words > CONFIG.speech_from
+    assert 0 < scoring.length(longest, CONFIG) < 1
+    speech = analysed(" ".join(texts))  # every seed answer, one after another
+    assert speech.words > CONFIG.speech_words
+    assert scoring.length(speech, CONFIG) == 1.0

@@ -645,6 +645,7 @@ class Searcher:
             "focus": scoring.focus(asked, answer, config),
             "proximity": scoring.proximity(asked, answer, config),
             "substance": scoring.substance(answer, config),
+            "length": scoring.length(answer, config),
             "asks": scoring.asks(row["text"]),
             "known": asked.known,
             "specific": scoring.specific(asked, answer, question_stems, config),

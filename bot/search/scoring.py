@@ -211,6 +211,16 @@ def substance(answer: Analysis, config: SearchConfig) -> float:
     return min(1.0, answer.words / config.substantial_words)
 
 
+def length(answer: Analysis, config: SearchConfig) -> float:
+    """How much of a whole speech the answer is, 0 up to ``config.speech_from`` words,
+    1 from ``config.speech_words`` on (log scale): a speech holds every word of many
+    queries and answers none of them in particular."""
+    if answer.words <= config.speech_from:
+        return 0.0
+    span = math.log(config.speech_words / config.speech_from)
+    return min(1.0, math.log(answer.words / config.speech_from) / span)
+
+
 def asks(text: str) -> float:
     """1 when the turn is itself a question (a podcast host asking), else 0."""
     tail = text.rstrip()[-200:]
