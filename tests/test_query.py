@@ -156,6 +156,7 @@ CORPUS_WORDS = {"on", "nato", "inflation", "trade", "bidden", "the", "border"}
         ("tramp on trade", None, ["tramp", "on", "trade"]),  # another letter: another word
         ("psaky on inflation", 2, ["inflation"]),  # ... but a slip in no word of English
         ("saki on inflation", 2, ["inflation"]),  # the silent first letter left out
+        ("spaki on inflation", 2, ["inflation"]),  # the first two letters swapped
     ],
 )
 def test_a_misspelled_name_the_corpus_does_not_know_names_its_person(raw, person, topic):
@@ -278,6 +279,9 @@ def test_the_lexicon_finds_a_word_s_family(searcher: Searcher):
     assert searcher.correct("thougths") == "thoughts"  # a word the corpus has once
     assert searcher.correct("mood") is None  # not "moon": short words take swaps only
     assert searcher.correct("wrld") == "world"  # ... and dropped letters
+    # the first letter is rarely mistyped, but the first two may be swapped
+    assert searcher.correct("ubsiness") == "business"
+    assert searcher.correct("rtust") == "trust"
 
 
 def test_a_short_word_the_language_lacks_takes_any_slip(searcher: Searcher):

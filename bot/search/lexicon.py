@@ -91,6 +91,10 @@ def nearest(
         )
     max_edits = 1 if len(word) < LONG_WORD else 2
     best: tuple[int, bool, int, str] | None = None
+    # ... but the first two letters swapped are a slip too ("spaki", "hte")
+    swapped = word[1] + word[0] + word[2:]
+    if swapped != word and swapped in counts:
+        best = (1, counts[swapped] < MIN_TARGET_COUNT, -counts[swapped], swapped)
     for length in range(len(word) - max_edits, len(word) + max_edits + 1):
         for candidate, distance, _ in process.extract(
             word,
