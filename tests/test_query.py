@@ -369,3 +369,32 @@ def test_a_title_before_a_name_is_part_of_it(raw, person, topic):
     understood = understand(Query.parse(raw), PEOPLE)
     assert (understood.person, understood.topic) == (person, topic)
     assert understood.framed or person is None
+
+
+@pytest.mark.parametrize(
+    ("raw", "person", "topic"),
+    [
+        # the one named first is the speaker; the one met, or spoken of, is the topic
+        ("putin geneva summit with biden", 1, ["geneva", "summit", "with", "biden"]),
+        (
+            "putin helsinki press conference with trump",
+            1,
+            ["helsinki", "press", "conference", "with", "trump"],
+        ),
+        # two names side by side, neither related to the other: nobody in particular
+        ("trump biden debate", None, ["trump", "biden", "debate"]),
+    ],
+)
+def test_of_two_names_the_one_met_or_spoken_of_is_the_topic(raw, person, topic):
+    understood = understand(Query.parse(raw), PEOPLE)
+    assert (understood.person, understood.topic, understood.framed) == (person, topic, False)
+
+
+def test_a_month_asked_of_a_person_is_when_not_words_to_find(searcher: Searcher):
+    understood, _, _ = searcher.understand(Query.parse("putin in june 2021 on the arctic"))
+    assert understood.person is not None
+    assert "june" not in understood.topic and "2021" not in understood.topic
+    assert "arctic" in understood.topic
+    # in a line naming nobody the month stays a word of it
+    line, _, _ = searcher.understand(Query.parse("in june 2021 we met in geneva"))
+    assert "june" in line.topic

@@ -322,6 +322,13 @@ class Searcher:
         know = self._know
         lex = know.lexicon
         understood = understand(query, know.people, lex.vocab.__contains__, lex.nearest)
+        if understood.people and query.prefer_from:
+            # "psaki in march 2022 on sanctions": when someone said it, not words of it
+            # (alone in a line, a month may be what was said: "in november 2020 the
+            # delegation presented ...")
+            understood = replace(
+                understood, topic=[w for w in understood.topic if not is_date_word(w)]
+            )
         original = understood.topic + words(" ".join(query.phrases))
         completed = lex.typed(original[-1], self.config) if query.typing and original else None
         corrected: list[str] = []

@@ -453,6 +453,12 @@ def _joined(mentions: list[tuple[int, int, int]], tokens: list[str]) -> list[Nam
     return spans
 
 
+# Words that make the name after them someone spoken with, to or of, not the speaker.
+_RELATING = frozenset(
+    {"with", "to", "about", "against", "toward", "towards", "by", "on", "of", "at", "from", "for"}
+)
+
+
 def _opens_keywords(start: int, rest: list[str]) -> bool:
     """A name at ``start`` opens keywords, ``rest`` being the words beside it."""
     return start == 0 and bool(rest) and not any(t in FUNCTION_WORDS for t in rest)
@@ -513,6 +519,16 @@ def understand(
             # words; in a sentence it may be what the line is about ("trump promises
             # to stop the war")
             framed = _opens_keywords(start, rest)
+        if subject is None and len(mentions) > 1:
+            # of several named, the others after a word relating them to the one
+            # ("putin geneva summit with biden", "putin helsinki press conference with
+            # trump"): theirs first; "trump biden debate" names nobody in particular
+            alone = [m for m in mentions if not m[0] or tokens[m[0] - 1] not in _RELATING]
+            if len(alone) == 1:
+                start, end, person = alone[0]
+                subject = (start, end, (person,))
+                rest = tokens[:start] + tokens[end:]
+                framed = False
         if subject is None and candidates and not mentions:
             # a first name opening keywords asks for their words too ("karine border",
             # "johnny testing"); elsewhere it is someone spoken to
