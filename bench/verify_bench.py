@@ -35,13 +35,18 @@ from bot.search import Searcher
 from bot.verify import (
     CLOSE,
     DEFAULT,
+    FLIPPED,
+    HEADLINES,
     NOT_FOUND,
     PARAPHRASE,
+    PARTLY,
+    SWAPPED,
     VERBATIM,
     VERDICTS,
     Claim,
     VerifyConfig,
     decide,
+    headline,
     verify,
 )
 from bot.words import split_sentences, words
@@ -111,6 +116,7 @@ class Case:
     # not found under the default thresholds: the answer offered as the nearest
     nearest: int | None = None
     nearest_text: str = ""
+    headline: str = ""  # the verdict's headline under the default thresholds
 
 
 def _sentences(
@@ -194,6 +200,7 @@ def measure(searcher: Searcher, all_cases: list[Case]) -> None:
         case.measures = verdict.measures
         case.hit = verdict.hit.id if verdict.hit else None
         case.hit_text = verdict.hit.answer if verdict.hit else ""
+        case.headline = headline(verdict)
         if verdict.kind == NOT_FOUND and verdict.nearest is not None:
             case.nearest = verdict.nearest.id
             case.nearest_text = verdict.nearest.answer
@@ -306,6 +313,7 @@ def report(setting: str, all_cases: list[Case], config: VerifyConfig) -> dict:
         for kind in (VERBATIM, CLOSE, PARAPHRASE)
     }
     out["not_found_nearest"] = nearest_offered(all_cases)
+    out["close_headlines"] = close_headlines(all_cases)
     out["cases"] = dict(out["cases"])
     return out
 
@@ -324,6 +332,18 @@ def nearest_offered(all_cases: list[Case]) -> dict[str, str]:
             f", {own} their own passage" if kind == PARAPHRASE else ""
         )
     return out
+
+
+def close_headlines(all_cases: list[Case]) -> dict[str, dict[str, int]]:
+    """Of the lines called close (default thresholds), by kind of line, how many the
+    headline warns of a word that matters differing, only part said, or a "not" or a
+    figure differing, and how many get the plain "close"."""
+    names = {FLIPPED: "flipped", SWAPPED: "swapped", PARTLY: "partly", HEADLINES[CLOSE]: "plain"}
+    out: dict[str, Counter] = {}
+    for case in all_cases:
+        if decide(case.measures) == CLOSE:
+            out.setdefault(case.kind, Counter())[names.get(case.headline, "other")] += 1
+    return {kind: dict(counts) for kind, counts in out.items()}
 
 
 def query_lengths() -> dict:
@@ -357,6 +377,7 @@ def print_report(setting: str, result: dict) -> None:
     print(f"close lines right by where the first change is: {result['close_by_where']}")
     print(f"right passage when the verdict is right: {result['right_passage']}")
     print(f"not found, the nearest answer offered: {result['not_found_nearest']}")
+    print(f"lines called close, by headline: {result['close_headlines']}")
 
 
 def main() -> None:

@@ -31,7 +31,7 @@ from rapidfuzz import fuzz
 from . import store
 from .render import MESSAGE_LIMIT, fit, hit_html, hit_text, human_date, units
 from .search import Hit, Searcher
-from .words import FUNCTION_WORDS, cut_at_word, fold, sentence_ends, words
+from .words import FUNCTION_WORDS, cut_at_word, fold, sentence_ends, stem, words
 
 VERBATIM, CLOSE, PARAPHRASE, NOT_FOUND = "verbatim", "close", "paraphrase", "not_found"
 VERDICTS = (VERBATIM, CLOSE, PARAPHRASE, NOT_FOUND)
@@ -640,6 +640,12 @@ HEADLINES = {
 # A close passage whose differences touch a negation or a figure may say the opposite
 # ("I do not intend" for "he intends", 400 for 4000): the headline says so.
 FLIPPED = "Close in words, but a “not” or a figure differs:"
+# ... one where a word that carries meaning stands in another's place says so ("not
+# seeking a war with Iran" for "... with Russia", "vaccines" for "masks"), and one
+# that lacks this share of the line's meaning holds only part of it.
+SWAPPED = "Close in words, but a word that matters differs:"
+PARTLY = "Only part of that was said:"
+PART_MISSING = 0.4
 # Words that turn a statement around (folded tokens: "don't" is "don", "t").
 _NEGATIONS = frozenset(
     [
@@ -669,15 +675,50 @@ def _flips(diff: list[Op]) -> bool:
     )
 
 
+def _content(tokens: tuple[str, ...] | list[str]) -> set[str]:
+    """The stems of the words that carry meaning (no function words)."""
+    return {stem(w) for w in tokens if w not in FUNCTION_WORDS}
+
+
+def _swaps(diff: list[Op]) -> bool:
+    """Whether a word that carries meaning was put in another's place ("masks" for
+    "vaccines", "russia" for "iran"), not another form of it ("sanction", "sanctions")."""
+    return any(
+        _content(mine) - _content(theirs) and _content(theirs) - _content(mine)
+        for op, mine, theirs in diff
+        if op == "replace"
+    )
+
+
+def _partly(diff: list[Op]) -> bool:
+    """Whether at least ``PART_MISSING`` of the line's words that carry meaning are
+    not in the passage ("the collapse of the soviet union was the greatest geopolitical
+    catastrophe" against "The collapse of the Soviet Union.")."""
+    mine = [w for _, line, _ in diff for w in line if w not in FUNCTION_WORDS]
+    missing = [
+        w
+        for op, line, _ in diff
+        if op in ("delete", "replace")
+        for w in line
+        if w not in FUNCTION_WORDS
+    ]
+    return bool(mine) and len(missing) >= PART_MISSING * len(mine)
+
+
 def headline(verdict: Verdict) -> str:
     """The verdict in one line (plain text): found in someone else's words than the
-    person named says whose; a close passage that may say the opposite says so."""
+    person named says whose; a close passage that may say the opposite, another thing
+    or only part of it says so."""
     found = verdict.hit.who if verdict.hit else None
     if verdict.asked_of and found and verdict.kind in (VERBATIM, CLOSE):
         how = "said it word for word" if verdict.kind == VERBATIM else "said something close"
         return f"Not {verdict.asked_of}'s words: {found} {how}."
     if verdict.kind == CLOSE and _flips(verdict.diff):
         return FLIPPED
+    if verdict.kind == CLOSE and _swaps(verdict.diff):
+        return SWAPPED
+    if verdict.kind == CLOSE and _partly(verdict.diff):
+        return PARTLY
     return HEADLINES[verdict.kind]
 
 

@@ -150,8 +150,31 @@ def test_a_close_line_that_turns_a_negation_or_a_figure_says_so(searcher: Search
     turned = TALIBAN.replace("are, of course, our allies", "are not our allies")
     verdict = verify.verify(searcher, Claim(turned, "putin", True))
     assert verdict.kind == CLOSE and verify.headline(verdict) == verify.FLIPPED
-    changed = verify.verify(searcher, Claim(TALIBAN.replace("our allies", "our friends")))
+    changed = verify.verify(searcher, Claim(TALIBAN.replace("our allies", "the allies")))
     assert changed.kind == CLOSE and verify.headline(changed) == verify.HEADLINES[CLOSE]
+
+
+def test_a_close_line_with_a_word_that_matters_swapped_or_missing_says_so(
+    searcher: Searcher,
+) -> None:
+    """Close in words is not the same claim: "our friends" for "our allies", a country
+    for another; a line of which the passage holds only the start is only part said."""
+    swapped = verify.verify(searcher, Claim(TALIBAN.replace("our allies", "our friends")))
+    assert swapped.kind == CLOSE and verify.headline(swapped) == verify.SWAPPED
+    # the claim's whole predicate struck out (the diff a user trial got over the corpora
+    # for "the collapse of the soviet union was the greatest geopolitical catastrophe")
+    said = ("the", "collapse", "of", "the", "soviet", "union")
+    soviet = [
+        ("equal", said, said),
+        ("delete", ("was", "the", "greatest", "geopolitical", "catastrophe"), ()),
+    ]
+    assert verify._partly(soviet)
+    assert verify.headline(replace(swapped, diff=soviet)) == verify.PARTLY
+    # forms of one word are no swap ("loan", "loans"), function words no loss
+    assert not verify._swaps([("replace", ("loans",), ("loan",))])
+    assert not verify._partly(
+        [("equal", ("taliban", "allies"), ("taliban", "allies")), ("delete", ("the", "of"), ())]
+    )
 
 
 def test_not_found_without_a_person_gives_the_corpus_totals(searcher: Searcher) -> None:
