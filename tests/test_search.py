@@ -413,6 +413,18 @@ def test_explain_prints_the_understanding_and_each_signal(seeded_db):
     assert "0 of 6 words known or corrected" in mash and "no candidates" in mash
 
 
+def test_explain_ranks_as_the_search_shown(searcher: Searcher):
+    """--explain lists hidden candidates too, but looks at the rounds the search looks
+    at: a search that stops at a likely answer is explained by that answer, not by one
+    a further round would find."""
+    for query in ("what did putin say about the sco", "nato", "the taliban are our allies"):
+        shown = searcher.search(query, limit=1)
+        listed = searcher.search(query, limit=5, threshold=0.0, as_shown=True)
+        assert shown and listed[0].id == shown[0].id, query
+        deeper = searcher.search(query, limit=50, threshold=0.0)
+        assert len(deeper) >= len(searcher.search(query, limit=50, threshold=0.0, as_shown=True))
+
+
 def _seeds_and_briefing(folder, people_file) -> Searcher:
     path = folder / "quotes.db"
     paths = [SEEDS, FIXTURES / "markdown" / "briefing.md"]

@@ -375,15 +375,19 @@ class Searcher:
         typing: bool = False,
         threshold: float | None = None,
         depth: int | None = None,
+        as_shown: bool = False,
     ) -> list[Hit]:
         """The best answers for ``raw``, best first; empty when nothing fits.
 
         ``typing``: ``raw`` is still being typed (inline mode), so its last word may
         be unfinished. ``threshold``: how likely the corpus must be to answer the query
         at all for a hit to be shown (default: the configured one; 0 shows every
-        candidate scored, for calibration). A hit's ``score`` is its confidence.
-        ``depth``: rows asked of each lookup and candidates scored, when a caller wants
-        more than the best few (a timeline of everything a person said on a topic).
+        candidate scored, for calibration, and looks further: every lookup round).
+        ``as_shown``: with threshold 0, the rounds a search with the configured one
+        would look at, so that its candidates rank as the shown hits do (``--explain``).
+        A hit's ``score`` is its confidence. ``depth``: rows asked of each lookup and
+        candidates scored, when a caller wants more than the best few (a timeline of
+        everything a person said on a topic).
         """
         config = self.config
         if depth is not None:
@@ -499,7 +503,7 @@ class Searcher:
                 self._score(asked, candidates, scored, pool, skipped)
                 if len(candidates) >= config.enough or self._best(scored) >= config.confident:
                     break
-            if threshold > 0 and self._best(scored) >= config.sure:
+            if (threshold > 0 or as_shown) and self._best(scored) >= config.sure:
                 break  # the person's own answers hold a likely one: no need of others
         kept: list[Hit | None] = []  # the best ``limit``: None for a hit not shown
         seen: list[frozenset] = []  # the shown excerpts' runs of words
@@ -711,7 +715,7 @@ class Searcher:
             )
         if query.date_from or query.date_to:
             lines.append(f"  date filter: {query.date_from or '…'} to {query.date_to or '…'}")
-        hits = self.search(raw, limit, threshold=0.0)
+        hits = self.search(raw, limit, threshold=0.0, as_shown=True)
         if not hits:
             lines.append("no candidates")
         for rank, hit in enumerate(hits, 1):
