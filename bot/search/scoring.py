@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
@@ -63,10 +63,13 @@ class Asked:
     occasion: frozenset[str] = frozenset()
 
 
-def share(asked: Asked, stems: Iterable[str]) -> float:
-    """The share of the query's meaning (idf-weighted) that ``stems`` are."""
+def share(asked: Asked, stems: Container[str]) -> float:
+    """The share of the query's meaning (idf-weighted) that ``stems`` hold, summed in
+    the query's order (a set's order would change the last bit from run to run)."""
     total = sum(asked.weights.values())
-    return sum(asked.weights.get(s, 0.0) for s in set(stems)) / total if total else 0.0
+    if not total:
+        return 0.0
+    return sum(w for s, w in asked.weights.items() if s in stems) / total
 
 
 def glance(asked: Asked, text: str, question: str, config: SearchConfig) -> float:
@@ -87,10 +90,7 @@ def glance(asked: Asked, text: str, question: str, config: SearchConfig) -> floa
 
 def coverage(asked: Asked, answer: Analysis) -> float:
     """Share of the query's meaning (idf-weighted stems) that the answer holds."""
-    total = sum(asked.weights.values())
-    if not total:
-        return 0.0
-    return sum(w for s, w in asked.weights.items() if s in answer.stems) / total
+    return share(asked, answer.stems)
 
 
 def question_coverage(asked: Asked, answer: Analysis, question_stems: set[str]) -> float:
