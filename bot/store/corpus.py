@@ -371,23 +371,25 @@ def match_answers(
         f"SELECT f.rowid, {rank} FROM answers_fts f {' '.join(joins)}"
         f" WHERE {' AND '.join(where)}{' ORDER BY 2' if ranked else ''} LIMIT {int(limit)}"
     )
-    try:
-        return conn.execute(sql, params).fetchall()
-    except sqlite3.OperationalError as exc:
-        if str(exc).startswith("fts5:"):  # a query FTS5 cannot parse: no hits, no crash
-            return []
-        raise
+    return _matched(conn, sql, params)
 
 
 def count_answers(conn: sqlite3.Connection, match: str, cap: int) -> int:
     """How many answers an FTS5 MATCH expression finds, counting up to ``cap`` (a
     common phrase need not be counted through); 0 for one FTS5 cannot parse."""
     sql = "SELECT COUNT(*) FROM (SELECT 1 FROM answers_fts WHERE answers_fts MATCH ? LIMIT ?)"
+    rows = _matched(conn, sql, [match, int(cap)])
+    return rows[0][0] if rows else 0
+
+
+def _matched(conn: sqlite3.Connection, sql: str, params: list[Any]) -> list[tuple]:
+    """The rows of a full-text query; none for a MATCH FTS5 cannot parse (a user's
+    query must not crash search), any other error is the database's and rises."""
     try:
-        return conn.execute(sql, [match, int(cap)]).fetchone()[0]
+        return conn.execute(sql, params).fetchall()
     except sqlite3.OperationalError as exc:
         if str(exc).startswith("fts5:"):
-            return 0
+            return []
         raise
 
 
