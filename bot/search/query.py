@@ -309,14 +309,12 @@ class PersonIndex:
         self._named = named
         self._spellings = spellings_of(named)
         # the words of names without their first letter, a silent one left out ("saki"
-        # for "psaki"): the best-known bearer's
+        # for "psaki"), and by how they sound: the best-known bearer's
         self._headless: dict[str, str] = {}
+        self._sounds: dict[str, str] = {}
         for word in sorted(named, key=lambda w: -named[w]):
             if len(word) > MIN_CORRECTED:
                 self._headless.setdefault(word[1:], word)
-        # the words of names by how they sound, the best-known bearer's
-        self._sounds: dict[str, str] = {}
-        for word in sorted(named, key=lambda w: -named[w]):
             key = sounds_like(word)
             if len(key) >= MIN_SOUNDS:
                 self._sounds.setdefault(key, word)
