@@ -43,9 +43,9 @@ class Occasions:
     pairs_of: Mapping[Pair, frozenset[int]]
     # source -> the stems of the words of its title and place that may name it
     stems_of: Mapping[int, frozenset[str]]
-    sources: int
-    answers: int
-    likelier: float
+    # pair -> the most answers holding it side by side for it to name an occasion (for
+    # titles to name it ``occasion_likelier`` times as often as answers speak of it)
+    pair_caps: Mapping[Pair, int]
 
     @classmethod
     def build(
@@ -84,14 +84,11 @@ class Occasions:
         for pair, ids in pairs_of.items():
             for source in ids:
                 stems_of.setdefault(source, set()).update(map(stem, pair))
-        return cls(
-            sources_of,
-            pairs_of,
-            {s: frozenset(v) for s, v in stems_of.items()},
-            count,
-            answers,
-            config.occasion_likelier,
-        )
+        caps = {
+            pair: int(len(ids) / count * answers / config.occasion_likelier)
+            for pair, ids in pairs_of.items()
+        }
+        return cls(sources_of, pairs_of, {s: frozenset(v) for s, v in stems_of.items()}, caps)
 
     def named(
         self, topic: list[str], phrase_count: PhraseCount | None = None
@@ -110,9 +107,7 @@ class Occasions:
                 ids = self.pairs_of.get(pair)
                 if ids is None or any(w in self.sources_of for w in pair):
                     continue
-                # the most answers holding it, for titles to name it ``likelier`` times
-                # as often as answers speak of it
-                cap = int(len(ids) / self.sources * self.answers / self.likelier)
+                cap = self.pair_caps[pair]
                 if phrase_count(pair, cap + 1) <= cap:
                     keys.append(ids)
                     found += [w for w in pair if w not in found]
