@@ -13,6 +13,8 @@ import threading
 import unicodedata
 from collections.abc import Callable, Iterable
 
+from .spelling import american
+
 # The full-text index's tokenizer; stems come from the same one.
 TOKENIZER = "porter unicode61 remove_diacritics 2"
 _WORD = re.compile(r"[^\W_]+")
@@ -87,7 +89,9 @@ def expand_contractions(tokens: list[str]) -> list[str]:
 
 
 class Stems:
-    """Porter stems exactly as the full-text index stores them.
+    """Porter stems exactly as the full-text index stores them, of each word's
+    American spelling (:mod:`.spelling`: "organisation" and "organization" are one
+    stem; the index keeps both, :meth:`as_indexed`).
 
     SQLite's porter tokenizer follows Porter's reference code (``technology`` ->
     ``technolog``, short tokens kept as they are), which other Porter libraries do
@@ -120,24 +124,35 @@ class Stems:
         distinct = set(words)
         missing = [w for w in distinct if w not in self._cache]
         if missing:
-            with self._lock:
-                self._db.execute("BEGIN")
-                try:
-                    self._db.executemany(
-                        "INSERT INTO t(rowid, w) VALUES (?, ?)", enumerate(missing)
-                    )
-                    found = dict(self._db.execute("SELECT doc, term FROM v"))
-                finally:
-                    self._db.execute("ROLLBACK")
+            spelled = [american(w) for w in missing]
+            found = dict(zip(spelled, self._porter(spelled), strict=True))
             if len(self._cache) + len(missing) > self._cache_size:
                 self._cache.clear()
-            self._cache.update((w, found.get(i, w)) for i, w in enumerate(missing))
+            self._cache.update((w, found[us]) for w, us in zip(missing, spelled, strict=True))
         try:
             return list(map(self._cache.__getitem__, words))
         except KeyError:  # another thread cleared the cache meanwhile: stem them again
             cache = self._cache
             known = {w: cache.get(w) or self(w) for w in distinct}
             return list(map(known.__getitem__, words))
+
+    def as_indexed(self, words: list[str]) -> list[str]:
+        """The stems the full-text index holds for folded words, as they are spelled
+        (not cached: the index's statistics are read once per corpus)."""
+        return self._porter(words)
+
+    def _porter(self, words: list[str]) -> list[str]:
+        """The tokenizer's stem of each of ``words`` (each a folded word), in order."""
+        distinct = list(dict.fromkeys(words))
+        with self._lock:
+            self._db.execute("BEGIN")
+            try:
+                self._db.executemany("INSERT INTO t(rowid, w) VALUES (?, ?)", enumerate(distinct))
+                found = dict(self._db.execute("SELECT doc, term FROM v"))
+            finally:
+                self._db.execute("ROLLBACK")
+        stems = {w: found.get(i, w) for i, w in enumerate(distinct)}
+        return [stems[w] for w in words]
 
 
 stem = Stems()

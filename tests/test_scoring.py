@@ -165,7 +165,8 @@ def test_every_hit_carries_its_signals(searcher: Searcher):
     hit = searcher.search("the sco is a usefull organisaton")[0]
     assert "The SCO is a useful organisation" in hit.answer
     assert set(CONFIG.weights) <= set(hit.signals)
-    assert hit.score == round(100 * hit.signals["confidence"])
+    # the score is the confidence in percent (the signals are rounded to 3 places)
+    assert abs(hit.score - 100 * hit.signals["confidence"]) <= 0.5 + 0.05
 
 
 def test_glance_counts_query_stems_that_begin_a_word(searcher: Searcher):

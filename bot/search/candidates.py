@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from .. import store
@@ -13,6 +14,9 @@ from .config import SearchConfig
 # The rank of an answer from a lookup so narrow that all its matches are scored: before
 # any ranked one (FTS5 ranks are negative, lower is better).
 ALL_SCORED = float("-inf")
+# A NEAR group takes phrases, not ORs: a group whose words have other spellings is
+# looked up as an OR of NEARs, one per way of spelling them, at most this many.
+MAX_SPELLED_GROUPS = 4
 
 
 @dataclass(frozen=True)
@@ -31,6 +35,19 @@ def _term(word: str) -> str:
     return f'"{word}"'
 
 
+def _as_spelled(spelled: tuple[str, ...]) -> str:
+    """One word of a lookup, any of its spellings."""
+    if len(spelled) == 1:
+        return _term(spelled[0])
+    return "(" + " OR ".join(map(_term, spelled)) + ")"
+
+
+def _spelled_groups(group: list[tuple[str, ...]]) -> list[list[str]]:
+    """The ways of spelling a group of words, as written first, at most
+    ``MAX_SPELLED_GROUPS`` of them."""
+    return [list(c) for c in itertools.islice(itertools.product(*group), MAX_SPELLED_GROUPS)]
+
+
 def lookups(
     conn: sqlite3.Connection,
     terms: list[str],
@@ -39,6 +56,7 @@ def lookups(
     scope: Scope,
     config: SearchConfig,
     rare: list[str] | None = None,
+    spellings: Callable[[str], tuple[str, ...]] | None = None,
 ) -> Iterator[dict[int, float]]:
     """Answer ids with their best bm25 rank, wider each time the caller asks for more.
 
@@ -54,8 +72,11 @@ def lookups(
     paraphrase whose words are spread over the answer; an OR of the rarest words
     covers topic queries. ``terms`` come rarest first; ``rare`` are the ones selective
     enough for the OR (an OR of everyday words would rank half the corpus).
+    ``spellings`` gives a word's spellings the corpus has (British and American): any
+    of them matches.
     """
     rare = terms if rare is None else rare
+    spelled = {t: spellings(t) if spellings else (t,) for t in dict.fromkeys([*terms, *rare])}
     found: dict[int, float] = {}
     quoted = [_term(" ".join(words(p))) for p in phrases]
     asked: set[tuple[str, int]] = set()  # a lookup asked twice finds nothing new
@@ -83,10 +104,11 @@ def lookups(
             found[rowid] = min(rank, found.get(rowid, 0.0))
 
     def near(group: list[str]) -> str:
-        return f"NEAR({' '.join(map(_term, group))}, {span})"
+        ways = _spelled_groups([spelled[t] for t in group])
+        return " OR ".join(f"NEAR({' '.join(map(_term, way))}, {span})" for way in ways)
 
     def both(group: list[str]) -> str:
-        return " AND ".join(map(_term, group))
+        return " AND ".join(_as_spelled(spelled[t]) for t in group)
 
     if not terms:
         lookup("", config.first_lookup)
@@ -108,6 +130,9 @@ def lookups(
             if found:
                 yield found
     if rare:
-        lookup(" OR ".join(map(_term, rare[: config.or_terms])), config.first_lookup)
+        lookup(
+            " OR ".join(_term(w) for t in rare[: config.or_terms] for w in spelled[t]),
+            config.first_lookup,
+        )
         if found:
             yield found

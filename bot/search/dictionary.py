@@ -10,19 +10,9 @@ needs it.
 
 from __future__ import annotations
 
-from functools import cache
-
-# The language of the word list (one of pyspellchecker's bundled dictionaries).
-LANGUAGE = "en"
-
-
-@cache
-def _words() -> frozenset[str]:
-    from spellchecker import SpellChecker
-
-    return frozenset(SpellChecker(language=LANGUAGE).word_frequency.keys())
+from ..spelling import word_list
 
 
 def is_word(word: str) -> bool:
     """``word`` (lower case) is in the language's word list."""
-    return word in _words()
+    return word in word_list()

@@ -498,7 +498,7 @@ class Searcher:
             # in a small corpus every word is common: then the rarest ones all the same
             rare = [w for w in looked_up if lex.share(w) <= config.or_share] or looked_up
             for candidates in lookups(
-                conn, looked_up, span, query.phrases, current, round_config, rare
+                conn, looked_up, span, query.phrases, current, round_config, rare, lex.variants_of
             ):
                 self._score(asked, candidates, scored, pool, skipped)
                 if len(candidates) >= config.enough or self._best(scored) >= config.confident:

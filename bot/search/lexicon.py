@@ -10,7 +10,7 @@ import bisect
 import math
 import sqlite3
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
@@ -18,6 +18,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from .. import store
+from ..spelling import american
 from ..words import scripts, stem
 from .config import SearchConfig
 from .dictionary import is_word
@@ -117,6 +118,33 @@ def nearest(
     return best[-1] if best else None
 
 
+def spelling_variants(vocab: dict[str, int]) -> dict[str, tuple[str, ...]]:
+    """American spelling -> the words of ``vocab`` spelled that way or in British,
+    commonest first, for each word of ``vocab`` that has a British form there."""
+    groups: dict[str, set[str]] = {}
+    for word in vocab:
+        us = american(word)
+        if us != word:
+            groups.setdefault(us, {us} if us in vocab else set()).add(word)
+    return {us: tuple(sorted(ws, key=lambda w: (-vocab[w], w))) for us, ws in groups.items()}
+
+
+def one_per_spelling(
+    doc_freq: dict[str, int], variants: dict[str, tuple[str, ...]]
+) -> dict[str, int]:
+    """The index's answers per stem, with each word's spellings counted as one stem
+    (the index keeps "organis" and "organ" apart; :data:`stem` makes them "organ").
+    Answers holding both spellings count twice: rare, and only a weight."""
+    written: dict[str, set[str]] = {}  # one stem -> the index's stems of its spellings
+    for words in variants.values():
+        one = stem(words[0])
+        written.setdefault(one, {one}).update(stem.as_indexed(list(words)))
+    merged = dict(doc_freq)
+    for one, stems in written.items():
+        merged[one] = sum(doc_freq.get(s, 0) for s in stems)
+    return merged
+
+
 @dataclass(frozen=True)
 class Lexicon:
     """The corpus vocabulary and index statistics."""
@@ -132,18 +160,30 @@ class Lexicon:
     signature: tuple[Any, ...]
     # Words in an answer on average (BM25's length normalisation).
     mean_words: float = 1.0
+    # American spelling -> the corpus's words of it, British forms among them
+    # ("organization": "organisation", "organization"), where it has a British one.
+    variants: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, conn: sqlite3.Connection) -> Lexicon:
         signature = store.signature(conn)
         vocab = store.vocabulary(conn)
-        doc_freq = store.stem_answer_counts(conn)
         answers = store.indexed_answers(conn)
         spellings = spellings_of(vocab)
         sorted_words = sorted(w for w in vocab if w.isalpha())
         stem.learn(sorted(vocab, key=vocab.__getitem__, reverse=True))
+        variants = spelling_variants(vocab)
+        doc_freq = one_per_spelling(store.stem_answer_counts(conn), variants)
         mean_words = sum(vocab.values()) / answers if answers else 1.0
-        return cls(vocab, doc_freq, answers, spellings, sorted_words, signature, mean_words)
+        return cls(
+            vocab, doc_freq, answers, spellings, sorted_words, signature, mean_words, variants
+        )
+
+    def variants_of(self, word: str) -> tuple[str, ...]:
+        """``word`` and the corpus's other spellings of it ("organisation",
+        "organization"), ``word`` first: a lookup must find either."""
+        found = self.variants.get(american(word), ())
+        return (word, *(w for w in found if w != word))
 
     @cached_property
     def scripts(self) -> set[str]:
