@@ -499,6 +499,34 @@ def test_a_query_naming_nobody_looks_up_the_subject_s_answers_after_everyone_s(
     assert scopes and putin not in scopes
 
 
+def test_a_one_word_topic_naming_nobody_looks_up_the_subject_s_answers_first(tmp_path, monkeypatch):
+    """A query of one word that carries meaning is a topic, no line to match: the
+    subject's answers are looked up first, in full, and everyone's only when those hold
+    no likely one ("offshore": his hold none)."""
+    from bot.search import candidates
+
+    searcher = _seeds_and_briefing(tmp_path, FIXTURES.parent.parent / "data" / "people.toml")
+    putin = searcher._know.subject
+    scopes: list[int | None] = []
+    real = candidates.store.match_answers
+
+    def recorded(*args, **kwargs):
+        scopes.append(next(iter(kwargs.get("people", ())), None))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(candidates.store, "match_answers", recorded)
+    hits = searcher.search("inflation")
+    assert scopes[0] == putin and None not in scopes  # his held a likely one
+    assert hits and hits[0].person == "Vladimir Putin"
+    scopes.clear()
+    hits = searcher.search("offshore")
+    assert scopes[0] == putin and None in scopes
+    assert hits and hits[0].person == "Karine Jean-Pierre"
+    scopes.clear()
+    searcher.search("inflation reduction act")  # more words: everyone's first
+    assert scopes[0] is None
+
+
 def test_a_label_as_the_briefings_misspell_it_names_its_person(tmp_path):
     """The briefing of 2022-05-18 labels one turn "MS. JEAN-PIERE": the label's surname
     of two words names her as written ("jean piere gun violence"), her first name before

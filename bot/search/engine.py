@@ -483,10 +483,13 @@ class Searcher:
             # many hits are asked: a verification or a search in depth asks for many,
             # and each is a long speech to read.
             subject_round = replace(self.config, first_lookup=config.subject_lookup, left_out=0)
-            rounds += [
-                (Scope((asked.subject,), None, s.date_from, s.date_to), subject_round, terms)
-                for s in scopes
-            ]
+            theirs = [Scope((asked.subject,), None, s.date_from, s.date_to) for s in scopes]
+            if len(content) <= config.subject_first_words:
+                # a topic of one word ("guantanamo", "icebreakers"), no line to match:
+                # the subject's words on it first, in full, then everyone's
+                rounds = [(s, config, terms) for s in theirs] + rounds
+            else:
+                rounds += [(s, subject_round, terms) for s in theirs]
         scored: dict[int, tuple[float, dict[str, float], dict[str, Any]]] = {}
         skipped: set[int] = set()  # answers too short to quote
         conn = self._conn()
