@@ -89,3 +89,9 @@ def test_a_query_in_the_other_spelling_finds_the_answer(searcher: Searcher):
     assert hits and "These concerns about the militarization are baseless" in hits[0].answer
     hits = searcher.search("the sco is a useful organization")
     assert hits and "The SCO is a useful organisation" in hits[0].answer
+
+
+def test_explain_names_the_spellings_looked_up(searcher: Searcher):
+    out = searcher.explain("the sco is a useful organization")
+    assert "spellings looked up: organization/organisation" in out
+    assert "spellings looked up" not in searcher.explain("the sco is a useful club")

@@ -706,6 +706,13 @@ class Searcher:
         ]
         if query.phrases:
             lines.append(f"  exact phrases: {query.phrases}")
+        spelled = [self.lexicon.variants_of(w) for w in dict.fromkeys(corrected)]
+        if any(len(ways) > 1 for ways in spelled):
+            lines.append(
+                "  spellings looked up: "
+                + ", ".join("/".join(ways) for ways in spelled if len(ways) > 1)
+                + " (one word: British and American)"
+            )
         occasion, at = self._know.occasions.named(corrected, self._phrase_count)
         if occasion:
             lines.append(
