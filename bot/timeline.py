@@ -136,13 +136,12 @@ def parse(text: str, searcher: Searcher) -> Request:
 def request_for(person: str, topic: str, searcher: Searcher) -> Request:
     """A Request for a person named on their own (the command line's PERSON) and a
     topic that may hold ``from:``/``to:``; raises :class:`TimelineError`."""
-    key = words(person)
-    found = searcher.people.mentions(key)
-    if len(found) != 1 or found[0][:2] != (0, len(key)):
+    found = searcher.people.whole(words(person))
+    if found is None:
         raise TimelineError(
             f"nobody called {person!r} in the corpus ('quotebot people' lists them)"
         )
-    name = searcher.people.people[found[0][2]].name
+    name = searcher.people.people[found].name
     query = Query.parse(topic)
     text = " ".join([*words(query.text), *(f'"{p}"' for p in query.phrases)])
     if not text:

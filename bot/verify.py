@@ -403,14 +403,8 @@ def _person(searcher: Searcher, who: str | None) -> str | None:
     allowed: "president putin"), else None."""
     if not who:
         return None
-    key = words(fold(who))
-    found = searcher.people.mentions(key)
-    if len(found) != 1:
-        return None
-    start, end, pid = found[0]
-    if len(key) - (end - start) > _TITLE_WORDS or end < len(key):
-        return None
-    return searcher.people.people[pid].name
+    found = searcher.people.whole(words(fold(who)), before=_TITLE_WORDS)
+    return None if found is None else searcher.people.people[found].name
 
 
 def _quote_around(answer: str, start: int, end: int, limit: int) -> str:

@@ -398,3 +398,18 @@ def test_a_month_asked_of_a_person_is_when_not_words_to_find(searcher: Searcher)
     # in a line naming nobody the month stays a word of it
     line, _, _ = searcher.understand(Query.parse("in june 2021 we met in geneva"))
     assert "june" in line.topic
+
+
+def test_a_name_taking_all_the_words_names_one_person():
+    """A speaker's label or a command's PERSON names one person only when the name
+    takes all its words; titles may open it where the caller allows them."""
+    assert PEOPLE.whole(["putin"]) == 1
+    assert PEOPLE.whole(["jean", "pierre"]) == 3
+    assert PEOPLE.whole(["karine"]) is None  # a first name alone: only when framed
+    assert PEOPLE.whole(["karine"], framed=True) == 3
+    assert PEOPLE.whole(["putin", "on", "nato"]) is None  # more than a name
+    assert PEOPLE.whole(["putin", "and", "biden"]) is None  # two people
+    assert PEOPLE.whole(["nobody"]) is None
+    assert PEOPLE.whole(["president", "putin"]) == 1  # a title is part of the name
+    assert PEOPLE.whole(["the", "president", "putin"]) is None
+    assert PEOPLE.whole(["the", "president", "putin"], before=2) == 1

@@ -361,11 +361,7 @@ class Searcher:
 
     def _speaker_person(self, name: str, framed: bool = False) -> int | None:
         """The person ``name`` names, whole (``framed``: a first name alone too)."""
-        key = folded_key(name)
-        found = self.people.mentions(list(key), framed)
-        if len(found) == 1 and found[0][:2] == (0, len(key)):
-            return found[0][2]
-        return None
+        return self.people.whole(list(folded_key(name)), framed)
 
     # -- search --------------------------------------------------------------------
     def search(

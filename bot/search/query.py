@@ -387,6 +387,16 @@ class PersonIndex:
             i = end
         return found
 
+    def whole(self, tokens: list[str], framed: bool = False, before: int = 0) -> int | None:
+        """The one person ``tokens`` name, the name taking them all (a speaker's label,
+        a command's PERSON): ``before`` words more may open them ("president putin" as
+        a verified line's speaker); None when they name nobody, or more than a name."""
+        found = self.mentions(tokens, framed)
+        if len(found) != 1:
+            return None
+        start, end, person = found[0]
+        return person if end == len(tokens) and start <= before else None
+
     def _named_at(self, tokens: list[str], i: int, framed: bool) -> tuple[int, int] | None:
         """(end, person) of the longest name starting at ``tokens[i]``, if any."""
         for size in range(min(self._longest, len(tokens) - i), 0, -1):
