@@ -46,6 +46,8 @@ _RULES = [
         (r"^sceptic(.*)$", r"skeptic\1"),
     )
 ]
+# Words a rule would rewrite into another word, their own: a Unix daemon is no demon.
+_OWN_WORDS = frozenset({"daemon", "daemons"})
 # One test that most words fail, before the rules: stemming a corpus's vocabulary asks
 # about every word.
 _MAYBE = re.compile(
@@ -74,7 +76,7 @@ def _word_set() -> frozenset[str]:
 def american(word: str) -> str:
     """The American spelling of a folded word: ``word`` itself unless it is a British
     form whose American one the word list has, and has more often."""
-    if not _MAYBE.search(word):
+    if not _MAYBE.search(word) or word in _OWN_WORDS:
         return word
     for pattern, replacement in _RULES:
         if pattern.match(word):
