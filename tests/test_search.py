@@ -463,17 +463,11 @@ def test_a_query_naming_nobody_means_the_subject_first(tmp_path):
     assert "naming nobody" not in everyone.explain("campaign")
 
 
-def test_a_query_naming_nobody_looks_up_the_subject_s_answers_after_everyone_s(
-    tmp_path, monkeypatch
-):
-    """Where everyone's answers hold no likely one, the subject's are looked up too (a
-    round of their own: among everyone's they may be too few to be reached); not for
-    a query naming someone, nor once a likely answer is found."""
+def _lookup_scopes(monkeypatch) -> list[int | None]:
+    """The person each full-text lookup from now on is kept to (None: everyone's), in
+    order, recorded as the lookups run."""
     from bot.search import candidates
 
-    searcher = _seeds_and_briefing(tmp_path, FIXTURES.parent.parent / "data" / "people.toml")
-    putin = searcher._know.subject
-    assert putin is not None
     scopes: list[int | None] = []
     real = candidates.store.match_answers
 
@@ -482,6 +476,19 @@ def test_a_query_naming_nobody_looks_up_the_subject_s_answers_after_everyone_s(
         return real(*args, **kwargs)
 
     monkeypatch.setattr(candidates.store, "match_answers", recorded)
+    return scopes
+
+
+def test_a_query_naming_nobody_looks_up_the_subject_s_answers_after_everyone_s(
+    tmp_path, monkeypatch
+):
+    """Where everyone's answers hold no likely one, the subject's are looked up too (a
+    round of their own: among everyone's they may be too few to be reached); not for
+    a query naming someone, nor once a likely answer is found."""
+    searcher = _seeds_and_briefing(tmp_path, FIXTURES.parent.parent / "data" / "people.toml")
+    putin = searcher._know.subject
+    assert putin is not None
+    scopes = _lookup_scopes(monkeypatch)
     searcher.search("economy and jobs report")
     assert scopes[0] is None and putin in scopes
     assert all(p == putin for p in scopes[scopes.index(putin) :])  # after everyone's
@@ -503,18 +510,9 @@ def test_a_one_word_topic_naming_nobody_looks_up_the_subject_s_answers_first(tmp
     """A query of one word that carries meaning is a topic, no line to match: the
     subject's answers are looked up first, in full, and everyone's only when those hold
     no likely one ("offshore": his hold none)."""
-    from bot.search import candidates
-
     searcher = _seeds_and_briefing(tmp_path, FIXTURES.parent.parent / "data" / "people.toml")
     putin = searcher._know.subject
-    scopes: list[int | None] = []
-    real = candidates.store.match_answers
-
-    def recorded(*args, **kwargs):
-        scopes.append(next(iter(kwargs.get("people", ())), None))
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(candidates.store, "match_answers", recorded)
+    scopes = _lookup_scopes(monkeypatch)
     hits = searcher.search("inflation")
     assert scopes[0] == putin and None not in scopes  # his held a likely one
     assert hits and hits[0].person == "Vladimir Putin"
