@@ -12,6 +12,10 @@ Sets (all in ``bench/queries``, written before they were measured):
 - ``occasions.tsv``: queries over the corpora naming where or to whom something was
   said ("putin valdai club biggest mistake in dealing with the west", "kirby en route
   belfast on ..."), written by someone who had seen the corpora only;
+- ``spelling.tsv``: queries over the corpora spelled in the other variety of English
+  than their answer ("putin on rumors that his daughters live abroad" for a Kremlin
+  "rumours"; "psaki on the offence" for a White House "offense"), written by someone
+  who had seen the corpora only;
 - ``nonsense.txt``, ``nonsense_natural.tsv``: queries nothing answers;
 - ``misspelled_names.tsv``: queries naming a person of the corpora misspelled or by
   first name ("jen saki on student loans"), labelled by the person meant;

@@ -390,11 +390,15 @@ def main() -> None:
                         conn, "held_out_corpora.tsv"
                     )
                     occasions, missing_occasions = corpus_queries(conn, "occasions.tsv")
+                    spelled, missing_spelled = corpus_queries(conn, "spelling.tsv")
                     chosen["natural, corpora"] = corpora
                     chosen["held-out natural, corpora"] = held_corpora
                     chosen["occasions named, corpora"] = occasions
+                    chosen["the other spelling, corpora"] = spelled
                     chosen["misremembered, corpora"] = quotes
-                    missing += missing_corpora + missing_held_corpora + missing_occasions
+                    missing += (
+                        missing_corpora + missing_held_corpora + missing_occasions + missing_spelled
+                    )
                 sets[name] = chosen
                 for line in missing + missing_hand:
                     print(f"unlabelled: {line}", file=sys.stderr)
