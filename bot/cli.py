@@ -136,6 +136,8 @@ def ingest_command(
             bar.__exit__(None, None, None)
     for line in problems:
         click.echo(line, err=True)
+    if result.unlinked:
+        click.echo(f"warning: {result.unlinked}", err=True)
     click.echo(result.summary())
     if rebuild:
         db.close()

@@ -85,6 +85,8 @@ class IngestReport:
     seconds: float
     # Why the run ended before every file was looked at (the disk filled up), or "".
     stopped: str = ""
+    # Why speakers were not linked to people (the people file is broken or gone), or "".
+    unlinked: str = ""
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.results if r.status == status)
@@ -403,7 +405,7 @@ def ingest(
         sha, known_policy = known.get(printable(path), (None, None))
         jobs.append((path, sha if known_policy == policy else None, speakers))
     workers = workers if workers is not None else min(4, os.cpu_count() or 1)
-    stopped = ""
+    stopped = unlinked = ""
     done = 0
     parsed = _parsed(jobs, workers)
     batch = _Batch(db, on_file)
@@ -446,10 +448,12 @@ def ingest(
         try:
             if pending or people.needs_link(db, people_file):
                 people.link(db, people_file)
+        except people.PeopleFileError as exc:
+            unlinked = f"{exc}; speakers keep their earlier links"
         finally:
             if pending:  # searchable even when the people file is broken
                 store.index_answers(db)
-    return IngestReport(results, time.perf_counter() - started, stopped)
+    return IngestReport(results, time.perf_counter() - started, stopped, unlinked)
 
 
 class _Batch:

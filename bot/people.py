@@ -880,14 +880,29 @@ def read_people_file(path: Path | None) -> tuple[PeopleFile, str]:
     return people, hashlib.sha256(data).hexdigest()
 
 
+def _people_for(db: sqlite_utils.Database, path: Path | None) -> tuple[PeopleFile, str]:
+    """The people file to link the corpus with (:func:`read_people_file`); none at
+    ``path`` where the corpus was linked with one is an error, not a file of no
+    entries: a command run from another folder (the default path is relative) must
+    not unlink every speaker."""
+    people, digest = read_people_file(path)
+    if not digest and store.corpus_fact(db, PEOPLE_FILE_FACT):
+        raise PeopleFileError(
+            f"no people file at {path} (the corpus was linked with one; set QUOTEBOT_PEOPLE"
+            " or run from the folder that holds data/people.toml)"
+        )
+    return people, digest
+
+
 def link(db: sqlite_utils.Database, path: Path | None = DEFAULT_PEOPLE_FILE) -> int:
     """Resolve every speaker label of the corpus to its person and store the links.
 
     Reads only what the corpus holds (labels, titles, dates, URLs): a changed people
     file re-links the corpus in seconds, no transcript parsed again. Returns how many
-    (source, label) links changed.
+    (source, label) links changed. Raises :class:`PeopleFileError` for a file that
+    cannot be read, or is gone (:func:`_people_for`).
     """
-    people, digest = read_people_file(path)
+    people, digest = _people_for(db, path)
     sources = [SourceLabels(**row) for row in store.speaker_sources(db)]
     changed = store.link_people(db, resolve_corpus(sources, people))
     store.set_corpus_fact(db, store.SUBJECT_FACT, people.subject or "")
@@ -896,6 +911,7 @@ def link(db: sqlite_utils.Database, path: Path | None = DEFAULT_PEOPLE_FILE) -> 
 
 
 def needs_link(db: sqlite_utils.Database, path: Path | None = DEFAULT_PEOPLE_FILE) -> bool:
-    """Whether the people file changed since the corpus was last linked."""
-    _, digest = read_people_file(path)
+    """Whether the people file changed since the corpus was last linked (raises as
+    :func:`link` does)."""
+    _, digest = _people_for(db, path)
     return store.corpus_fact(db, PEOPLE_FILE_FACT) != digest

@@ -571,3 +571,37 @@ def test_the_subject_is_a_canonical_name(people: PeopleFile) -> None:
     assert PeopleFile.empty().subject is None
     with pytest.raises(ValueError, match="subject"):
         PeopleFile.from_dict({"subject": ["Vladimir Putin"]})
+
+
+def test_a_people_file_gone_or_broken_keeps_the_links(tmp_path: Path) -> None:
+    """Run from another folder, the default people file (a relative path) is not
+    there: the corpus linked with one keeps its links, with a warning naming the path;
+    a broken file is reported by ingest, which still stores and indexes the files."""
+    from bot import store
+    from bot.ingest import ingest
+    from bot.people import PeopleFileError, link, needs_link
+    from bot.search import Searcher
+
+    root = Path(__file__).resolve().parent.parent
+    people_file = root / "data" / "people.toml"
+    seeds = root / "data" / "transcripts"
+    path = tmp_path / "quotes.db"
+    db = store.open_db(path)
+    assert not ingest(db, [seeds], workers=1, people_file=people_file).unlinked
+    before = store.people_rows(store.connect_readonly(path))
+    gone = tmp_path / "elsewhere" / "data" / "people.toml"
+    with pytest.raises(PeopleFileError, match=r"no people file at .*linked with one"):
+        needs_link(db, gone)
+    with pytest.raises(PeopleFileError):
+        link(db, gone)
+    assert store.people_rows(store.connect_readonly(path)) == before
+    assert Searcher(path).search("nato")[0].person == "Vladimir Putin"
+    broken = tmp_path / "broken.toml"
+    broken.write_text("this is [ not toml", encoding="utf-8")
+    fresh = store.open_db(tmp_path / "fresh.db")
+    report = ingest(fresh, [seeds], workers=1, people_file=broken)
+    assert "people file" in report.unlinked and "keep their earlier links" in report.unlinked
+    assert report.answers and Searcher(tmp_path / "fresh.db").search("nato")
+    # a corpus never linked with a file has nothing to lose: none is no error
+    plain = store.open_db(tmp_path / "plain.db")
+    assert not ingest(plain, [seeds], workers=1, people_file=gone).unlinked
