@@ -103,6 +103,12 @@ def test_a_year_that_is_part_of_the_topic_stays_a_word():
         ("quotes by psaki about inflation", 2, ["inflation"]),
         ("psaki explaining the student loan pause", 2, ["the", "student", "loan", "pause"]),
         ("putin answering parents about vaccines", 1, ["parents", "about", "vaccines"]),
+        # a request put to the bot first, thanks after
+        ("tell me what putin said about nato", 1, ["nato"]),
+        ("can you find what psaki said about inflation please", 2, ["inflation"]),
+        ("i really want to know what putin thinks of nato expansion", 1, ["nato", "expansion"]),
+        ("do you know if putin ever talked about nato", 1, ["nato"]),
+        ("please show me psaki quotes on inflation", 2, ["inflation"]),
     ],
 )
 def test_framing_names_the_person_and_leaves_the_topic(raw, person, topic):
@@ -413,3 +419,11 @@ def test_a_name_taking_all_the_words_names_one_person():
     assert PEOPLE.whole(["president", "putin"]) == 1  # a title is part of the name
     assert PEOPLE.whole(["the", "president", "putin"]) is None
     assert PEOPLE.whole(["the", "president", "putin"], before=2) == 1
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["find a way to end the war", "tell me the truth", "i want to go to the workers"],
+)
+def test_a_line_that_opens_like_a_request_keeps_its_words(line):
+    assert understand(Query.parse(line), PEOPLE).topic == line.split()

@@ -84,7 +84,8 @@ _FRAMING = [
         r"(?: on| of| about| regarding| to)?\b",
         rf"^(?:quote|quotes|quotation|something|anything|words) (?:by|from|of) {P}"
         r"(?: about| on| regarding)?\b",
-        rf"^{P} (?:on|about|regarding|re|talking about|speaking about|says|said|say|"
+        rf"^{P} (?:ever |once |really |also )?(?:on|about|regarding|re|talking about|"
+        r"speaking about|says|said|say|"
         r"quote|quotes|quote about|quotes about|quote on|quotes on|thinks|thought|"
         r"talks about|talked about|explains|explained|answers|answered|comments on|"
         r"commented on|views on|opinion on|interview about|interview on|answering|"
@@ -92,8 +93,30 @@ _FRAMING = [
         r"defending|warning about|warning of)\b",
         rf"^(?:when|where|why) (?:did|does|has|was|is) {P} (?:say|said|talk|talked|speak|"
         r"spoke|mention|mentioned)(?: about| on)?\b",
+        # as a request puts it ("tell me what putin said about nato")
+        rf"^(?:what|how) {P} (?:has |have |had |ever |once )?(?:said|says|say|thinks|"
+        r"thought|feels|felt|believes|believed|means|meant|sees|saw|views|viewed)"
+        r"(?: of| about| on| regarding| to)?\b",
     )
 ]
+# A request put to the bot before what is asked ("tell me", "can you find", "i really
+# want to know", "please"): words to the bot, not of the line or the topic.
+_THANKS = frozenset({"please", "pls", "plz", "thanks", "thx"})
+_REQUEST = re.compile(
+    r"^(?:(?:please|pls|hey|ok|okay|so) )*"
+    r"(?:(?:can|could|would|will) you (?:please )?(?:tell me|show me|find me|find|give me|"
+    r"get me|look up|search for|remind me)"
+    # alone, these open a line as often ("find a way", "tell me the truth"): only
+    # before what is asked
+    r"|(?:show me|find me|give me|get me)"
+    r"|(?:tell me|find|look up|search for|remind me)"
+    r"(?= (?:what|how|when|where|why|whether|if|about|quotes?|something|anything)\b)"
+    r"|i (?:really |just )?(?:want|wanna|would like|d like|need) to (?:know|see|find out|"
+    r"find|hear|read)"
+    r"|i (?:am|m) (?:looking for|curious about|curious)"
+    r"|do you know|i wonder|i was wondering)"
+    r"(?: please)?(?: if| whether)? (?=\S)"
+)
 # A question about what a person did ("did biden invite putin", "has biden watched the
 # video", "why does putin give interviews"): the person may answer it, or whoever
 # speaks for them, or the one they did it to; the words after it are the topic.
@@ -483,6 +506,11 @@ def understand(
     it is no slip of a corpus word (``slip``: the corpus word it may be, or None), a
     name written as it sounds."""
     tokens = expand_contractions(words(query.text))
+    request = _REQUEST.match(" ".join(tokens))
+    if request:
+        tokens = tokens[len(request.group().split()) :]
+    while len(tokens) > 1 and tokens[-1] in _THANKS:
+        tokens = tokens[:-1]  # "putin on nato please"
     if known is not None:
         respelled = people.respelled(tokens, known, slip)
         mentions = people.mentions(respelled)
