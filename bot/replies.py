@@ -160,6 +160,10 @@ THANKS_REPLY = "You are welcome! " + _HOW
 # nothing to look for, so how to ask, not "nothing close".
 NOTHING_ASKED = "I find what people actually said in transcripts. " + _HOW
 _THANKS = frozenset({"thanks", "thank", "thx", "ty", "cheers"})
+# A command's name typed without its slash, alone: asked of the bot, not words to look
+# for ("help" is no search for Mr Sobyanin "helping you").
+_BARE_COMMANDS = frozenset({"help", "start", "commands", "menu"})
+_ADDRESSED = frozenset({"me", "us", "please", "pls", "bot"})
 GUESS = "Not sure this is what you mean; the closest I found:"
 # The dates the query asked about ("putin in 2023") hold nothing found: what is shown
 # is from other dates, or undated (the podcasts).
@@ -247,6 +251,9 @@ class Replier:
         if is_small_talk(text):
             thanked = any(w in _THANKS for w in words(text))
             return Reply(THANKS_REPLY if thanked else SMALL_TALK_REPLY)
+        said = words(text)
+        if said and said[0] in _BARE_COMMANDS and all(w in _ADDRESSED for w in said[1:]):
+            return Reply(NOTHING_ASKED)  # "help", "help me", "help please"
         hits = self.searcher.search(text, limit=HITS_PER_SEARCH)
         if not hits:
             if all(w in FUNCTION_WORDS for w in words(text)) and not Query.parse(text).phrases:

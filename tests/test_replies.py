@@ -171,6 +171,10 @@ def test_small_talk_gets_a_greeting_not_a_quote(replier: Replier):
         assert replier.search(text).html == NOTHING_ASKED
     assert replier.searcher.search("thank you") == []
     assert replier.search("thanks, the sco is a useful organisation").buttons  # a search
+    # a command's name without its slash is asked of the bot (the seeds hold "helping")
+    for text in ("help", "Help me", "help please", "start"):
+        assert replier.search(text).html == NOTHING_ASKED
+    assert replier.search("help belarus").html != NOTHING_ASKED
 
 
 def test_deep_link_opens_one_quote(replier: Replier):
