@@ -239,3 +239,21 @@ def test_length_marks_speeches_not_answers(seeded_db):
     speech = analysed(" ".join(texts))  # every seed answer, one after another
     assert speech.words > CONFIG.speech_words
     assert scoring.length(speech, CONFIG) == 1.0
+
+
+def test_a_hit_unlikely_the_answer_meant_is_a_guess(searcher: Searcher):
+    """Shown when the corpus likely answers the query, offered as a guess when the hit
+    is unlikely the one meant; a quote asked by a name alone is judged on neither."""
+    guess = CONFIG.guess_confidence
+    assert scoring.is_guess({"answerable": 0.9, "confidence": guess - 0.01}, CONFIG)
+    assert scoring.is_guess(
+        {"answerable": CONFIG.sure_answerable - 0.01, "confidence": 0.9}, CONFIG
+    )
+    assert not scoring.is_guess({"answerable": 0.9, "confidence": guess}, CONFIG)
+    assert not scoring.is_guess({"person": 1.0}, CONFIG)
+    # over the seeds: an answer about a president evading a question is no sure answer
+    hit = searcher.search("who asked for the putin obama meeting")[0]
+    assert hit.signals["answerable"] >= CONFIG.sure_answerable
+    assert hit.signals["confidence"] < guess and hit.guess
+    sure = searcher.search("the sco is a useful organisation")[0]
+    assert not sure.guess

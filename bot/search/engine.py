@@ -742,13 +742,7 @@ class Searcher:
         return "\n".join(lines)
 
     # -- fetching ------------------------------------------------------------------
-    @staticmethod
-    def _hit(
-        row: dict[str, Any],
-        quote: str,
-        signals: dict[str, float] | None = None,
-        sure: float = SearchConfig().sure_answerable,
-    ) -> Hit:
+    def _hit(self, row: dict[str, Any], quote: str, signals: dict[str, float] | None = None) -> Hit:
         return Hit(
             id=row["id"],
             speaker=row["speaker"],
@@ -765,7 +759,7 @@ class Searcher:
             score=max(0, min(100, round(100 * (signals or {}).get("confidence", 1.0)))),
             person=row.get("person"),
             signals={k: round(v, 3) for k, v in (signals or {}).items()},
-            guess=(signals or {}).get("answerable", 1.0) < sure,
+            guess=scoring.is_guess(signals or {}, self.config),
         )
 
     def get(self, answer_id: int) -> Hit | None:

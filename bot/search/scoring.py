@@ -297,3 +297,14 @@ def shown(judged: dict[str, float], threshold: float, config: SearchConfig) -> b
     return answerable >= config.sure_answerable or (
         judged.get("confidence", 0.0) >= config.guess_confidence
     )
+
+
+def is_guess(judged: dict[str, float], config: SearchConfig) -> bool:
+    """Whether a shown hit is offered as a guess ("the closest I found"), not as the
+    answer: the corpus is less than ``config.sure_answerable`` likely to answer the
+    query, or the hit is less than ``config.guess_confidence`` likely the answer meant
+    (a hit judged on neither, a person's quote asked by name alone, is no guess)."""
+    return (
+        judged.get("answerable", 1.0) < config.sure_answerable
+        or judged.get("confidence", 1.0) < config.guess_confidence
+    )
