@@ -427,3 +427,10 @@ def test_a_name_taking_all_the_words_names_one_person():
 )
 def test_a_line_that_opens_like_a_request_keeps_its_words(line):
     assert understand(Query.parse(line), PEOPLE).topic == line.split()
+
+
+def test_a_date_filter_keeps_only_what_a_calendar_has():
+    assert Query.parse("putin nato from:2019-13-45").date_from == "2019"
+    assert Query.parse("putin nato to:2016-02-30").date_to == "2016-02"
+    assert Query.parse("putin nato from:2016-02-29").date_from == "2016-02-29"  # a leap day
+    assert Query.parse("putin nato to:2021-06").date_to == "2021-06"

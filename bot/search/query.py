@@ -12,6 +12,7 @@ as filters.
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -140,6 +141,19 @@ _BARE_FRAMING = re.compile(
 )
 
 
+def _as_date(prefix: str) -> str:
+    """An ISO date prefix as far as it is a date: a month or a day that no calendar has
+    is left out (``from:2019-13-45`` is ``from:2019``, ``to:2016-02-30`` is
+    ``to:2016-02``)."""
+    year, *rest = prefix.split("-")
+    kept = [year]
+    if rest and 1 <= int(rest[0]) <= 12:
+        kept.append(rest[0])
+        if len(rest) > 1 and 1 <= int(rest[1]) <= calendar.monthrange(int(year), int(rest[0]))[1]:
+            kept.append(rest[1])
+    return "-".join(kept)
+
+
 @dataclass
 class Query:
     """A user's query split into free text, exact phrases and filters (no corpus yet).
@@ -172,9 +186,9 @@ class Query:
         date_from = date_to = None
         for match in list(_DATE_FILTER.finditer(raw)):
             if match[1].lower() == "from":
-                date_from = match[2]
+                date_from = _as_date(match[2])
             else:
-                date_to = match[2]
+                date_to = _as_date(match[2])
         raw = _DATE_FILTER.sub(" ", raw)
         phrases = [p.strip() for p in _PHRASE.findall(raw) if words(p)]
         text = " ".join(_PHRASE.sub(" ", raw).replace('"', " ").split())
