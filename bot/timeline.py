@@ -257,7 +257,10 @@ class Timelines:
         timeline = self.build(request)
         if not timeline.hits:
             return Reply(
-                escape(f"I found nothing {request.title()} said. Try other words for the topic.")
+                escape(
+                    f"Nothing found for {request.title()}. Try other words for the topic"
+                    + (", or other dates." if request.date_from or request.date_to else ".")
+                )
             )
         with self._lock:
             timeline_id = next(self._ids)

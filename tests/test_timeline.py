@@ -137,7 +137,10 @@ def test_paging_buttons_hold_ids_only_and_belong_to_their_chat(
 
 def test_nothing_on_the_topic_says_so(timelines: Timelines):
     reply = timelines.reply("putin quantum chromodynamics lattice")
-    assert "found nothing" in reply.html and not reply.buttons
+    assert reply.html.startswith("Nothing found for Vladimir Putin on") and not reply.buttons
+    assert reply.html.endswith("other words for the topic.")
+    dated = timelines.reply("putin quantum chromodynamics lattice from:2030")
+    assert "(2030-01-01 to now)" in dated.html and dated.html.endswith("or other dates.")
 
 
 def test_timeline_command_json_is_oldest_first(seeded_db):
