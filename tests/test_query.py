@@ -277,6 +277,17 @@ def test_a_framed_person_is_the_only_one_quoted(searcher: Searcher):
     assert all(h.signals["person"] == 1.0 for h in hits)
 
 
+def test_two_words_written_glued_are_both(searcher: Searcher):
+    """The seeds write "cyber attacks" (Geneva, 2021), never "cyberattacks"."""
+    lex = searcher.lexicon
+    assert searcher.correct("cyberattacks") is None
+    assert lex.split("cyberattacks") == ("cyber", "attacks")
+    assert lex.split("underused") is None  # a word of its own the corpus lacks
+    assert lex.split("dogecoin") is None  # no "doge" in the seeds
+    hits = searcher.search("cyberattacks from the us")
+    assert hits and "majority of cyber attacks are made from the US" in hits[0].answer
+
+
 def test_the_lexicon_finds_a_word_s_family(searcher: Searcher):
     assert searcher.correct("kurds") == "kurdish"  # a plural's longer form
     assert searcher.correct("ransomware") == "ransom"  # the longest start that is a word

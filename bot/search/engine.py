@@ -343,6 +343,10 @@ class Searcher:
             # a word only titles and places hold ("gaggle") names an occasion as written
             fixed = word if word in know.occasions.sources_of else lex.correct(word)
             if fixed is None:
+                glued = lex.split(word)  # "cyberattacks": "cyber attacks"
+                if glued:
+                    corrected.extend(glued)
+                    known += CORRECTED_KNOWN * weight
                 continue
             corrected.append(fixed)
             known += weight if fixed == word else CORRECTED_KNOWN * weight

@@ -44,6 +44,8 @@ MIN_RELATED, MIN_RELATED_SHARE = 5, 0.6
 # ... and a completion of that start only when the start is this share of it
 # (``migra`` of ``migration``, not ``recip`` of ``reciprocate`` for ``recipe``).
 MIN_RELATED_SHARE_OF_FOUND = 0.5
+# Letters of each of two words an unknown word may be written as, glued ("cyberattacks").
+MIN_GLUED = 4
 # A writing system is the corpus's when this share of its words are in it: the Kremlin's
 # English pages hold 34 words in Cyrillic among 13.6 million (names as written).
 WRITTEN_IN_SHARE = 0.01
@@ -226,6 +228,21 @@ class Lexicon:
         if stem(word) in self.doc_freq:
             return word
         return self.completion(word) or self.related(word)
+
+    def split(self, word: str) -> tuple[str, str] | None:
+        """Two corpus words an unknown ``word`` is written as, glued ("cyberattacks":
+        "cyber attacks"), each at least ``MIN_GLUED`` letters and seen more than once:
+        of several ways, the one whose rarer word is commonest. Not a word of the
+        language: "underused" is not "under used", its own word the corpus lacks."""
+        if not word.isalpha() or is_word(word):
+            return None
+        best: tuple[int, tuple[str, str]] | None = None
+        for i in range(MIN_GLUED, len(word) - MIN_GLUED + 1):
+            head, tail = word[:i], word[i:]
+            seen = min(self.vocab.get(head, 0), self.vocab.get(tail, 0))
+            if seen >= MIN_TARGET_COUNT and (best is None or seen > best[0]):
+                best = (seen, (head, tail))
+        return best[1] if best else None
 
     def related(self, word: str) -> str | None:
         """A corpus word of the same family as an unknown ``word``: its singular's
