@@ -280,10 +280,17 @@ def question_html(hit: Hit) -> str:
 
 
 _OPEN, _CLOSE = "<blockquote expandable>", "</blockquote>"
+# A whole speech given as one answer (an address to the Federal Assembly runs to 82,000
+# characters) would be twenty messages at once: at most this many are sent, the last
+# saying how many words are left and where the whole answer is.
+MAX_ANSWER_MESSAGES = 4
+# Room kept in the last of them for that line: its words and the source's link.
+REST_ROOM = URL_ROOM + 100
 
 
 def answer_parts(hit: Hit) -> list[str]:
-    """The whole answer as messages of at most 4,096 units, split on paragraphs.
+    """The whole answer as messages of at most 4,096 units, split on paragraphs, at
+    most ``MAX_ANSWER_MESSAGES`` of them (the last then says how much is left).
 
     Each part is a complete blockquote, so no tag is ever cut; a paragraph too long
     for one message is cut at spaces (or anywhere, when it has none).
@@ -303,7 +310,16 @@ def answer_parts(hit: Hit) -> list[str]:
         current.append(piece)
     if current:
         parts.append("\n\n".join(current))
+    rest = ""
+    if len(parts) > MAX_ANSWER_MESSAGES:
+        parts = parts[:MAX_ANSWER_MESSAGES]
+        parts[-1] = fit(unescape(parts[-1]), budget - REST_ROOM)  # room for the line
+        left = len(hit.answer.split()) - sum(len(unescape(p).split()) for p in parts)
+        href = _link(hit.url)
+        where = f', in <a href="{href}">the source</a>' if href else ", in the source"
+        rest = f"\n<i>{ELLIPSIS} {max(1, left):,} more words{where}.</i>"
     messages = [f"{_OPEN}{p}{_CLOSE}" for p in parts] or [f"{_OPEN}{_CLOSE}"]
+    messages[-1] += rest
     messages[0] = header + messages[0]
     return messages
 

@@ -5,7 +5,14 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from bot.render import MESSAGE_LIMIT, answer_parts, hit_html, hit_text, question_html
+from bot.render import (
+    MAX_ANSWER_MESSAGES,
+    MESSAGE_LIMIT,
+    answer_parts,
+    hit_html,
+    hit_text,
+    question_html,
+)
 from bot.search import Hit
 
 HIT = Hit(
@@ -99,7 +106,7 @@ def test_every_field_at_once_too_long_and_made_of_entities():
 
 
 def test_answer_with_no_spaces_is_cut_anywhere_and_nothing_is_lost():
-    answer = "<>" * 9000
+    answer = "<>" * 1500  # 12,000 units escaped: three messages and more
     parts = answer_parts(replace(HIT, answer=answer))
     assert len(parts) > 2 and all(len(p) <= MESSAGE_LIMIT for p in parts)
     body = "".join(
@@ -141,3 +148,22 @@ def test_a_file_name_hash_is_not_shown_as_a_title():
     named = replace(HIT, title=None, file="corpora/go-time-301.md")
     assert "Go Time 301" in hit_text(named)  # a name in lower case, as a title
     assert "iPhone notes" in hit_text(replace(named, file="corpora/iPhone_notes.md"))
+
+
+def test_a_whole_speech_is_its_start_and_where_the_rest_is():
+    """An address given as one answer runs to 80,000 characters: twenty messages at
+    once. At most MAX_ANSWER_MESSAGES are sent; the last says how many words are left
+    and links the source."""
+    speech = replace(HIT, answer=("word " * 900 + "\n\n") * 30)  # 27,000 words
+    parts = answer_parts(speech)
+    assert len(parts) == MAX_ANSWER_MESSAGES
+    assert all(units(p) <= MESSAGE_LIMIT and balanced(p) for p in parts)
+    shown = sum(p.count("word") for p in parts) - 1  # "more words"
+    assert parts[-1].endswith(
+        f"<i>… {27000 - shown:,} more words, in "
+        '<a href="http://en.kremlin.ru/events/president/news/1?a=1&amp;b=2">the source</a>.</i>'
+    )
+    unlinked = answer_parts(replace(speech, url=None))
+    assert unlinked[-1].endswith(" more words, in the source.</i>")
+    whole = answer_parts(replace(HIT, answer="word " * 900))
+    assert "more words" not in whole[-1]

@@ -10,7 +10,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_render import HIT, balanced
 
-from bot.render import MESSAGE_LIMIT, answer_parts, hit_html, hit_text, question_html
+from bot.render import (
+    MAX_ANSWER_MESSAGES,
+    MESSAGE_LIMIT,
+    answer_parts,
+    hit_html,
+    hit_text,
+    question_html,
+)
 from bot.search import Hit
 
 # Characters that escape long (&, <, >, quotes), count double in UTF-16 (emoji),
@@ -51,7 +58,14 @@ def test_every_renderer_fits_one_message(**fields):
     assert units(hit_text(hit)) <= MESSAGE_LIMIT
     parts = answer_parts(hit)
     assert all(units(p) <= MESSAGE_LIMIT and balanced(p) for p in parts)
-    # the parts hold the whole answer: only whitespace at the cuts may differ
-    bodies = (re.search(r"<blockquote expandable>(.*)</blockquote>$", p, re.S) for p in parts)
-    text = unescape("".join(b[1] for b in bodies if b))
-    assert re.sub(r"\s", "", text) == re.sub(r"\s", "", fields["answer"])
+    assert len(parts) <= MAX_ANSWER_MESSAGES
+    # the parts hold the whole answer, only whitespace at the cuts differing; or, when
+    # it takes more messages than are sent, its start, and the last says so
+    rest = re.search(r"</blockquote>\n<i>… [\d,]+ more words, in .*</i>$", parts[-1], re.S)
+    bodies = (re.search(r"<blockquote expandable>(.*)</blockquote>", p, re.S) for p in parts)
+    text = re.sub(r"\s", "", unescape("".join(b[1] for b in bodies if b)))
+    answer = re.sub(r"\s", "", fields["answer"])
+    if rest is None:
+        assert text == answer
+    else:
+        assert len(parts) == MAX_ANSWER_MESSAGES and answer.startswith(text.removesuffix("…"))
