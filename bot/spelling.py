@@ -57,20 +57,12 @@ _MAYBE = re.compile(
 
 
 @cache
-def _counts() -> dict[str, int]:
+def word_counts() -> dict[str, int]:
+    """The language's word list, each word with how common it is (loaded once; typo
+    correction asks it whether a word is the language's at all)."""
     from spellchecker import SpellChecker
 
     return SpellChecker(language=LANGUAGE).word_frequency.dictionary
-
-
-def word_list() -> frozenset[str]:
-    """The words of the language's word list."""
-    return _word_set()
-
-
-@cache
-def _word_set() -> frozenset[str]:
-    return frozenset(_counts())
 
 
 def american(word: str) -> str:
@@ -80,7 +72,7 @@ def american(word: str) -> str:
         return word
     for pattern, replacement in _RULES:
         if pattern.match(word):
-            counts = _counts()
+            counts = word_counts()
             us = pattern.sub(replacement, word)
             return us if counts.get(us, 0) > max(LIST_FLOOR, counts.get(word, 0)) else word
     return word

@@ -10,9 +10,9 @@ needs it.
 
 from __future__ import annotations
 
-from ..spelling import word_list
+from ..spelling import word_counts
 
 
 def is_word(word: str) -> bool:
     """``word`` (lower case) is in the language's word list."""
-    return word in word_list()
+    return word in word_counts()
