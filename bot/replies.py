@@ -248,15 +248,15 @@ class Replier:
         verdict = self._verdict(text)
         if verdict is not None:
             return verdict
-        if is_small_talk(text):
-            thanked = any(w in _THANKS for w in words(text))
-            return Reply(THANKS_REPLY if thanked else SMALL_TALK_REPLY)
         said = words(text)
+        if is_small_talk(text):
+            thanked = any(w in _THANKS for w in said)
+            return Reply(THANKS_REPLY if thanked else SMALL_TALK_REPLY)
         if said and said[0] in _BARE_COMMANDS and all(w in _ADDRESSED for w in said[1:]):
             return Reply(NOTHING_ASKED)  # "help", "help me", "help please"
         hits = self.searcher.search(text, limit=HITS_PER_SEARCH)
         if not hits:
-            if all(w in FUNCTION_WORDS for w in words(text)) and not Query.parse(text).phrases:
+            if all(w in FUNCTION_WORDS for w in said) and not Query.parse(text).phrases:
                 return Reply(NOTHING_ASKED)
             return Reply(
                 escape(no_match(text, self.searcher.lexicon.scripts, self.searcher.speaks))

@@ -101,8 +101,9 @@ _FRAMING = [
     )
 ]
 # A request put to the bot before what is asked ("tell me", "can you find", "i really
-# want to know", "please"): words to the bot, not of the line or the topic.
-_THANKS = frozenset({"please", "pls", "plz", "thanks", "thx"})
+# want to know", "please"), and thanks after it: words to the bot, not of the line or
+# the topic.
+_THANKS_AFTER = frozenset({"please", "pls", "plz", "thanks", "thx"})
 _REQUEST = re.compile(
     r"^(?:(?:please|pls|hey|ok|okay|so) )*"
     r"(?:(?:can|could|would|will) you (?:please )?(?:tell me|show me|find me|find|give me|"
@@ -523,7 +524,7 @@ def understand(
     request = _REQUEST.match(" ".join(tokens))
     if request:
         tokens = tokens[len(request.group().split()) :]
-    while len(tokens) > 1 and tokens[-1] in _THANKS:
+    while len(tokens) > 1 and tokens[-1] in _THANKS_AFTER:
         tokens = tokens[:-1]  # "putin on nato please"
     if known is not None:
         respelled = people.respelled(tokens, known, slip)
