@@ -252,14 +252,17 @@ def test_kill_9_mid_ingest_leaves_database_whole_and_a_rerun_converges(
     ingest(db, [seed("000"), seed("004")], workers=1)
     db.close()
     earlier = snapshot(db_path)
-    bulk = _bulk(tmp_path / "bulk", 60)
+    # more than two of the ingest's batches (ingest.BATCH_FILES): the last commit
+    # cannot land between seeing the first and the kill
+    count = 120
+    bulk = _bulk(tmp_path / "bulk", count)
     for at_least in (3, 20):
         proc = _start_and_wait_for_progress(db_path, bulk, at_least)
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         stored = _stored(db_path)
         # the kill landed mid-ingest: some of the bulk is stored, not all of it
-        assert at_least <= stored < 2 + 60
+        assert at_least <= stored < 2 + count
         with sqlite3.connect(db_path) as conn:
             assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
             per_source = conn.execute(
@@ -279,12 +282,12 @@ def test_kill_9_mid_ingest_leaves_database_whole_and_a_rerun_converges(
     report = ingest(db, [bulk])
     assert not report.skipped
     assert report.count("unchanged") >= 18 and report.count("added") >= 1
-    assert report.count("added") + report.count("unchanged") == 60
+    assert report.count("added") + report.count("unchanged") == count
     again = ingest(db, [bulk])
-    assert again.count("unchanged") == 60 and _stored(db_path) == 62
+    assert again.count("unchanged") == count and _stored(db_path) == 2 + count
     assert store.unindexed_answers(db) == 0
     db.execute("INSERT INTO answers_fts(answers_fts) VALUES ('integrity-check')")
-    found = store.match_answers(db.conn, '"answer" AND "59"', 5)
+    found = store.match_answers(db.conn, f'"answer" AND "{count - 1}"', 5)
     assert len(found) == 1
 
 
