@@ -200,6 +200,18 @@ def test_briefing_clock_line_and_q_lines():
     assert all("P.M. EDT" not in x.text for x in t.turns)
 
 
+def test_briefing_end_mark_is_nobody_s_words():
+    """The remarks end "END 3:21 P.M. EST" (spaced with non-breaking spaces): the
+    President's last words are "Thank you.", not the end mark."""
+    t = parse_text((FIXTURES / "markdown" / "remarks_end.md").read_text(encoding="utf-8"))
+    assert [x.speaker for x in t.turns] == ["The President"]
+    assert t.turns[0].text.endswith("Thank you. Thank you.")
+    assert "END" not in t.turns[0].text
+    # a paragraph that only opens with the word is speech
+    kept = parse_text("THE PRESIDENT: We will see.\n\nEND of the war is near, I think.\n")
+    assert kept.turns[0].text.endswith("END of the war is near, I think.")
+
+
 def test_podcast_pseudo_speaker_ends_the_previous_turn():
     text = "**Rob Pike:** Great!\n\n**Break:**\n\nSponsor message here.\n\n**Jon Calhoun:** Hi!\n"
     t = parse_text(text)

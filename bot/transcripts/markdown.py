@@ -28,6 +28,8 @@ _CAPS_LABEL = re.compile(
 _Q_LINE = re.compile(r"^Q(?:\s+|:\s*)(?P<rest>\S.*)$", re.S)
 _TIMESTAMP = re.compile(r"\\?\[(?P<ts>\d{1,2}:\d{2}(?::\d{2})?)\\?\]\s*")
 _CLOCK_LINE = re.compile(r"^\d{1,2}:\d{2}\s*[AP]\.?M\.?(\s+[A-Z]{2,4})?$", re.I)
+# A briefing's end mark, with the time it ended ("END 3:21 P.M. EST"): nobody's words.
+_END_LINE = re.compile(r"^END(?:\s+\d{1,2}:\d{2}\s*[AP]\.?M\.?(?:\s+[A-Z]{2,4})?)?$")
 # A struck passage runs to its closing tag and never past another opening one, so
 # each "<s>" is scanned only to the next: linear however many are left open.
 _STRUCK = re.compile(r"<(?P<t>s|del|strike)>(?:[^<]|<(?!/?(?P=t)>))*?</(?P=t)>\s*", re.S | re.I)
@@ -171,7 +173,7 @@ def parse_markdown(text: str, quoted_speakers: list[str] | None = None) -> Trans
     turns: list[RawTurn] = []
     header: list[str] = []
     for paragraph in _paragraphs(body):
-        if not paragraph or _CLOCK_LINE.match(paragraph):
+        if not paragraph or _CLOCK_LINE.match(paragraph) or _END_LINE.match(paragraph):
             continue
         if m := _PSEUDO_BOLD.match(paragraph):
             # "**Break**" on its own: what follows is not the last speaker's.
