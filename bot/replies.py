@@ -391,8 +391,9 @@ class Replier:
             )
         start = parse_id(offset)
         start = start if start is not None and start < INLINE_MAX_RESULTS else 0
-        limit = min(INLINE_MAX_RESULTS, start + INLINE_PAGE + 1)
-        hits = self.searcher.search(text, limit, typing=True)
+        # every page is a slice of one ranking: a search asked for more hits weighs
+        # more candidates, and its order need not begin with a shorter search's
+        hits = self.searcher.search(text, INLINE_MAX_RESULTS + 1, typing=True)
         end = start + INLINE_PAGE
         more = len(hits) > end and end < INLINE_MAX_RESULTS
         return InlinePage(
