@@ -13,7 +13,7 @@ answer, how often the quote holds the words the query was written about (the
 excerpt). Nonsense queries count as failures when anything is returned.
 
 Usage: python -m bench.search_quality [--corpus-db PATH] [--before REF]
-       [--before-corpus-db PATH] [--ablate SIGNAL ...] [--quotes N] [--json]
+       [--before-corpus-db PATH] [--ablate SIGNAL|RULE ...] [--quotes N] [--json]
 """
 
 from __future__ import annotations
@@ -330,17 +330,38 @@ def print_table(setting: str, results: dict) -> None:
         )
 
 
+def ablated(name: str) -> SearchConfig:
+    """The configuration without one signal (weighed 0), or without one rule: a
+    ``SearchConfig`` field set to its type's empty value (``family_endings`` ()
+    looks for no word's family, ``subject_first_words`` 0 never looks up the
+    subject's answers first)."""
+    config = SearchConfig()
+    if name in config.weights:
+        return replace(config, weights={**config.weights, name: 0.0})
+    value = getattr(config, name, None) if name in SearchConfig.__dataclass_fields__ else None
+    if isinstance(value, tuple | int | float):
+        return replace(config, **{name: type(value)()})
+    sys.exit(f"--ablate {name}: no such signal or rule")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--corpus-db", type=Path, help="seeds + three corpora, reused or built")
     parser.add_argument("--before", default=DEFAULT_BEFORE, help="git ref of the engine to compare")
     parser.add_argument("--before-corpus-db", type=Path, help="the same corpus built by --before")
     parser.add_argument("--no-before", action="store_true", help="skip the engine as it was")
-    parser.add_argument("--ablate", action="append", default=[], help="a signal to weigh 0")
+    parser.add_argument(
+        "--ablate",
+        action="append",
+        default=[],
+        help="a signal to weigh 0, or a rule (a SearchConfig field) to turn off",
+    )
     parser.add_argument("--quotes", type=int, default=1000, help="misremembered quotes")
     parser.add_argument("--skip-mixed", action="store_true")
     parser.add_argument("--json", action="store_true", help="print JSON instead of tables")
     args = parser.parse_args()
+    for name in args.ablate:
+        ablated(name)  # an unknown name stops the run before any work
 
     report: dict = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -355,11 +376,7 @@ def main() -> None:
                 path = corpus_db(given, scratch, with_seeds=True)
             engines: dict[str, Engine] = {"quotebot": quotebot(path)}
             for signal in args.ablate:
-                config = SearchConfig()
-                weights = {**config.weights, signal: 0.0}
-                engines[f"quotebot without {signal}"] = quotebot(
-                    path, replace(config, weights=weights)
-                )
+                engines[f"quotebot without {signal}"] = quotebot(path, ablated(signal))
             engines["baseline: FTS5 bm25 OR"] = bm25(path)
             conns = {name: store.connect_readonly(path) for name in engines}
             if old_tree is not None:
