@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import sqlite3
+from collections import Counter
 from dataclasses import replace
 
 import pytest
@@ -257,3 +258,49 @@ def test_a_hit_unlikely_the_answer_meant_is_a_guess(searcher: Searcher):
     assert hit.signals["confidence"] < guess and hit.guess
     sure = searcher.search("the sco is a useful organisation")[0]
     assert not sure.guess
+
+
+# From seed 003 (UN General Assembly press conference, 2015).
+SYRIAN_TERRITORY = (
+    "Regarding Syrian territory, this is illegal; this is also something we spoke about today."
+)
+
+
+def test_a_query_word_is_found_as_another_of_its_family(searcher: Searcher):
+    """Porter keeps "syria" and "syrian" apart: "airstrikes in syria" must still find
+    the answer about Syrian territory, in every signal that reads stems."""
+    families = searcher.lexicon.families(
+        ["syria", "strike", "armi"], CONFIG.family_endings, CONFIG.family_stem
+    )
+    assert families.get("syrian") == "syria"
+    assert "syria" not in families  # a query stem is no family of another's
+    assert "armin" not in families and "arm" not in families  # too short to tell
+    plain = asked("syria territory illegal", searcher)
+    related = replace(plain, families=families)
+    answer = analysed(SYRIAN_TERRITORY)
+    assert scoring.coverage(plain, answer) < 0.8
+    assert scoring.coverage(related, scoring.as_asked(related, answer)) == pytest.approx(1.0)
+    assert scoring.proximity(related, scoring.as_asked(related, answer), CONFIG) > (
+        scoring.proximity(plain, answer, CONFIG)
+    )
+    # the question asked before an answer is read the same way
+    question = scoring.stems_as_asked(related, Counter(["syrian", "strike"]))
+    assert question == Counter(["syria", "strike"])
+    # and an answer holding none of a family is left as it is
+    sco = analysed(SCO)
+    assert scoring.as_asked(related, sco) is sco
+    assert scoring.weights_with_families(related)["syrian"] == related.weights["syria"]
+
+
+def test_families_count_in_search_and_can_be_turned_off(seeded_db):
+    """Asked about "syria", the answer about "Syrian territory" holds all the query
+    with families, and less of it without them (the config's endings emptied)."""
+    query = "syria territory illegal"
+    on = Searcher(seeded_db).search(query, limit=1, threshold=0)
+    off = Searcher(seeded_db, replace(CONFIG, family_endings=())).search(
+        query, limit=1, threshold=0
+    )
+    assert on[0].id == off[0].id and "Regarding Syrian territory" in on[0].quote
+    assert on[0].signals["coverage"] == pytest.approx(1.0)
+    assert off[0].signals["coverage"] < 0.8
+    assert on[0].score > off[0].score

@@ -456,6 +456,9 @@ class Searcher:
             log_answers=math.log10(max(1, lex.answers)),
             subject=self._know.subject if not people and not query.speaker else None,
             occasion=frozenset(stem(w) for w in occasion),
+            families=lex.families(
+                (stem(w) for w in distinct), config.family_endings, config.family_stem
+            ),
         )
         span = len(corrected) + 2  # a word or two the user forgot
         scopes = [scope]
@@ -520,7 +523,7 @@ class Searcher:
                 asked.text,
                 row["text"],
                 config.quote_chars,
-                asked.weights,
+                scoring.weights_with_families(asked),
                 config.excerpt_scan,
                 self._analysis(row["id"], row["text"]).sequence,
             )
@@ -635,9 +638,9 @@ class Searcher:
     def signals(self, asked: scoring.Asked, row: dict[str, Any]) -> dict[str, float]:
         """Every signal of one candidate, by name (0..1 each)."""
         config = self.config
-        answer = self._analysis(row["id"], row["text"])
+        answer = scoring.as_asked(asked, self._analysis(row["id"], row["text"]))
         asked_words = words(row["question"] or "")
-        question_counts = Counter(stem.many(asked_words))
+        question_counts = scoring.stems_as_asked(asked, Counter(stem.many(asked_words)))
         # the occasion named, as the source's title or place holds it, counts as the
         # question's words do ("putin at valdai on the west": a Valdai answer)
         context = self._context(asked, row)

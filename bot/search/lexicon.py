@@ -10,6 +10,7 @@ import bisect
 import math
 import sqlite3
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -180,6 +181,25 @@ class Lexicon:
         return cls(
             vocab, doc_freq, answers, spellings, sorted_words, signature, mean_words, variants
         )
+
+    def families(
+        self, stems: Iterable[str], endings: Iterable[str], shortest: int
+    ) -> dict[str, str]:
+        """The corpus's stems of the same family as ``stems`` (each one with one of
+        ``endings`` more or less, both at least ``shortest`` letters), mapped to the
+        stem of ``stems`` they belong to; none of ``stems`` itself."""
+        asked = list(stems)
+        found: dict[str, str] = {}
+        for one in asked:
+            if len(one) < shortest:
+                continue
+            for ending in endings:
+                longer = one + ending
+                shorter = one[: -len(ending)] if one.endswith(ending) else ""
+                for other in (longer, shorter):
+                    if len(other) >= shortest and other in self.doc_freq:
+                        found.setdefault(other, one)
+        return {other: one for other, one in found.items() if other not in asked}
 
     def variants_of(self, word: str) -> tuple[str, ...]:
         """``word`` and the corpus's other spellings of it ("organisation",

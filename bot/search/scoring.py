@@ -61,6 +61,39 @@ class Asked:
     subject: int | None = None
     # the stems of the words naming an occasion (:mod:`.occasions`)
     occasion: frozenset[str] = frozenset()
+    # the corpus's stems of the same family as a query stem, and that query stem
+    # (``Lexicon.families``): "russian" -> "russia" for a query about Russia
+    families: dict[str, str] = field(default_factory=dict)
+
+
+def as_asked(asked: Asked, answer: Analysis) -> Analysis:
+    """``answer`` with each stem of a query word's family written as that word's stem,
+    so that every signal finds the query word there ("Russian troops" holds "russia")."""
+    families = asked.families
+    if not families or families.keys().isdisjoint(answer.stems):
+        return answer
+    sequence = tuple(families.get(s, s) for s in answer.sequence)
+    return Analysis(answer.folded, Counter(sequence), answer.words, sequence)
+
+
+def weights_with_families(asked: Asked) -> dict[str, float]:
+    """The query's stem weights, each stem of a query word's family weighing as that
+    word: for reading an answer's sentences as they are written (the excerpt)."""
+    if not asked.families:
+        return asked.weights
+    return {**asked.weights, **{s: asked.weights[one] for s, one in asked.families.items()}}
+
+
+def stems_as_asked(asked: Asked, stems: Counter[str]) -> Counter[str]:
+    """Stem counts (a question's) with each stem of a query word's family written as
+    that word's stem, as :func:`as_asked` does for an answer."""
+    families = asked.families
+    if not families or families.keys().isdisjoint(stems):
+        return stems
+    out: Counter[str] = Counter()
+    for s, n in stems.items():
+        out[families.get(s, s)] += n
+    return out
 
 
 def share(asked: Asked, stems: Container[str]) -> float:
