@@ -294,13 +294,14 @@ def test_kill_9_mid_ingest_leaves_database_whole_and_a_rerun_converges(
 @pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM])
 def test_killed_ingest_leaves_no_worker_behind(tmp_path: Path, db_path: Path, how: int):
     psutil = pytest.importorskip("psutil")
-    bulk = _bulk(tmp_path / "bulk", 60)
+    count = 120  # more than two batches, as above: the kill lands before the last
+    bulk = _bulk(tmp_path / "bulk", count)
     proc = _start_and_wait_for_progress(db_path, bulk, 2)
     workers = psutil.Process(proc.pid).children(recursive=True)
     assert workers, "the ingest runs its parsers in worker processes"
     proc.send_signal(how)
     proc.wait()
-    assert _stored(db_path) < 60  # killed mid-ingest
+    assert _stored(db_path) < count  # killed mid-ingest
     deadline = time.monotonic() + 10
     while alive := [w for w in workers if _running(psutil, w)]:
         assert time.monotonic() < deadline, f"workers outlived the ingest: {alive}"
