@@ -211,13 +211,16 @@ def search_command(
             click.echo(json.dumps([h.to_json() for h in hits], ensure_ascii=False))
             sys.stdout.flush()
         return
-    hits = searcher.search(" ".join(query), limit)
+    text = " ".join(query)
+    hits = searcher.search(text, limit)
     if as_json:
         click.echo(json.dumps([h.to_json() for h in hits], ensure_ascii=False, indent=2))
-    elif not hits:
-        click.echo(no_match(" ".join(query), searcher.lexicon.scripts, searcher.speaks))
+        return
+    stranger = searcher.stranger(text)
+    if not hits:
+        click.echo(no_match(text, searcher.lexicon.scripts, searcher.speaks, stranger))
     else:
-        click.echo("\n\n".join(hit_text(h, note_for(h)) for h in hits))
+        click.echo("\n\n".join(hit_text(h, note_for(h, stranger)) for h in hits))
 
 
 @main.command("random")

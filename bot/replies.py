@@ -126,20 +126,32 @@ NO_SPEAKER = (
     "No one called “{speaker}” answers in these transcripts. Try their surname, or "
     "leave speaker: out."
 )
+# Asked for the words of someone who answers nowhere ("obama on healthcare"): what is
+# shown is others speaking of it, and says so.
+STRANGER = "No one called “{name}” answers in these transcripts. What others said of it:"
+STRANGER_GUESS = (
+    "No one called “{name}” answers in these transcripts, and this may not be what you "
+    "mean; the closest others said:"
+)
+NO_STRANGER = "No one called “{name}” answers in these transcripts, and no one else said that."
 
 
 def no_match(
     text: str,
     corpus_scripts: set[str] | None = None,
     speaks: Callable[[str], bool] | None = None,
+    stranger: str | None = None,
 ) -> str:
     """What to say (plain text) when nothing matches ``text``: a ``speaker:`` that names
-    nobody who answers (``speaks``) is said first, then an exact phrase that was asked
-    for, since the quotation marks are the likeliest reason; a query written in none of
-    the corpus's alphabets (``corpus_scripts``) is told so."""
+    nobody who answers (``speaks``), or someone asked about who answers nowhere
+    (``stranger``, :meth:`Searcher.stranger`), is said first, then an exact phrase that
+    was asked for, since the quotation marks are the likeliest reason; a query written
+    in none of the corpus's alphabets (``corpus_scripts``) is told so."""
     query = Query.parse(text)
     if query.speaker and speaks is not None and not speaks(query.speaker):
         return NO_SPEAKER.format(speaker=query.speaker)
+    if stranger:
+        return NO_STRANGER.format(name=stranger)
     phrases = query.phrases
     if phrases:
         return NO_PHRASE.format(phrases=", ".join(f"“{p}”" for p in phrases))
@@ -171,9 +183,12 @@ OTHER_DATES = "Nothing from the dates you asked about; the nearest I found:"
 GUESS_OTHER_DATES = "Not sure this is what you mean, and nothing is from the dates you asked about:"
 
 
-def note_for(hit: Hit) -> str | None:
-    """What to say above a hit: that it is a guess, that it is from other dates than
+def note_for(hit: Hit, stranger: str | None = None) -> str | None:
+    """What to say above a hit: that the one asked about answers nowhere (``stranger``)
+    and these are others' words, that it is a guess, that it is from other dates than
     the query asked about, both, or nothing."""
+    if stranger:
+        return (STRANGER_GUESS if hit.guess else STRANGER).format(name=stranger)
     other_dates = hit.signals.get("other_date", 0.0) > 0
     if hit.guess:
         return GUESS_OTHER_DATES if other_dates else GUESS
@@ -255,18 +270,21 @@ class Replier:
         if said and said[0] in _BARE_COMMANDS and all(w in _ADDRESSED for w in said[1:]):
             return Reply(NOTHING_ASKED)  # "help", "help me", "help please"
         hits = self.searcher.search(text, limit=HITS_PER_SEARCH)
+        stranger = self.searcher.stranger(text)
         if not hits:
             if all(w in FUNCTION_WORDS for w in said) and not Query.parse(text).phrases:
                 return Reply(NOTHING_ASKED)
-            return Reply(
-                escape(no_match(text, self.searcher.lexicon.scripts, self.searcher.speaks))
-            )
+            scripts_ = self.searcher.lexicon.scripts
+            return Reply(escape(no_match(text, scripts_, self.searcher.speaks, stranger)))
+        notes = [note_for(h, stranger) for h in hits]
         with self._lock:
             search_id = next(self._ids)
-            self._searches[(chat_id, search_id)] = [(h.id, h.quote, note_for(h)) for h in hits]
+            self._searches[(chat_id, search_id)] = [
+                (h.id, h.quote, note) for h, note in zip(hits, notes, strict=True)
+            ]
             while len(self._searches) > self.remembered:
                 self._searches.popitem(last=False)
-        return self._hit_reply(hits[0], search_id, 0, len(hits), note_for(hits[0]))
+        return self._hit_reply(hits[0], search_id, 0, len(hits), notes[0])
 
     def _verdict(self, text: str) -> Reply | None:
         """The verdict on ``text`` (did they really say that?) when it reads like a

@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from bot.search import Searcher
-from bot.search.query import Person, PersonIndex, Query, sounds_like, understand
+from bot.search.query import (
+    Person,
+    PersonIndex,
+    Query,
+    framed_names,
+    sounds_like,
+    understand,
+)
 
 # People as the corpus of the briefings and the kremlin.ru pages names them.
 PEOPLE = PersonIndex(
@@ -445,3 +452,19 @@ def test_a_date_filter_keeps_only_what_a_calendar_has():
     assert Query.parse("putin nato to:2016-02-30").date_to == "2016-02"
     assert Query.parse("putin nato from:2016-02-29").date_from == "2016-02-29"  # a leap day
     assert Query.parse("putin nato to:2021-06").date_to == "2021-06"
+
+
+@pytest.mark.parametrize(
+    "raw, names",
+    [
+        ("obama on healthcare", [["obama"]]),
+        ("what did angela merkel say about refugees", [["angela", "merkel"]]),
+        ("tell me what obama said about cuba", [["obama"]]),
+        ("quotes by lincoln about war", [["lincoln"]]),
+        ("sanctions on russia", [["sanctions"]]),  # the corpus says it is no name
+        ("merkel refugees", []),  # no framing: a name among the words is a topic
+        ("the sco is a useful organisation", []),
+    ],
+)
+def test_framed_names_are_the_words_in_a_framing_s_person_place(raw, names):
+    assert framed_names(Query.parse(raw)) == names

@@ -23,10 +23,12 @@ from bot.replies import (
     INLINE_TITLE_CHARS,
     MAX_ID,
     NO_MATCH,
+    NO_STRANGER,
     NOTHING_ASKED,
     OTHER_DATES,
     REMEMBERED_SEARCHES,
     SMALL_TALK_REPLY,
+    STRANGER,
     THANKS_REPLY,
     Replier,
     parse_id,
@@ -272,3 +274,17 @@ def test_inline_pages_are_plain_data(replier: Replier):
     assert drawn.random and drawn.results and drawn.next_offset == ""
     assert len({r.id for r in drawn.results}) == len(drawn.results)
     assert replier.inline("asdfghjkl qwertyuiop").results == []
+
+
+def test_asked_for_someone_who_answers_nowhere_the_reply_says_whose_words_it_shows(
+    replier: Replier,
+):
+    reply = replier.search("obama on syria", chat_id=5)
+    assert reply.html.startswith(f"<i>{escape(STRANGER.format(name='Obama'))}</i>")
+    assert "Vladimir Putin" in reply.html
+    # every match walked to carries it too
+    following = replier.button(buttons(reply)["Another match"], chat_id=5)[0]
+    assert escape(STRANGER.format(name="Obama")) in following.html
+    nothing = replier.search("obama on quantum chromodynamics")
+    assert nothing.html == escape(NO_STRANGER.format(name="Obama"))
+    assert not replier.search("putin on syria").html.startswith("No one called")

@@ -799,3 +799,26 @@ def test_two_title_words_side_by_side_name_an_occasion_answers_rarely_say(seeded
     assert count(("united", "states"), 100) > 5
     assert occasions.named(["the", "united", "states", "sanctions"], count) == ([], ())
     assert occasions.context(1, frozenset({"direct", "line", "pension"})) == {"direct", "line"}
+
+
+def test_a_name_asked_about_who_answers_nowhere_is_a_stranger(searcher: Searcher):
+    """The seeds write Obama and Biden as names, and neither answers there: "obama on
+    syria" asks for words the corpus does not have (what it shows is Putin's)."""
+    assert searcher.stranger("obama on syria") == "Obama"
+    assert searcher.stranger("what did biden say about human rights") == "Biden"
+    assert searcher.stranger("putin on nato") is None  # he answers
+    assert searcher.stranger("sanctions on russia") is None  # an everyday word
+    assert searcher.stranger("obama syria") is None  # not asked for anyone's words
+    assert searcher.stranger("speaker:obama syria") is None  # speaker: says it itself
+    assert searcher.search("obama on syria", limit=1)[0].who == "Vladimir Putin"
+
+
+def test_search_command_says_when_the_one_asked_about_answers_nowhere(seeded_db):
+    asked = ["search", "--db", str(seeded_db), "--limit", "1"]
+    out = CliRunner().invoke(main, [*asked, "obama on syria"]).output
+    assert out.startswith("No one called “Obama” answers in these transcripts.")
+    assert "Vladimir Putin" in out
+    nothing = CliRunner().invoke(main, [*asked, "obama on quantum chromodynamics"]).output
+    assert "No one called “Obama” answers" in nothing
+    as_json = CliRunner().invoke(main, [*asked, "--json", "obama on syria"]).output
+    assert json.loads(as_json)[0]["speaker"] == "Vladimir Putin"  # the contract as it was

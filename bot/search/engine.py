@@ -37,6 +37,7 @@ from .query import (
     Query,
     Understood,
     folded_key,
+    framed_names,
     is_date_word,
     understand,
 )
@@ -150,15 +151,32 @@ class Knowledge:
     subject: int | None = None
 
 
+def _name_votes(conn: sqlite3.Connection, word: str) -> tuple[list[bool], Counter[str]]:
+    """For a sample of the answers holding ``word``: whether each writes it capitalised
+    more often than not, and how the capitalised ones write it."""
+    pattern = re.compile(rf"\b{re.escape(word)}\b", re.IGNORECASE)
+    votes, forms = [], Counter()
+    for text in store.texts_with(conn, word, SURNAME_SAMPLE):
+        found = [m[0] for m in pattern.finditer(text)]
+        if found:
+            votes.append(2 * sum(f[0].isupper() for f in found) >= len(found))
+            forms.update(f for f in found if f[0].isupper())
+    return votes, forms
+
+
 def _is_a_name(conn: sqlite3.Connection, word: str) -> bool:
     """Whether the corpus writes ``word`` as a name (capitalised), not an everyday word."""
-    pattern = re.compile(rf"\b{re.escape(word)}\b", re.IGNORECASE)
-    votes = []
-    for text in store.texts_with(conn, word, SURNAME_SAMPLE):
-        cases = [m[0][0].isupper() for m in pattern.finditer(text)]
-        if cases:
-            votes.append(2 * sum(cases) >= len(cases))
+    votes, _ = _name_votes(conn, word)
     return not votes or sum(votes) / len(votes) >= SURNAME_CAPITALISED
+
+
+def _written_name(conn: sqlite3.Connection, word: str) -> str | None:
+    """How the corpus writes ``word`` as a name ("Obama", "NATO"); None when it writes
+    it as an everyday word, or holds it nowhere."""
+    votes, forms = _name_votes(conn, word)
+    if not votes or sum(votes) / len(votes) < SURNAME_CAPITALISED:
+        return None
+    return forms.most_common(1)[0][0]
 
 
 def _person_index(conn: sqlite3.Connection, lexicon: Lexicon) -> PersonIndex:
@@ -805,6 +823,24 @@ class Searcher:
         return self._speaker_person(speaker) is not None or store.label_answers(
             self._conn(), speaker
         )
+
+    def stranger(self, text: str) -> str | None:
+        """The name of someone whose words ``text`` asks for ("obama on healthcare",
+        "what did merkel say about refugees") when nobody of that name answers in the
+        corpus, as the corpus writes it ("Obama"); None when the query names someone
+        who does, or no one. What others said of them is all there is to show."""
+        query = Query.parse(text)
+        if query.speaker:
+            return None  # told apart already: "No one called ... answers"
+        understood = self.understand(query)[0]
+        if understood.people:
+            return None
+        conn = self._conn()
+        for name in framed_names(query):
+            written = [_written_name(conn, w) if w in self.vocab else None for w in name]
+            if all(written):
+                return " ".join(written)
+        return None
 
     def person_named(self, text: str) -> int | None:
         """The person ``text`` names ("psaki", "jen saki", "president putin", a first name

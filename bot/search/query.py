@@ -597,5 +597,29 @@ def understand(
     return Understood(subject[2] if subject else (), tokens, framed)
 
 
+# A name in a framing's person place: one or two words ("obama", "angela merkel").
+_NAME_WORDS = (2, 1)
+
+
+def framed_names(query: Query) -> list[list[str]]:
+    """The words that sit where a framing puts the person whose words are asked for
+    ("obama" in "obama on healthcare", "angela merkel" in "what did angela merkel say
+    about refugees"), longest first; whether they name anyone is the corpus's to say."""
+    tokens = expand_contractions(words(query.text))
+    request = _REQUEST.match(" ".join(tokens))
+    if request:
+        tokens = tokens[len(request.group().split()) :]
+    found: list[list[str]] = []
+    for size in _NAME_WORDS:
+        for start in range(len(tokens) - size + 1):
+            name = tokens[start : start + size]
+            if any(t in FUNCTION_WORDS for t in name):
+                continue
+            shaped = " ".join([*tokens[:start], P, *tokens[start + size :]])
+            if any(pattern.match(shaped) for pattern in _FRAMING) and name not in found:
+                found.append(name)
+    return found
+
+
 def folded_key(name: str) -> tuple[str, ...]:
     return tuple(words(fold(name)))
