@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 from html import escape, unescape
@@ -290,8 +291,17 @@ def align(line: str, answer: str, config: VerifyConfig = DEFAULT) -> Alignment |
     user = [t.folded for t in mine]
     if not user or not theirs:
         return None
-    lo, hi = _window(user, [t.folded for t in theirs], config)
-    lo, hi = _passage(user, [t.folded for t in theirs], lo, hi)
+    folded = [t.folded for t in theirs]
+    # where the characters line up best, and where most of the line's words are: a
+    # line with words added inside ("the Taliban are, of course, our allies") can line
+    # up by characters with another stretch ("the Taliban are also interested")
+    passages = [
+        _passage(user, folded, lo, hi)
+        for lo, hi in dict.fromkeys(
+            [_window(user, folded, config), _by_words(user, folded, config)]
+        )
+    ]
+    lo, hi = max(passages, key=lambda p: _agreement(user, folded[p[0] : p[1]]))
     real_tokens = theirs[lo:hi]
     real = [t.folded for t in real_tokens]
     codes = SequenceMatcher(None, user, real, autojunk=False).get_opcodes()
@@ -310,6 +320,33 @@ def align(line: str, answer: str, config: VerifyConfig = DEFAULT) -> Alignment |
     else:
         start = end = real_tokens[j_first].start if j_first < len(real_tokens) else len(answer)
     return Alignment(diff, start, end, matched, len(user), j_last - j_first, run)
+
+
+def _by_words(user: list[str], real: list[str], config: VerifyConfig) -> tuple[int, int]:
+    """Word range of ``real`` whose stretch of the line's length holds most of the
+    line's words (the first such), with the same room around it as :func:`_window`."""
+    slack = max(config.window_min_slack, round(config.window_slack * len(user)))
+    size = len(user)
+    if len(real) <= size + 2 * slack:
+        return 0, len(real)
+    wanted = Counter(user)
+    seen: Counter[str] = Counter()
+    held = best = best_at = 0
+    for i, w in enumerate(real):
+        seen[w] += 1
+        held += seen[w] <= wanted[w]
+        if i >= size:
+            old = real[i - size]
+            held -= seen[old] <= wanted[old]
+            seen[old] -= 1
+        if held > best:
+            best, best_at = held, max(0, i - size + 1)
+    return max(0, best_at - slack), min(len(real), best_at + size + slack)
+
+
+def _agreement(user: list[str], real: list[str]) -> float:
+    """How much of the line and a stretch of words are the same words in order (2M/T)."""
+    return SequenceMatcher(None, user, real, autojunk=False).ratio()
 
 
 def _passage(user: list[str], real: list[str], lo: int, hi: int) -> tuple[int, int]:

@@ -93,9 +93,21 @@ def test_a_changed_first_word_is_a_replacement_not_a_far_match(searcher: Searche
 
 
 def test_a_paraphrase_shows_the_sentence_that_says_it(searcher: Searcher) -> None:
-    verdict = verify.verify(searcher, Claim("the taliban are our allies", "putin", True))
+    line = "it is just my birthday, not some public holiday"
+    verdict = verify.verify(searcher, Claim(line, "putin", True))
     assert verdict.kind == verify.PARAPHRASE
-    assert "our allies in countering terrorism" in verdict.hit.quote
+    assert "It is my birthday we are talking about, not a national holiday" in verdict.hit.quote
+
+
+def test_a_line_with_words_added_inside_is_close_where_its_words_are(searcher: Searcher):
+    """Seed 004: "the Taliban are, of course, our allies in countering terrorism". The
+    same answer says "the Taliban are also interested" before it, which lines up with
+    the line's characters as well: the passage is where the line's words are."""
+    verdict = verify.verify(searcher, Claim("the taliban are our allies", "putin", True))
+    assert verdict.kind == verify.CLOSE
+    start, end = verdict.span
+    assert verdict.hit.answer[start:end] == "the Taliban are, of course, our allies"
+    assert ("insert", [], ["of", "course"]) in verdict.diff
 
 
 def test_an_invented_line_is_not_found_with_what_was_searched(searcher: Searcher) -> None:
