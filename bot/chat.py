@@ -152,8 +152,17 @@ def chat(
                 reply = _press(replier, button)
             if reply is None:
                 continue
-            if not button.data:  # copy and share leave the answer and its buttons as they are
+            if not button.data or not reply.buttons:
+                # copy and share leave the answer and its buttons as they are, and so
+                # does a reply of no buttons of its own (the question, the full answer):
+                # in Telegram it is a new message, and the answer keeps its buttons
                 _show(reply, out)
+                if buttons:
+                    out.write(
+                        f"(the buttons 1 to {len(buttons)} still work)\n\n"
+                        if len(buttons) > 1
+                        else "(the button 1 still works)\n\n"
+                    )
                 continue
         elif pressed is not None and pressed <= MAX_BUTTON_NUMBER:
             _show(_no_button(pressed, len(buttons)), out)

@@ -288,3 +288,16 @@ def test_asked_for_someone_who_answers_nowhere_the_reply_says_whose_words_it_sho
     nothing = replier.search("obama on quantum chromodynamics")
     assert nothing.html == escape(NO_STRANGER.format(name="Obama"))
     assert not replier.search("putin on syria").html.startswith("No one called")
+
+
+def test_terminal_chat_keeps_the_answer_s_buttons_after_one_that_shows_a_message(
+    replier: Replier,
+):
+    """The question (a new message in Telegram, under which the answer keeps its
+    buttons) leaves them working: the full answer is still a number away."""
+    out = io.StringIO()
+    chat(replier, io.StringIO("taliban are our allies\n2\n3\n"), out)
+    shown = out.getvalue()
+    assert "There is no button" not in shown
+    assert "still work" in shown
+    assert "any authority in power is interested in its own stability" in shown
