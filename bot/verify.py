@@ -127,10 +127,18 @@ _DID = re.compile(
     rf"(?:\s+that\b|\s*[:,])?\s*(?P<line>.+)$",
     re.I | re.S,
 )
-# 'X said "..."', 'X: "..."'
+# 'X said "..."', 'X: "..."' (a name and a phrase in quotation marks alone, 'putin
+# "cold war"', is a search for the phrase)
 _SAID_QUOTED = re.compile(
-    rf"^\s*(?P<who>[^\"“”«»„:]{{2,80}}?)\s*(?:\s{_ADVERB}{_SAY}\s*(?:that)?)?\s*[:,]?\s*"
+    rf"^\s*(?P<who>[^\"“”«»„:]{{2,80}}?)\s*(?:\s{_ADVERB}{_SAY}\s*(?:that)?\s*[:,]?|\s*:)\s*"
     rf"[{_OPEN_Q}](?P<line>.+)[{_CLOSE_Q}]\s*[?!.]*\s*$",
+    re.I | re.S,
+)
+# "who said ...": the line is what is asked about, and whose it is the answer
+_WHO_SAID = re.compile(
+    r"^\s*(?:who|which \w+)\s+(?:(?:really|actually|first|once)\s+)?"
+    r"(?:said|says|has said|was it (?:that|who) said|is it (?:that|who) said)"
+    r"(?:\s+that\b|\s*[:,])?\s*(?P<line>.+?)\s*\??\s*$",
     re.I | re.S,
 )
 # "putin said (that) nato is a relic": a line attributed without quotation marks, by
@@ -184,7 +192,10 @@ def claim_of(text: str, config: VerifyConfig = DEFAULT) -> Claim | None:
     if not text or _FILTER.search(text):
         return None
     claim: Claim | None = None
-    for pattern in (_IS_IT_TRUE, _DID, _SAID_QUOTED):
+    asked_whose = _WHO_SAID.match(text)
+    if asked_whose:
+        claim = Claim(_strip_quotes(asked_whose["line"]), None, True)
+    for pattern in () if claim else (_IS_IT_TRUE, _DID, _SAID_QUOTED):
         match = pattern.match(text)
         if match:
             who = " ".join(match["who"].split())

@@ -237,6 +237,15 @@ def test_not_found_without_a_person_gives_the_corpus_totals(searcher: Searcher) 
             True,
         ),
         ("President Putin once said: nato is a relic", "nato is a relic", "President Putin", True),
+        # asked whose a line is: the line, nobody named
+        (
+            "who said the debt ceiling should never be political brinksmanship",
+            "the debt ceiling should never be political brinksmanship",
+            None,
+            True,
+        ),
+        ('who said "we will circle back on that"?', "we will circle back on that", None, True),
+        ('Putin: "the cold war is over"', "the cold war is over", "Putin", True),
     ],
 )
 def test_claims_are_recognised(text: str, line: str, who: str | None, framed: bool) -> None:
@@ -256,6 +265,8 @@ def test_claims_are_recognised(text: str, line: str, who: str | None, framed: bo
         "putin said about the nato expansion plans",  # a topic
         "psaki said student loans",  # too short to be a line
         "he said we would never give up",  # nobody named, and short
+        'putin "cold war"',  # a name and a quoted phrase, no "said": a search for it
+        "who says nato is obsolete",  # too short to be a line
     ],
 )
 def test_searches_are_no_claims(text: str) -> None:
