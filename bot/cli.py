@@ -216,7 +216,11 @@ def search_command(
     if as_json:
         click.echo(json.dumps([h.to_json() for h in hits], ensure_ascii=False, indent=2))
         return
-    stranger = searcher.stranger(text)
+    # asked for the words of someone who answers nowhere: what others said of them
+    who = searcher.stranger(text)
+    stranger = who.name if who else None
+    if who:
+        hits = searcher.search(who.search, limit)
     if not hits:
         click.echo(no_match(text, searcher.lexicon.scripts, searcher.speaks, stranger))
     else:

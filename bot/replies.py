@@ -133,7 +133,10 @@ STRANGER_GUESS = (
     "No one called “{name}” answers in these transcripts, and this may not be what you "
     "mean; the closest others said:"
 )
-NO_STRANGER = "No one called “{name}” answers in these transcripts, and no one else said that."
+NO_STRANGER = (
+    "No one called “{name}” answers in these transcripts, and I found nothing close to "
+    "that from anyone else."
+)
 
 
 def no_match(
@@ -269,8 +272,10 @@ class Replier:
             return Reply(THANKS_REPLY if thanked else SMALL_TALK_REPLY)
         if said and said[0] in _BARE_COMMANDS and all(w in _ADDRESSED for w in said[1:]):
             return Reply(NOTHING_ASKED)  # "help", "help me", "help please"
-        hits = self.searcher.search(text, limit=HITS_PER_SEARCH)
-        stranger = self.searcher.stranger(text)
+        # asked for the words of someone who answers nowhere: what others said of them
+        who = self.searcher.stranger(text)
+        stranger = who.name if who else None
+        hits = self.searcher.search(who.search if who else text, limit=HITS_PER_SEARCH)
         if not hits:
             if all(w in FUNCTION_WORDS for w in said) and not Query.parse(text).phrases:
                 return Reply(NOTHING_ASKED)

@@ -140,6 +140,14 @@ def lead_of(ranked: list[tuple[float, Any, Any]], i: int, rival: int = 1) -> flo
 
 
 @dataclass(frozen=True)
+class Stranger:
+    """Someone a query asks for the words of who answers nowhere in the corpus."""
+
+    name: str  # as the corpus writes it: "Obama", "NATO"
+    search: str  # what others said of them: the name and the topic, framing left out
+
+
+@dataclass(frozen=True)
 class Knowledge:
     """What search loads from the corpus at once and replaces whole on a change."""
 
@@ -824,22 +832,21 @@ class Searcher:
             self._conn(), speaker
         )
 
-    def stranger(self, text: str) -> str | None:
-        """The name of someone whose words ``text`` asks for ("obama on healthcare",
-        "what did merkel say about refugees") when nobody of that name answers in the
-        corpus, as the corpus writes it ("Obama"); None when the query names someone
-        who does, or no one. What others said of them is all there is to show."""
+    def stranger(self, text: str) -> Stranger | None:
+        """Someone whose words ``text`` asks for ("obama on healthcare", "what did merkel
+        say about refugees") when nobody of that name answers in the corpus: the name as
+        the corpus writes it ("Obama"), and the search for what others said of them
+        ("Obama healthcare"); None when the query names someone who answers, or no one."""
         query = Query.parse(text)
         if query.speaker:
             return None  # told apart already: "No one called ... answers"
-        understood = self.understand(query)[0]
-        if understood.people:
+        if self.understand(query)[0].people:
             return None
         conn = self._conn()
-        for name in framed_names(query):
+        for name, topic in framed_names(query):
             written = [_written_name(conn, w) if w in self.vocab else None for w in name]
             if all(written):
-                return " ".join(written)
+                return Stranger(" ".join(filter(None, written)), " ".join([*name, *topic]))
         return None
 
     def person_named(self, text: str) -> int | None:
@@ -853,4 +860,13 @@ class Searcher:
         return self._speaker_person(text, framed=True)
 
 
-__all__ = ["QUOTE_CHARS", "Hit", "Query", "Searcher", "fold", "split_sentences", "standalone_quote"]
+__all__ = [
+    "QUOTE_CHARS",
+    "Hit",
+    "Query",
+    "Searcher",
+    "Stranger",
+    "fold",
+    "split_sentences",
+    "standalone_quote",
+]

@@ -601,23 +601,25 @@ def understand(
 _NAME_WORDS = (2, 1)
 
 
-def framed_names(query: Query) -> list[list[str]]:
+def framed_names(query: Query) -> list[tuple[list[str], list[str]]]:
     """The words that sit where a framing puts the person whose words are asked for
     ("obama" in "obama on healthcare", "angela merkel" in "what did angela merkel say
-    about refugees"), longest first; whether they name anyone is the corpus's to say."""
+    about refugees"), longest first, each with the topic words after the framing;
+    whether they name anyone is the corpus's to say."""
     tokens = expand_contractions(words(query.text))
     request = _REQUEST.match(" ".join(tokens))
     if request:
         tokens = tokens[len(request.group().split()) :]
-    found: list[list[str]] = []
+    found: list[tuple[list[str], list[str]]] = []
     for size in _NAME_WORDS:
         for start in range(len(tokens) - size + 1):
             name = tokens[start : start + size]
-            if any(t in FUNCTION_WORDS for t in name):
+            if any(t in FUNCTION_WORDS for t in name) or any(name == n for n, _ in found):
                 continue
             shaped = " ".join([*tokens[:start], P, *tokens[start + size :]])
-            if any(pattern.match(shaped) for pattern in _FRAMING) and name not in found:
-                found.append(name)
+            match = next((m for m in (p.match(shaped) for p in _FRAMING) if m), None)
+            if match:
+                found.append((name, shaped[match.end() :].split()))
     return found
 
 
