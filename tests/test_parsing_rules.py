@@ -212,6 +212,22 @@ def test_briefing_end_mark_is_nobody_s_words():
     assert kept.turns[0].text.endswith("END of the war is near, I think.")
 
 
+def test_podcast_timestamps_with_hundredths_are_stamps_not_words():
+    """Go Time 134 (Changelog Media, CC BY-SA 4.0) stamps paragraphs "\\[01:04:07.23\\]"."""
+    text = (
+        "**Mat Ryer:** So yeah, I think you're gonna do great.\n\n"
+        "\\[01:04:07.23\\] So yeah, we could well see something like gRPC take over.\n\n"
+        "**Jon Calhoun:** \\[01:05:00.10\\] Right.\n"
+    )
+    t = parse_text(text)
+    assert [x.text for x in t.turns] == [
+        "So yeah, I think you're gonna do great.\n\n"
+        "So yeah, we could well see something like gRPC take over.",
+        "Right.",
+    ]
+    assert t.turns[1].timestamp == "01:05:00"
+
+
 def test_podcast_pseudo_speaker_ends_the_previous_turn():
     text = "**Rob Pike:** Great!\n\n**Break:**\n\nSponsor message here.\n\n**Jon Calhoun:** Hi!\n"
     t = parse_text(text)

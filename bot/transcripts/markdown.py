@@ -26,7 +26,8 @@ _CAPS_LABEL = re.compile(
     rf"^(?P<label>(?:{_TITLE_CASE_HONORIFIC})?[^\s:a-z][^:a-z\n]{{0,79}}?):\s+(?P<rest>.*)$", re.S
 )
 _Q_LINE = re.compile(r"^Q(?:\s+|:\s*)(?P<rest>\S.*)$", re.S)
-_TIMESTAMP = re.compile(r"\\?\[(?P<ts>\d{1,2}:\d{2}(?::\d{2})?)\\?\]\s*")
+# "[12:05]", "\[01:04:07\]", "\[01:04:07.23\]" (hundredths, in some episodes)
+_TIMESTAMP = re.compile(r"\\?\[(?P<ts>\d{1,2}:\d{2}(?::\d{2})?)(?:\.\d{1,3})?\\?\]\s*")
 _CLOCK_LINE = re.compile(r"^\d{1,2}:\d{2}\s*[AP]\.?M\.?(\s+[A-Z]{2,4})?$", re.I)
 # A briefing's end mark, with the time it ended ("END 3:21 P.M. EST"): nobody's words.
 _END_LINE = re.compile(r"^END(?:\s+\d{1,2}:\d{2}\s*[AP]\.?M\.?(?:\s+[A-Z]{2,4})?)?$")
