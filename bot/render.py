@@ -284,13 +284,26 @@ _OPEN, _CLOSE = "<blockquote expandable>", "</blockquote>"
 # characters) would be twenty messages at once: at most this many are sent, the last
 # saying how many words are left and where the whole answer is.
 MAX_ANSWER_MESSAGES = 4
-# Room kept in the last of them for that line: its words and the source's link.
+# Room kept in the last of them for that line: its words and the source's link (and
+# in the first, for the line saying how many words come before).
 REST_ROOM = URL_ROOM + 100
+# Characters of a quote that find where it begins in its answer.
+PASSAGE_KEY_CHARS = 60
 
 
-def answer_parts(hit: Hit) -> list[str]:
+def passage_at(hit: Hit) -> int:
+    """Where in the answer the hit's quote begins (characters), 0 when it is the opening
+    or cannot be found: the Full answer of a speech starts there."""
+    start = hit.quote.strip().lstrip(ELLIPSIS).strip()[:PASSAGE_KEY_CHARS]
+    at = hit.answer.find(start) if start else -1
+    return max(0, at)
+
+
+def answer_parts(hit: Hit, around: int = 0) -> list[str]:
     """The whole answer as messages of at most 4,096 units, split on paragraphs, at
-    most ``MAX_ANSWER_MESSAGES`` of them (the last then says how much is left).
+    most ``MAX_ANSWER_MESSAGES`` of them: from the one holding character ``around`` (the
+    passage a search showed) when the whole would be more, the first then saying how
+    many words come before and the last how many are left.
 
     Each part is a complete blockquote, so no tag is ever cut; a paragraph too long
     for one message is cut at spaces (or anywhere, when it has none).
@@ -310,17 +323,30 @@ def answer_parts(hit: Hit) -> list[str]:
         current.append(piece)
     if current:
         parts.append("\n\n".join(current))
-    rest = ""
+    lead = rest = ""
     if len(parts) > MAX_ANSWER_MESSAGES:
-        parts = parts[:MAX_ANSWER_MESSAGES]
-        parts[-1] = fit(unescape(parts[-1]), budget - REST_ROOM)  # room for the line
-        left = len(hit.answer.split()) - sum(len(unescape(p).split()) for p in parts)
+        counts = [len(unescape(p).split()) for p in parts]
+        wanted = len(hit.answer[: max(0, around)].split())
+        holding = next(
+            (i for i in range(len(parts)) if sum(counts[: i + 1]) > wanted), len(parts) - 1
+        )
+        first = min(holding, len(parts) - MAX_ANSWER_MESSAGES)
+        before = sum(counts[:first])
+        to_the_end = first + MAX_ANSWER_MESSAGES == len(parts)
+        parts = parts[first : first + MAX_ANSWER_MESSAGES]
         href = _link(hit.url)
         where = f', in <a href="{href}">the source</a>' if href else ", in the source"
-        rest = f"\n<i>{ELLIPSIS} {max(1, left):,} more words{where}.</i>"
+        if first:
+            parts[0] = fit(unescape(parts[0]), budget - REST_ROOM)  # room for the line
+            lead = f"<i>{ELLIPSIS} {max(1, before):,} words before this{where}.</i>\n"
+        if not to_the_end:
+            parts[-1] = fit(unescape(parts[-1]), budget - REST_ROOM)
+            shown = sum(len(unescape(p).split()) for p in parts)
+            left = len(hit.answer.split()) - before - shown
+            rest = f"\n<i>{ELLIPSIS} {max(1, left):,} more words{where}.</i>"
     messages = [f"{_OPEN}{p}{_CLOSE}" for p in parts] or [f"{_OPEN}{_CLOSE}"]
     messages[-1] += rest
-    messages[0] = header + messages[0]
+    messages[0] = header + lead + messages[0]
     return messages
 
 

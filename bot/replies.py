@@ -25,6 +25,7 @@ from .render import (
     deep_link,
     hit_html,
     human_date,
+    passage_at,
     question_html,
     source_line,
 )
@@ -317,7 +318,9 @@ class Replier:
         if hit.question:
             buttons.append(Button("The question", f"q:{hit.id}"))
         if len(hit.answer) > len(hit.quote):
-            buttons.append(Button("Full answer", f"a:{hit.id}"))
+            # from where the passage shown begins, when the whole is too long to send
+            at = passage_at(hit)
+            buttons.append(Button("Full answer", f"a:{hit.id}:{at}" if at else f"a:{hit.id}"))
         buttons.extend(self._share_buttons(hit, card=True))
         return Reply(hit_html(hit, note=note), buttons)
 
@@ -376,6 +379,8 @@ class Replier:
             hit = replace(hit, quote=quote)
             return self._hit_reply(hit, search_id, index, len(found), note), True
         if kind in ("q", "a", "c"):
+            # "a:<id>:<where the passage begins>"; "a:<id>" from older messages
+            rest, _, at_text = rest.partition(":") if kind == "a" else (rest, "", "")
             answer_id = parse_id(rest)
             if answer_id is None:
                 return (Reply(GONE) if rest.isdigit() else None), False
@@ -386,7 +391,7 @@ class Replier:
                 return Reply(GONE), False
             if kind == "q":
                 return Reply(question_html(hit)), False
-            first, *more = answer_parts(hit)
+            first, *more = answer_parts(hit, parse_id(at_text) or 0)
             return Reply(first, extra=more), False
         return None, False
 

@@ -167,3 +167,24 @@ def test_a_whole_speech_is_its_start_and_where_the_rest_is():
     assert unlinked[-1].endswith(" more words, in the source.</i>")
     whole = answer_parts(replace(HIT, answer="word " * 900))
     assert "more words" not in whole[-1]
+
+
+def test_a_whole_speech_is_sent_from_the_passage_a_search_showed():
+    """The passage asked about is 20,000 words into an address: the Full answer starts
+    at the message holding it, saying how many words come before (and after)."""
+    paragraphs = [f"paragraph{i} " + "word " * 899 for i in range(30)]  # 27,000 words
+    speech = replace(HIT, answer="\n\n".join(paragraphs))
+    at = speech.answer.index("paragraph22 ")
+    parts = answer_parts(speech, at)
+    assert len(parts) == MAX_ANSWER_MESSAGES
+    assert all(units(p) <= MESSAGE_LIMIT and balanced(p) for p in parts)
+    assert "paragraph22 " in parts[0] and "paragraph21 " not in "".join(parts)
+    before = re.search(r"<i>… ([\d,]+) words before this, in <a href=", parts[0])
+    assert before and int(before[1].replace(",", "")) >= 22 * 900 - 900
+    assert re.search(r"<i>… [\d,]+ more words, in <a href=", parts[-1])
+    # near the end: the last messages, and nothing said to be left
+    last = answer_parts(speech, speech.answer.index("paragraph29 "))
+    assert "paragraph29 " in "".join(last) and "more words" not in last[-1]
+    assert "words before this" in last[0]
+    # from the opening, as before
+    assert "words before" not in answer_parts(speech, 0)[0]

@@ -301,3 +301,17 @@ def test_terminal_chat_keeps_the_answer_s_buttons_after_one_that_shows_a_message
     assert "There is no button" not in shown
     assert "still work" in shown
     assert "any authority in power is interested in its own stability" in shown
+
+
+def test_the_full_answer_button_starts_where_the_passage_shown_is(replier: Replier):
+    """The button carries where the quote begins; a button of an older message (no
+    offset) and a forged offset still give the answer."""
+    reply = replier.search("the taliban are our allies in countering terrorism")
+    data = buttons(reply)["Full answer"]
+    answer_id, _, at = data.removeprefix("a:").partition(":")
+    assert int(at) > 0  # the quote is not the opening of its answer
+    full = replier.button(data)[0]
+    assert "our allies in countering terrorism" in full.html
+    for older in (f"a:{answer_id}", f"a:{answer_id}:x", f"a:{answer_id}:" + "9" * 30):
+        again = replier.button(older)[0]
+        assert "our allies in countering terrorism" in again.html
