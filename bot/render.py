@@ -247,10 +247,14 @@ def citation(hit: Hit, link: str | None = None) -> str:
         parts = [fit(hit.who, speaker_room, _plain)]
         parts.append(f"“{fit(source_title(hit), title_room, _plain)}”")
         parts.extend(d for d in details if d)
-        return " — " + ", ".join(parts) + "." + (f" {target}" if target else "")
+        said = ", ".join(parts)
+        end = "" if said.endswith(ELLIPSIS) else "."  # "Brady…", not "Brady…."
+        return " — " + said + end + (f" {target}" if target else "")
 
-    # the link matters more than a long title: squeeze the title before dropping it
+    # the link matters more than a long title: squeeze the title before dropping it;
+    # with no link that fits, the title as little squeezed as the room allows
     tails = [tail(t, *rooms) for rooms in _CITE_SQUEEZES for t in targets]
+    tails += [tail(None, *rooms) for rooms in _CITE_SQUEEZES]
     after = next(
         (t for t in tails if CITE_LIMIT - units(t) - 2 >= CITE_QUOTE_MIN),
         tail(None, *_CITE_SQUEEZES[-1]),
