@@ -10,8 +10,10 @@ imports ``telegram``.
 
 from __future__ import annotations
 
+import functools
 import random
 import re
+import zoneinfo
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
@@ -83,6 +85,20 @@ def _zone(name: str) -> ZoneInfo | None:
         return None
 
 
+@functools.cache
+def _zones_by_folded() -> dict[str, str]:
+    return {z.casefold(): z for z in zoneinfo.available_timezones()}
+
+
+def zone_name(name: str) -> str | None:
+    """The IANA name of the zone ``name`` means, written in any case ("europe/london"
+    is Europe/London); None for no zone."""
+    if _zone(name) is not None:
+        return name
+    found = _zones_by_folded().get(name.casefold()) if len(name) <= MAX_ZONE_CHARS else None
+    return found if found and _zone(found) is not None else None
+
+
 def parse_request(args: list[str], default_tz: str) -> tuple[str, str] | None:
     """``["09:00", "Europe/Berlin"]`` -> (``09:00``, ``Europe/Berlin``); ``["off"]`` -> None.
 
@@ -90,13 +106,18 @@ def parse_request(args: list[str], default_tz: str) -> tuple[str, str] | None:
     """
     if args and args[0].lower() in ("off", "stop", "cancel"):
         return None
+    if args and args[0].lower() in ("on", "start", "yes"):
+        args = args[1:]  # "/daily on": at the default time
+    if args and not _TIME.match(args[0]) and zone_name(args[0]) is not None:
+        args = [DEFAULT_TIME, *args]  # "/daily Europe/Berlin": at the default time there
     raw_time = args[0] if args else DEFAULT_TIME
     match = _TIME.match(raw_time)
     if not match or int(match[1]) > 23 or int(match[2]) > 59:
         raise DailyError(f"“{raw_time[:20]}” is not a time I understand. Use HH:MM, e.g. {EXAMPLE}")
-    tz = args[1] if len(args) > 1 else default_tz
-    if _zone(tz) is None:
-        raise DailyError(f"“{tz[:40]}” is not a time zone I know. Use Area/City, e.g. {EXAMPLE}")
+    asked = args[1] if len(args) > 1 else default_tz
+    tz = zone_name(asked)
+    if tz is None:
+        raise DailyError(f"“{asked[:40]}” is not a time zone I know. Use Area/City, e.g. {EXAMPLE}")
     return f"{int(match[1]):02d}:{match[2]}", tz
 
 

@@ -47,6 +47,20 @@ def test_parse_request():
         daily.parse_request(["<b>nine</b>"], "UTC")
 
 
+def test_daily_takes_a_zone_in_any_case_alone_or_after_on():
+    """As people type it: "/daily 09:00 europe/london", "/daily Europe/Berlin" (the
+    default time there), "/daily on"."""
+    assert daily.parse_request(["09:00", "europe/london"], "UTC") == ("09:00", "Europe/London")
+    assert daily.parse_request(["Europe/Berlin"], "UTC") == ("09:00", "Europe/Berlin")
+    assert daily.parse_request(["on"], "Asia/Tokyo") == ("09:00", "Asia/Tokyo")
+    assert daily.parse_request(["on", "18:30", "AMERICA/NEW_YORK"], "UTC") == (
+        "18:30",
+        "America/New_York",
+    )
+    with pytest.raises(daily.DailyError, match="not a time I understand"):
+        daily.parse_request(["europe"], "UTC")  # a folder of zones is neither
+
+
 @pytest.mark.parametrize("zone", ["Europe", "America", "x" * 300, "../../etc/passwd", "Europe/"])
 def test_zones_that_are_not_zones(zone: str):
     """A folder of zones, a path, a name too long for the disk: a calm, specific answer."""
