@@ -505,6 +505,8 @@ def verify_command(db_path: Path | None, as_json: bool, text: tuple[str, ...]) -
     from . import verify
 
     line = " ".join(text)
+    if verify.no_line(line):  # "", "putin said"
+        raise click.UsageError('no line to check: quotebot verify "did putin say ..."')
     # every line is a claim here, however short or unframed
     any_line = verify.VerifyConfig(quotation_words=0, min_claim_words=1)
     claim = verify.claim_of(line, any_line) or verify.Claim(line, None, True)

@@ -225,6 +225,19 @@ def claim_of(text: str, config: VerifyConfig = DEFAULT) -> Claim | None:
     return claim
 
 
+# "putin said", "did psaki say?": a name and a verb of saying, and no line after them
+_NO_LINE = re.compile(
+    rf"^\s*(?:(?:did|does|has|is it true)\s+)?(?:[^\W\d_][\w.'’-]*\s+){{0,4}}?{_ADVERB}{_SAY}"
+    r"(?:\s+that)?\s*[?.!:,]*\s*$",
+    re.I,
+)
+
+
+def no_line(text: str) -> bool:
+    """Whether ``text`` holds no line to check: nothing, or a name and "said" alone."""
+    return not words(_strip_quotes(text or "")) or bool(_NO_LINE.match(text))
+
+
 # -- aligning words ----------------------------------------------------------------
 @dataclass(frozen=True)
 class Token:

@@ -351,6 +351,14 @@ def test_cli_json_shape(seeded_db: Path) -> None:
     assert out["diff"] == [] and out["coverage"]["answers"] > 0
 
 
+@pytest.mark.parametrize("line", ["", '""', "putin said", "did psaki say?"])
+def test_cli_with_no_line_to_check_says_how_to_ask(seeded_db: Path, line: str) -> None:
+    result = CliRunner().invoke(main, ["verify", "--db", str(seeded_db), line])
+    assert result.exit_code == 2
+    assert 'no line to check: quotebot verify "did putin say ..."' in result.output
+    assert "I cannot find that" not in result.output
+
+
 def test_a_bare_surname_is_looked_up_in_each_bearer_s_words(tmp_path: Path) -> None:
     # "adams" is first Chase Adams (more answers); the line is Bram Adams's
     db_path = tmp_path / "namesakes.db"
