@@ -127,6 +127,10 @@ NO_SPEAKER = (
     "No one called “{speaker}” answers in these transcripts. Try their surname, or "
     "leave speaker: out."
 )
+REVERSED_DATES = (
+    "Nothing can be from:{start} and to:{end} at once: from: is the earliest date, to: the "
+    "latest. Try from:{end} to:{start}."
+)
 # Asked for the words of someone who answers nowhere ("obama on healthcare"): what is
 # shown is others speaking of it, and says so.
 STRANGER = "No one called “{name}” answers in these transcripts. What others said of it:"
@@ -154,6 +158,8 @@ def no_match(
     query = Query.parse(text)
     if query.speaker and speaks is not None and not speaks(query.speaker):
         return NO_SPEAKER.format(speaker=query.speaker)
+    if query.dates_reversed:
+        return REVERSED_DATES.format(start=query.date_from, end=query.date_to)
     if stranger:
         return NO_STRANGER.format(name=stranger)
     phrases = query.phrases

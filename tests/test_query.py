@@ -471,3 +471,17 @@ def test_a_date_filter_keeps_only_what_a_calendar_has():
 )
 def test_framed_names_are_the_words_in_a_framing_s_person_place(raw, names):
     assert framed_names(Query.parse(raw)) == names
+
+
+@pytest.mark.parametrize(
+    "raw, reversed_",
+    [
+        ("from:2019 to:2018 putin nato", True),
+        ("from:2019-06 to:2019-03 putin", True),
+        ("from:2019-06 to:2019 putin", False),  # June to the end of 2019
+        ("from:2019 to:2019-03 putin", False),
+        ("to:2018 putin", False),
+    ],
+)
+def test_dates_asked_the_wrong_way_round_are_told_apart(raw, reversed_):
+    assert Query.parse(raw).dates_reversed is reversed_

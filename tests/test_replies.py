@@ -27,6 +27,7 @@ from bot.replies import (
     NOTHING_ASKED,
     OTHER_DATES,
     REMEMBERED_SEARCHES,
+    REVERSED_DATES,
     SMALL_TALK_REPLY,
     STRANGER,
     THANKS_REPLY,
@@ -315,3 +316,9 @@ def test_the_full_answer_button_starts_where_the_passage_shown_is(replier: Repli
     for older in (f"a:{answer_id}", f"a:{answer_id}:x", f"a:{answer_id}:" + "9" * 30):
         again = replier.button(older)[0]
         assert "our allies in countering terrorism" in again.html
+
+
+def test_dates_the_wrong_way_round_are_said_to_be(replier: Replier):
+    reply = replier.search("from:2019 to:2018 putin nato")
+    assert reply.html == escape(REVERSED_DATES.format(start="2019", end="2018"))
+    assert "from:2018 to:2019" in reply.html

@@ -197,6 +197,14 @@ class Query:
         return cls(text, phrases, speaker, typing, date_from, date_to, prefer_from, prefer_to)
 
     @property
+    def dates_reversed(self) -> bool:
+        """``from:`` is after ``to:`` (``from:2019 to:2018``): no date is within both."""
+        if not (self.date_from and self.date_to):
+            return False
+        end = self.date_to + "-99-99"[len(self.date_to) - 4 :]  # 2018 -> 2018-99-99
+        return self.date_from > end
+
+    @property
     def all_words(self) -> list[str]:
         return words(" ".join([*self.phrases, self.text]))
 
