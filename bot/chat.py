@@ -131,6 +131,7 @@ def chat(
         "/random": lambda arg: replier.random(arg),
         "/start": lambda arg: replier.start(arg),
         "/quote": lambda arg: replier.search(arg),
+        "/verify": lambda arg: replier.check(arg),
         "/daily": lambda arg: daily(dailies, arg),
         "/timeline": lambda arg: timelines.reply(arg, TERMINAL_CHAT_ID),
         "/follow": lambda arg: follow(follows, arg),

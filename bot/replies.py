@@ -14,6 +14,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from html import escape
+from typing import TYPE_CHECKING
 
 import sqlite_utils
 
@@ -31,6 +32,9 @@ from .render import (
 )
 from .search import Hit, Query, Searcher
 from .words import FUNCTION_WORDS, cut_at_word, is_small_talk, scripts, words
+
+if TYPE_CHECKING:
+    from .verify import Verdict
 
 HITS_PER_SEARCH = 5
 REMEMBERED_SEARCHES = 5000
@@ -64,6 +68,7 @@ COMMANDS = [
     ("quote", "find a quote: /quote words you remember"),
     ("random", "a random quote: /random, or /random putin for one of theirs"),
     ("daily", "a quote a day: /daily 09:00 Europe/Berlin, /daily off"),
+    ("verify", "did they really say it: /verify did putin say nato is a relic"),
     ("timeline", "one person on a topic over the years: /timeline putin nato"),
     ("follow", "new answers by a person as they arrive: /follow putin nato; /follow lists"),
     ("unfollow", "stop following: /unfollow 1 or /unfollow putin"),
@@ -181,6 +186,10 @@ THANKS_REPLY = "You are welcome! " + _HOW
 # A message of no words, or of function words only ("who are you?", "?", an emoji):
 # nothing to look for, so how to ask, not "nothing close".
 NOTHING_ASKED = "I find what people actually said in transcripts. " + _HOW
+VERIFY_HOW = (
+    "Give me the line to check: <code>/verify did putin say nato is a relic</code>, or "
+    "<code>/verify the taliban are our allies</code>."
+)
 _THANKS = frozenset({"thanks", "thank", "thx", "ty", "cheers"})
 # A command's name typed without its slash, alone: asked of the bot, not words to look
 # for ("help" is no search for Mr Sobyanin "helping you").
@@ -298,6 +307,17 @@ class Replier:
                 self._searches.popitem(last=False)
         return self._hit_reply(hits[0], search_id, 0, len(hits), notes[0])
 
+    def check(self, text: str) -> Reply:
+        """/verify: the verdict on ``text`` whatever it reads like, however short (the
+        user asked outright whether it was said); how to ask when there is no line."""
+        from . import verify
+
+        if verify.no_line(text):
+            return Reply(VERIFY_HOW)
+        any_line = verify.VerifyConfig(quotation_words=0, min_claim_words=1)
+        claim = verify.claim_of(text, any_line) or verify.Claim(text, None, True)
+        return self._verdict_reply(verify.verify(self.searcher, replace(claim, framed=True)))
+
     def _verdict(self, text: str) -> Reply | None:
         """The verdict on ``text`` (did they really say that?) when it reads like a
         quotation (:func:`bot.verify.claim_of`); None for an ordinary search."""
@@ -309,6 +329,11 @@ class Replier:
         verdict = verify.verify(self.searcher, claim)
         if not verify.leads(verdict):
             return None
+        return self._verdict_reply(verdict)
+
+    def _verdict_reply(self, verdict: Verdict) -> Reply:
+        from . import verify
+
         shown = verdict.hit or verdict.nearest
         buttons = self._hit_reply(shown, None, 0, 1).buttons if shown else []
         return Reply(verify.verdict_html(verdict), buttons, text=verify.verdict_text(verdict))

@@ -31,6 +31,7 @@ from bot.replies import (
     SMALL_TALK_REPLY,
     STRANGER,
     THANKS_REPLY,
+    VERIFY_HOW,
     Replier,
     parse_id,
 )
@@ -322,3 +323,13 @@ def test_dates_the_wrong_way_round_are_said_to_be(replier: Replier):
     reply = replier.search("from:2019 to:2018 putin nato")
     assert reply.html == escape(REVERSED_DATES.format(start="2019", end="2018"))
     assert "from:2018 to:2019" in reply.html
+
+
+def test_verify_command_checks_any_line_and_says_how_to_ask_without_one(replier: Replier):
+    # four words, unframed: a search as a message, a verdict as /verify
+    assert not replier.search("taliban are our allies").html.startswith("<b>Close")
+    verdict = replier.check("taliban are our allies")
+    assert "Close" in verdict.text and "Full answer" in buttons(verdict)
+    for nothing in ("", "putin said", '""'):
+        assert replier.check(nothing).html == VERIFY_HOW
+    assert "/verify" in replier.help().html

@@ -177,6 +177,12 @@ async def test_commands_and_deep_link(fake: FakeBotApi, running, replier: Replie
     assert "Vladimir Putin" in (await fake.wait_for("sendMessage", 4))[3]["text"]
     fake.message("zzzz qqqq wwww")
     assert "Nothing close" in (await fake.wait_for("sendMessage", 5))[4]["text"]
+    # /verify checks a line however short; with none, it says how to ask
+    fake.message("/verify the taliban are our allies")
+    verdict = (await fake.wait_for("sendMessage", 6))[5]["text"]
+    assert "Close" in verdict and "of course" in verdict
+    fake.message("/verify")
+    assert "Give me the line to check" in (await fake.wait_for("sendMessage", 7))[6]["text"]
 
 
 async def test_group_answers_only_when_addressed(fake: FakeBotApi, running, clock: Clock):

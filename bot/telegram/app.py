@@ -156,6 +156,7 @@ def add_handlers(app: Application) -> None:
     app.add_handler(CommandHandler("about", handlers.about, new))
     app.add_handler(CommandHandler("random", handlers.random_quote, new))
     app.add_handler(CommandHandler("quote", handlers.quote, new))
+    app.add_handler(CommandHandler("verify", handlers.verify_line, new))
     app.add_handler(CommandHandler("daily", daily.daily_command, new))
     app.add_handler(CommandHandler("timeline", timeline.timeline_command, new))
     app.add_handler(CommandHandler("follow", follows.follow_command, new))

@@ -254,6 +254,12 @@ async def quote(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 @admitted
+async def verify_line(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    reply = await asyncio.to_thread(replier(context).check, " ".join(context.args or []))
+    await send(update, context, reply)
+
+
+@admitted
 async def private_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     text = update.effective_message.text if update.effective_message else ""
     reply = await asyncio.to_thread(replier(context).search, text or "", _chat_id(update))
