@@ -142,23 +142,15 @@ def test_a_citation_keeps_a_short_url_and_the_deep_link_for_a_long_one(answers: 
     assert "“Answers to Russian media questions”" in citation(long_url, None)
 
 
-def test_a_place_cut_short_ends_the_citation_once():
+def test_a_place_cut_short_ends_the_citation_once(answers: list[Hit]):
     """A White House place ("James S. Brady Press Briefing Room") cut to its room ends
     "…", not "….": the cut already says it stops there."""
-    hit = Hit(
-        id=1,
-        speaker="John Kirby",
-        quote="And what the Houthis are doing could have that effect.",
-        answer="And what the Houthis are doing could have that effect.",
-        question="",
-        asked_by=None,
+    hit = dataclasses.replace(
+        answers[0],
         title="Press Briefing by Press Secretary Karine Jean-Pierre and NSC Coordinator",
-        date="2023-12-08",
         place="James S. Brady Press Briefing Room " * 3,
         url=None,
-        file="x.md",
         timestamp=None,
-        score=90,
     )
     text = citation(hit)
     assert text.endswith("…") and not text.endswith("….")
