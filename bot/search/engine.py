@@ -836,7 +836,7 @@ class Searcher:
         """Someone whose words ``text`` asks for ("obama on healthcare", "what did merkel
         say about refugees") when nobody of that name answers in the corpus: the name as
         the corpus writes it ("Obama"), and the search for what others said of them
-        ("Obama healthcare"); None when the query names someone who answers, or no one."""
+        ("obama healthcare"); None when the query names someone who answers, or no one."""
         query = Query.parse(text)
         if query.speaker:
             return None  # told apart already: "No one called ... answers"
