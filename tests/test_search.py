@@ -622,6 +622,21 @@ def test_a_name_is_a_name_when_most_texts_write_it_so(monkeypatch):
     assert not engine._is_a_name(None, "johnny")
 
 
+def test_a_first_name_needs_fewer_capitalised_texts_than_a_surname(monkeypatch):
+    """Go Time writes its host "Mat" in most texts, and "mat" (a floor mat, a typo) in
+    some: 7 of 10 capitalised is too few for a surname alone, enough for the first name
+    of the well-known voice giving nearly all its answers."""
+    from bot.search import engine
+
+    texts = ["Mat, what do you think?"] * 7 + ["put it on the mat by the door"] * 3
+    monkeypatch.setattr(engine.store, "texts_with", lambda conn, word, n: texts)
+    assert not engine._is_a_name(None, "mat")
+    assert engine._is_a_name(None, "mat", engine.FIRST_NAME_CAPITALISED)
+    mat = engine.Person(1, "Mat Ryer", 500, (("mat", "ryer"), ("ryer",)))
+    named = engine._with_first_names(None, [mat], answers=1000)
+    assert named[0].framed_keys == (("mat",),)
+
+
 def test_a_surname_of_two_words_names_the_person(tmp_path):
     """ "Karine Jean-Pierre" is "jean-pierre" in a query: framing found, no "jean" left
     among the topic words."""
