@@ -373,8 +373,19 @@ def _pieces(text: str, budget: int) -> list[str]:
     return out
 
 
+_ANCHOR = re.compile(r'<a href="(?P<href>[^"]*)">(?P<text>.*?)</a>', re.S)
+
+
+def _anchor_text(match: re.Match[str]) -> str:
+    """A link as a terminal shows it: its text, then where it leads (once)."""
+    href, text = unescape(match["href"]), match["text"]
+    return text if unescape(text) == href else f"{text} ({escape(href)})"
+
+
 def plain_text(html_text: str) -> str:
-    """Telegram HTML as terminal text (the terminal chat prints what the bot sends)."""
+    """Telegram HTML as terminal text (the terminal chat prints what the bot sends);
+    a link keeps where it leads, which a terminal cannot follow otherwise."""
     text = re.sub(r"</?blockquote[^>]*>", "\n", html_text)
+    text = _ANCHOR.sub(_anchor_text, text)
     text = re.sub(r"<[^>]+>", "", text)
     return unescape(re.sub(r"\n{3,}", "\n\n", text)).strip()

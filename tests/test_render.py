@@ -11,6 +11,7 @@ from bot.render import (
     answer_parts,
     hit_html,
     hit_text,
+    plain_text,
     question_html,
 )
 from bot.search import Hit
@@ -188,3 +189,12 @@ def test_a_whole_speech_is_sent_from_the_passage_a_search_showed():
     assert "words before this" in last[0]
     # from the opening, as before
     assert "words before" not in answer_parts(speech, 0)[0]
+
+
+def test_the_terminal_shows_where_a_link_leads():
+    """The terminal chat prints Telegram's HTML as text: a title linked to its source
+    keeps the address (it cannot be clicked there), once."""
+    text = plain_text(hit_html(HIT))
+    assert "Answers <to> media (http://en.kremlin.ru/events/president/news/1?a=1&b=2)" in text
+    same = plain_text('<a href="https://x.org/a">https://x.org/a</a>')
+    assert same == "https://x.org/a"
