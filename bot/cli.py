@@ -212,15 +212,14 @@ def search_command(
             sys.stdout.flush()
         return
     text = " ".join(query)
-    hits = searcher.search(text, limit)
     if as_json:
+        hits = searcher.search(text, limit)
         click.echo(json.dumps([h.to_json() for h in hits], ensure_ascii=False, indent=2))
         return
     # asked for the words of someone who answers nowhere: what others said of them
     who = searcher.stranger(text)
     stranger = who.name if who else None
-    if who:
-        hits = searcher.search(who.search, limit)
+    hits = searcher.search(who.search if who else text, limit)
     if not hits:
         click.echo(no_match(text, searcher.lexicon.scripts, searcher.speaks, stranger))
     else:
@@ -504,13 +503,9 @@ def verify_command(db_path: Path | None, as_json: bool, text: tuple[str, ...]) -
     """
     from . import verify
 
-    line = " ".join(text)
-    if verify.no_line(line):  # "", "putin said"
+    claim = verify.asked_outright(" ".join(text))
+    if claim is None:  # "", "putin said"
         raise click.UsageError('no line to check: quotebot verify "did putin say ..."')
-    # every line is a claim here, however short or unframed
-    any_line = verify.VerifyConfig(quotation_words=0, min_claim_words=1)
-    claim = verify.claim_of(line, any_line) or verify.Claim(line, None, True)
-    claim = verify.Claim(claim.line, claim.who, True)  # asked outright: check it fully
     verdict = verify.verify(_searcher(db_path), claim)
     if as_json:
         click.echo(json.dumps(verdict.to_json(), ensure_ascii=False, indent=2))

@@ -312,11 +312,10 @@ class Replier:
         user asked outright whether it was said); how to ask when there is no line."""
         from . import verify
 
-        if verify.no_line(text):
+        claim = verify.asked_outright(text)
+        if claim is None:
             return Reply(VERIFY_HOW)
-        any_line = verify.VerifyConfig(quotation_words=0, min_claim_words=1)
-        claim = verify.claim_of(text, any_line) or verify.Claim(text, None, True)
-        return self._verdict_reply(verify.verify(self.searcher, replace(claim, framed=True)))
+        return self._verdict_reply(verify.verify(self.searcher, claim))
 
     def _verdict(self, text: str) -> Reply | None:
         """The verdict on ``text`` (did they really say that?) when it reads like a

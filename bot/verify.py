@@ -238,6 +238,17 @@ def no_line(text: str) -> bool:
     return not words(_strip_quotes(text or "")) or bool(_NO_LINE.match(text))
 
 
+def asked_outright(text: str) -> Claim | None:
+    """The claim in ``text`` when the user asks outright whether it was said
+    (``quotebot verify``, ``/verify``): every line is one, however short or unframed,
+    and is checked fully; None when there is no line to check ("", "putin said")."""
+    if no_line(text):
+        return None
+    any_line = VerifyConfig(quotation_words=0, min_claim_words=1)
+    claim = claim_of(text, any_line) or Claim(text, None, True)
+    return replace(claim, framed=True)
+
+
 # -- aligning words ----------------------------------------------------------------
 @dataclass(frozen=True)
 class Token:

@@ -546,6 +546,7 @@ class Searcher:
             if (threshold > 0 or as_shown) and self._best(scored) >= config.sure:
                 break  # the person's own answers hold a likely one: no need of others
         kept: list[Hit | None] = []  # the best ``limit``: None for a hit not shown
+        read_with = scoring.weights_with_families(asked)  # the excerpt's stem weights
         seen: list[frozenset] = []  # the shown excerpts' runs of words
         for sig, row in self._ranked(scored):
             if len(kept) >= limit:
@@ -557,7 +558,7 @@ class Searcher:
                 asked.text,
                 row["text"],
                 config.quote_chars,
-                scoring.weights_with_families(asked),
+                read_with,
                 config.excerpt_scan,
                 self._analysis(row["id"], row["text"]).sequence,
             )
