@@ -116,12 +116,36 @@ def test_a_year_that_is_part_of_the_topic_stays_a_word():
         ("i really want to know what putin thinks of nato expansion", 1, ["nato", "expansion"]),
         ("do you know if putin ever talked about nato", 1, ["nato"]),
         ("please show me psaki quotes on inflation", 2, ["inflation"]),
+        # anything they said, how they spoke of it, their remarks concerning it
+        ("anything putin said on nato", 1, ["nato"]),
+        ("something psaki has said about inflation", 2, ["inflation"]),
+        ("has putin ever said anything about nato", 1, ["nato"]),
+        ("putin said about nato", 1, ["nato"]),
+        ("putin speaking on nato", 1, ["nato"]),
+        ("psaki weighs in on inflation", 2, ["inflation"]),
+        ("putin concerning nato", 1, ["nato"]),
+        ("putin's remarks concerning nato", 1, ["nato"]),
+        ("what's putin's take on nato", 1, ["nato"]),
+        ("a quote from psaki about inflation", 2, ["inflation"]),
+        # asked of them
+        ("putin, what do you think of nato", 1, ["nato"]),
+        ("mr putin how do you feel about sanctions", 1, ["sanctions"]),
+        # a quote word beside keywords says what is wanted
+        ("putin nato quote", 1, ["nato"]),
+        ("quotes psaki inflation", 2, ["inflation"]),
     ],
 )
 def test_framing_names_the_person_and_leaves_the_topic(raw, person, topic):
     understood = understand(Query.parse(raw), PEOPLE)
     assert understood.person == person and understood.framed
     assert understood.topic == topic
+
+
+def test_a_quote_word_stays_in_a_sentence_or_alone():
+    assert understand(Query.parse("nato quotes"), PEOPLE).topic == ["nato"]
+    assert understand(Query.parse("quote"), PEOPLE).topic == ["quote"]
+    line = understand(Query.parse("and i quote"), PEOPLE)
+    assert line.topic == ["and", "i", "quote"]
 
 
 def test_the_subject_is_the_one_framed_other_names_are_the_topic():

@@ -64,6 +64,8 @@ _DATE_PHRASES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(rf"\b{_YEAR}$"), "year"),
 ]
 _KEYWORD_YEAR = re.compile(rf"\b{_YEAR}\b")
+# What framing puts before the topic: "on", "about", "regarding" ...
+_ABOUT = r"(?: on| of| about| regarding| concerning| towards| toward| to)"
 # The person placeholder in framing patterns.
 P = "qqperson"
 _FRAMING = [
@@ -72,32 +74,41 @@ _FRAMING = [
         rf"^(?:is it true|did you know|have you heard)(?: that)? {P} (?:said|says|say)(?: that)?\b",
         rf"^(?:what|how) (?:did|does|do|has|have|had|would|will) {P} (?:ever )?"
         r"(?:say|said|think|thought|feel|felt|believe|mean|see|view|talk|speak|tell us|"
-        r"answer|respond|reply|comment|make)s?(?: of| about| on| regarding| to)?\b",
-        rf"^(?:what|how) (?:is|was|are|were) {P} "
+        rf"answer|respond|reply|comment|make)s?{_ABOUT}?\b",
+        rf"^(?:what|how) (?:is|was|s|are|were) {P} "
         r"(?:view|views|take|position|opinion|opinions|stance|thoughts|line|attitude)"
-        r"(?: on| of| about| regarding| towards| toward| to)?\b",
+        rf"{_ABOUT}?\b",
         rf"^(?:did|does|has|have|had|was|is) {P} (?:ever |once |really )?"
         r"(?:say|said|talk|talked|speak|spoke|spoken|mention|mentioned|comment|commented|"
         r"discuss|discussed|address|addressed|criticise|criticize|praise|talking|speaking)"
-        r"(?: about| on| of| regarding| that| to)?\b",
+        rf"(?: anything| something)?(?:{_ABOUT}| that)?\b",
         rf"^{P} (?:view|views|take|position|opinion|opinions|stance|thoughts|comments|"
         r"remarks|words|quote|quotes|line|statement|statements|answer|answers)"
-        r"(?: on| of| about| regarding| to)?\b",
-        rf"^(?:quote|quotes|quotation|something|anything|words) (?:by|from|of) {P}"
-        r"(?: about| on| regarding)?\b",
-        rf"^{P} (?:ever |once |really |also )?(?:on|about|regarding|re|talking about|"
-        r"speaking about|says|said|say|"
+        rf"{_ABOUT}?\b",
+        rf"^(?:a |any |some )?(?:quote|quotes|quotation|something|anything|words) "
+        rf"(?:by|from|of) {P}{_ABOUT}?\b",
+        # "anything putin said about nato", "something psaki has said on inflation"
+        rf"^(?:anything|something|everything) (?:that )?{P} (?:has |have |had |ever |"
+        r"once )*(?:said|says|say|mentioned|spoke|talked|told us)"
+        rf"{_ABOUT}?\b",
+        rf"^{P} (?:ever |once |really |also )?(?:on|about|regarding|concerning|re|"
+        r"(?:talking|speaking|talks|speaks|talked|spoke|says|said|weighs in|weighing in|"
+        rf"commenting|comments|remarks|thoughts){_ABOUT}|"
+        r"says|said|say|"
         r"quote|quotes|quote about|quotes about|quote on|quotes on|thinks|thought|"
-        r"talks about|talked about|explains|explained|answers|answered|comments on|"
-        r"commented on|views on|opinion on|interview about|interview on|answering|"
-        r"explaining|discussing|describing|saying|responding to|commenting on|"
+        r"explains|explained|answers|answered|commented on|views on|opinion on|"
+        r"interview about|interview on|answering|explaining|discussing|describing|saying|"
+        r"responding to|"
         r"defending|warning about|warning of)\b",
         rf"^(?:when|where|why) (?:did|does|has|was|is) {P} (?:say|said|talk|talked|speak|"
         r"spoke|mention|mentioned)(?: about| on)?\b",
+        # asked of them ("putin, what do you think of nato")
+        rf"^{P} (?:what|how) (?:do|did|would|will|can) you (?:think|feel|say|make)"
+        rf"{_ABOUT}?\b",
         # as a request puts it ("tell me what putin said about nato")
         rf"^(?:what|how) {P} (?:has |have |had |ever |once )?(?:said|says|say|thinks|"
         r"thought|feels|felt|believes|believed|means|meant|sees|saw|views|viewed)"
-        r"(?: of| about| on| regarding| to)?\b",
+        rf"{_ABOUT}?\b",
     )
 ]
 # A request put to the bot before what is asked ("tell me", "can you find", "i really
@@ -518,6 +529,23 @@ def _opens_keywords(start: int, rest: list[str]) -> bool:
     return start == 0 and bool(rest) and not any(t in FUNCTION_WORDS for t in rest)
 
 
+# Words asking for a quote: typed beside keywords ("putin nato quote", "quotes kirby
+# taiwan"), they say what is wanted, not what it is about.
+_QUOTE_WORDS = frozenset({"quote", "quotes", "quotation", "quotations"})
+
+
+def _without_quote_word(tokens: list[str]) -> list[str]:
+    """``tokens`` without a quote word opening or closing keywords; in a sentence
+    ("i quote") or alone, it stays."""
+    if len(tokens) < 2 or any(t in FUNCTION_WORDS for t in tokens):
+        return tokens
+    if tokens[-1] in _QUOTE_WORDS:
+        tokens = tokens[:-1]
+    elif tokens[0] in _QUOTE_WORDS:
+        tokens = tokens[1:]
+    return tokens
+
+
 def understand(
     query: Query,
     people: PersonIndex,
@@ -534,6 +562,7 @@ def understand(
         tokens = tokens[len(request.group().split()) :]
     while len(tokens) > 1 and tokens[-1] in _THANKS_AFTER:
         tokens = tokens[:-1]  # "putin on nato please"
+    tokens = _without_quote_word(tokens)
     if known is not None:
         respelled = people.respelled(tokens, known, slip)
         mentions = people.mentions(respelled)
