@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from bot.search import Searcher
@@ -10,6 +12,7 @@ from bot.search.query import (
     PersonIndex,
     Query,
     framed_names,
+    other_names,
     sounds_like,
     understand,
 )
@@ -509,3 +512,29 @@ def test_framed_names_are_the_words_in_a_framing_s_person_place(raw, names):
 )
 def test_dates_asked_the_wrong_way_round_are_told_apart(raw, reversed_):
     assert Query.parse(raw).dates_reversed is reversed_
+
+
+def test_what_an_alias_puts_before_a_name_names_them_when_framed():
+    """Labels as the kremlin.ru pages and the briefings write them."""
+    titles = other_names(
+        [
+            (1, "Vladimir Putin", ["Russian President Vladimir Putin", "President Putin"]),
+            (4, "Joe Biden", ["President Biden", "The President"]),
+            (6, "Sergei Lavrov", ["Foreign Minister Sergei Lavrov"]),
+            (7, "JD Vance", ["Vice President Vance", "The Vice President"]),
+            (8, "Dr. Nunez-Smith", ["Dr. Marcella Nunez-Smith"]),
+        ]
+    )
+    assert titles[1] == [("russian", "president"), ("the", "russian", "president")]
+    assert titles[6] == [("foreign", "minister"), ("the", "foreign", "minister")]
+    # "president" is two people's; an office is whoever held it; a courtesy title opens
+    # a partial name
+    assert 4 not in titles and 7 not in titles and 8 not in titles
+    people = PersonIndex(
+        [replace(p, framed_keys=tuple(titles.get(p.id, ()))) for p in PEOPLE.people.values()]
+    )
+    asked = understand(Query.parse("what did the russian president say about nato"), people)
+    assert (asked.person, asked.framed, asked.topic) == (1, True, ["nato"])
+    # in a line, an office's words are words
+    line = understand(Query.parse("the russian president is elected for six years"), people)
+    assert line.person is None and line.topic[:3] == ["the", "russian", "president"]

@@ -39,6 +39,7 @@ from .query import (
     folded_key,
     framed_names,
     is_date_word,
+    other_names,
     understand,
 )
 
@@ -197,9 +198,9 @@ def _written_name(conn: sqlite3.Connection, word: str) -> str | None:
 
 def _person_index(conn: sqlite3.Connection, lexicon: Lexicon) -> PersonIndex:
     people = []
-    for row in store.people_rows(conn):
-        if row["answers"] < MIN_PERSON_ANSWERS:
-            continue
+    rows = [row for row in store.people_rows(conn) if row["answers"] >= MIN_PERSON_ANSWERS]
+    titles = other_names((row["id"], row["name"], row["aliases"]) for row in rows)
+    for row in rows:
         keys = {folded_key(row["name"])}
         # an office ("The President") names whoever held it: not one person in a query
         keys.update(k for k in map(folded_key, row["aliases"]) if k[:1] != ("the",))
@@ -213,7 +214,15 @@ def _person_index(conn: sqlite3.Connection, lexicon: Lexicon) -> PersonIndex:
             compound = folded_key(written[-1]) if len(written) > 1 else ()
             if len(compound) > 1:
                 keys.add(compound)
-        people.append(Person(row["id"], row["name"], row["answers"], tuple(k for k in keys if k)))
+        people.append(
+            Person(
+                row["id"],
+                row["name"],
+                row["answers"],
+                tuple(k for k in keys if k),
+                tuple(titles.get(row["id"], ())),
+            )
+        )
     return PersonIndex(_with_first_names(conn, people, lexicon.answers))
 
 
@@ -240,7 +249,10 @@ def _with_first_names(
             and _is_a_name(conn, first, FIRST_NAME_CAPITALISED)
         ):
             named[best.id] = first
-    return [replace(p, framed_keys=((named[p.id],),)) if p.id in named else p for p in people]
+    return [
+        replace(p, framed_keys=(*p.framed_keys, (named[p.id],))) if p.id in named else p
+        for p in people
+    ]
 
 
 class Searcher:

@@ -335,9 +335,44 @@ class Person:
     # folded word sequences that name them: full name, aliases, surname
     keys: tuple[tuple[str, ...], ...]
     # ... and ones that name them only when the query is framed as asking for their
-    # words ("karine on abortion"): a first name among a line's words is someone spoken
-    # to ("say hello, Carlisia"), not the speaker
+    # words ("karine on abortion", "the russian president on nato"): a first name among
+    # a line's words is someone spoken to ("say hello, Carlisia"), not the speaker
     framed_keys: tuple[tuple[str, ...], ...] = ()
+
+
+# Words that open a partial name, not an office ("Ms. O'Connell", "Dr. Nunez-Smith").
+_COURTESY = frozenset({"mr", "mrs", "ms", "dr"})
+
+
+def other_names(
+    named: Iterable[tuple[int, str, Iterable[str]]],
+) -> dict[int, list[tuple[str, ...]]]:
+    """What an alias puts before someone's name, naming them alone: "Russian President
+    Vladimir Putin" makes "the russian president" Putin, "Vladimir Vladimirovich Putin"
+    makes "vladimir vladimirovich" him. Not a word alone (a first name is
+    :func:`engine._with_first_names`'), not what another's alias puts there too, not an
+    office anyone's label names ("The Vice President": whoever held it). ``named``:
+    (id, name, aliases) of each person. Each comes with and without "the"."""
+    found: dict[tuple[str, ...], set[int]] = {}
+    offices: set[tuple[str, ...]] = set()
+    for person, name, aliases in named:
+        full = folded_key(name)
+        for alias in aliases:
+            key = folded_key(alias)
+            if key[:1] == ("the",):
+                offices.add(key[1:])
+            for tail in (full, full[-1:]):
+                if tail and len(key) > len(tail) and key[-len(tail) :] == tail:
+                    head = key[: -len(tail)]
+                    head = head[1:] if head[:1] == ("the",) else head
+                    if len(head) > 1 and head[0] not in _COURTESY:
+                        found.setdefault(head, set()).add(person)
+                    break
+    out: dict[int, list[tuple[str, ...]]] = {}
+    for head, people in found.items():
+        if len(people) == 1 and head not in offices:
+            out.setdefault(next(iter(people)), []).extend([head, ("the", *head)])
+    return out
 
 
 class PersonIndex:
@@ -461,6 +496,11 @@ class PersonIndex:
             person = self._keys.get(key)
             if person is not None:
                 return i + size, person
+        if framed:
+            for size in range(min(self._longest, len(tokens) - i), 1, -1):
+                person = self._framed_keys.get(tuple(tokens[i : i + size]))
+                if person is not None:
+                    return i + size, person  # "the russian president"
         first = self._framed_keys.get((tokens[i],))
         if first is not None and i + 1 < len(tokens):
             # their first name before a name of theirs ("karine jean-piere", the label
