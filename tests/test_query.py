@@ -130,6 +130,9 @@ def test_a_year_that_is_part_of_the_topic_stays_a_word():
         ("putin's remarks concerning nato", 1, ["nato"]),
         ("what's putin's take on nato", 1, ["nato"]),
         ("a quote from psaki about inflation", 2, ["inflation"]),
+        ("what was putin's answer about judo", 1, ["judo"]),
+        ("the one where putin talks about judo", 1, ["judo"]),
+        ("that time psaki said something about inflation", 2, ["inflation"]),
         # asked of them
         ("putin, what do you think of nato", 1, ["nato"]),
         ("mr putin how do you feel about sanctions", 1, ["sanctions"]),

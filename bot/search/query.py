@@ -76,7 +76,8 @@ _FRAMING = [
         r"(?:say|said|think|thought|feel|felt|believe|mean|see|view|talk|speak|tell us|"
         rf"answer|respond|reply|comment|make)s?{_ABOUT}?\b",
         rf"^(?:what|how) (?:is|was|s|are|were) {P} "
-        r"(?:view|views|take|position|opinion|opinions|stance|thoughts|line|attitude)"
+        r"(?:view|views|take|position|opinion|opinions|stance|thoughts|line|attitude|"
+        r"answer|answers|reply|response|words|comments|remarks)"
         rf"{_ABOUT}?\b",
         rf"^(?:did|does|has|have|had|was|is) {P} (?:ever |once |really )?"
         r"(?:say|said|talk|talked|speak|spoke|spoken|mention|mentioned|comment|commented|"
@@ -87,10 +88,12 @@ _FRAMING = [
         rf"{_ABOUT}?\b",
         rf"^(?:a |any |some )?(?:quote|quotes|quotation|something|anything|words) "
         rf"(?:by|from|of) {P}{_ABOUT}?\b",
-        # "anything putin said about nato", "something psaki has said on inflation"
-        rf"^(?:anything|something|everything) (?:that )?{P} (?:has |have |had |ever |"
-        r"once )*(?:said|says|say|mentioned|spoke|talked|told us)"
-        rf"{_ABOUT}?\b",
+        # "anything putin said about nato", "something psaki has said on inflation",
+        # "the one where putin talks about judo"
+        rf"^(?:anything|something|everything|the one|the bit|the part|that time|the time)"
+        rf" (?:that |where |when )?{P} (?:has |have |had |ever |once )*(?:said|says|say|"
+        r"mentioned|spoke|speaks|talked|talks|told us)"
+        rf"(?: anything| something)?{_ABOUT}?\b",
         rf"^{P} (?:ever |once |really |also )?(?:on|about|regarding|concerning|re|"
         r"(?:talking|speaking|talks|speaks|talked|spoke|says|said|weighs in|weighing in|"
         rf"commenting|comments|remarks|thoughts){_ABOUT}|"
