@@ -368,12 +368,17 @@ class Replier:
             Button("Share", share_query=f"q{hit.id}", same_row=True),
         ]
         if card:
-            buttons.append(Button("Card", f"c:{hit.id}", same_row=True))
+            # of the passage shown, as the full answer starts there
+            at = passage_at(hit)
+            buttons.append(
+                Button("Card", f"c:{hit.id}:{at}" if at else f"c:{hit.id}", same_row=True)
+            )
         return buttons
 
-    def card(self, answer_id: int) -> Reply:
-        """The quote as a picture, captioned with who said it, the source and the link."""
-        hit = self.searcher.get(answer_id)
+    def card(self, answer_id: int, at: int = 0) -> Reply:
+        """The quote as a picture, captioned with who said it, the source and the link:
+        the passage from character ``at`` (the one a search showed)."""
+        hit = self.searcher.get(answer_id, at)
         if hit is None:
             return Reply(GONE)
         link = self.link(hit.id)
@@ -409,13 +414,13 @@ class Replier:
             hit = replace(hit, quote=quote)
             return self._hit_reply(hit, search_id, index, len(found), note), True
         if kind in ("q", "a", "c"):
-            # "a:<id>:<where the passage begins>"; "a:<id>" from older messages
-            rest, _, at_text = rest.partition(":") if kind == "a" else (rest, "", "")
+            # "a:<id>:<where the passage begins>" (and "c:"); "a:<id>" from older messages
+            rest, _, at_text = rest.partition(":") if kind in ("a", "c") else (rest, "", "")
             answer_id = parse_id(rest)
             if answer_id is None:
                 return (Reply(GONE) if rest.isdigit() else None), False
             if kind == "c":
-                return self.card(answer_id), False
+                return self.card(answer_id, parse_id(at_text) or 0), False
             hit = self.searcher.get(answer_id)
             if hit is None:
                 return Reply(GONE), False

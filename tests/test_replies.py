@@ -11,6 +11,7 @@ import pytest
 from conftest import FIXTURES, SEEDS
 
 from bot import store
+from bot.card import card_png
 from bot.chat import chat
 from bot.ingest import ingest
 from bot.replies import (
@@ -317,6 +318,23 @@ def test_the_full_answer_button_starts_where_the_passage_shown_is(replier: Repli
     for older in (f"a:{answer_id}", f"a:{answer_id}:x", f"a:{answer_id}:" + "9" * 30):
         again = replier.button(older)[0]
         assert "our allies in countering terrorism" in again.html
+
+
+def test_the_card_shows_the_passage_shown_not_the_answer_s_opening(replier: Replier):
+    """The Card button carries where the quote begins, as Full answer does: a card of
+    the answer's opening was another passage than the one on screen."""
+    reply = replier.search("the taliban are our allies in countering terrorism")
+    data = buttons(reply)["Card"]
+    answer_id, _, at = data.removeprefix("c:").partition(":")
+    shown = replier.searcher.get(int(answer_id), int(at))
+    opening = replier.searcher.get(int(answer_id))
+    assert "our allies in countering terrorism" in shown.quote
+    assert "our allies in countering terrorism" not in opening.quote
+    card = replier.button(data)[0]
+    assert card.photo.png == card_png(shown, replier.link(shown.id))
+    # an older message's button (no offset) and a forged offset: the opening
+    for older in (f"c:{answer_id}", f"c:{answer_id}:x", f"c:{answer_id}:" + "9" * 30):
+        assert replier.button(older)[0].photo.png == card_png(opening, replier.link(opening.id))
 
 
 def test_dates_the_wrong_way_round_are_said_to_be(replier: Replier):

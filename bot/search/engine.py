@@ -816,12 +816,16 @@ class Searcher:
             guess=scoring.is_guess(signals or {}, self.config),
         )
 
-    def get(self, answer_id: int) -> Hit | None:
-        """One answer by id (deep links, buttons), excerpted as a standalone quote."""
+    def get(self, answer_id: int, at: int = 0) -> Hit | None:
+        """One answer by id (deep links, buttons), excerpted as a standalone quote: from
+        character ``at`` when that is inside it (where the passage a search showed
+        begins), else from the opening."""
         rows = store.answer_rows(self._conn(), [answer_id])
         if not rows:
             return None
-        return self._hit(rows[0], standalone_quote(rows[0]["text"], self.config.quote_chars))
+        text = rows[0]["text"]
+        start = at if 0 < at < len(text) else 0
+        return self._hit(rows[0], standalone_quote(text[start:], self.config.quote_chars))
 
     def reads_well(self) -> list[int]:
         """Ids of the answers that read well alone (:data:`store.READS_WELL`), cached."""
