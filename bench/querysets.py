@@ -16,6 +16,9 @@ Sets (all in ``bench/queries``, written before they were measured):
   than their answer ("putin on rumors that his daughters live abroad" for a Kremlin
   "rumours"; "psaki on the offence" for a White House "offense"), written by someone
   who had seen the corpora only;
+- ``framings.tsv``: queries over the corpora and the seeds asking for a named person's
+  words in many ways ("anything X said about", "X weighs in on", "putin nato quote",
+  a role: "the cdc director on"), written by someone who had seen the corpora only;
 - ``nonsense.txt``, ``nonsense_natural.tsv``: queries nothing answers;
 - ``misspelled_names.tsv``: queries naming a person of the corpora misspelled or by
   first name ("jen saki on student loans"), labelled by the person meant;

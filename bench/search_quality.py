@@ -408,13 +408,19 @@ def main() -> None:
                     )
                     occasions, missing_occasions = corpus_queries(conn, "occasions.tsv")
                     spelled, missing_spelled = corpus_queries(conn, "spelling.tsv")
+                    framings, missing_framings = corpus_queries(conn, "framings.tsv")
                     chosen["natural, corpora"] = corpora
                     chosen["held-out natural, corpora"] = held_corpora
                     chosen["occasions named, corpora"] = occasions
                     chosen["the other spelling, corpora"] = spelled
+                    chosen["ways of asking, corpora"] = framings
                     chosen["misremembered, corpora"] = quotes
                     missing += (
-                        missing_corpora + missing_held_corpora + missing_occasions + missing_spelled
+                        missing_corpora
+                        + missing_held_corpora
+                        + missing_occasions
+                        + missing_spelled
+                        + missing_framings
                     )
                 sets[name] = chosen
                 for line in missing + missing_hand:
