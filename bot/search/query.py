@@ -353,7 +353,7 @@ def other_names(
     """What an alias puts before someone's name, naming them alone: "Russian President
     Vladimir Putin" makes "the russian president" Putin, "Vladimir Vladimirovich Putin"
     makes "vladimir vladimirovich" him. Not a word alone (a first name is
-    :func:`engine._with_first_names`'), not what another's alias puts there too, not an
+    :func:`engine._with_first_names`), not what another's alias puts there too, not an
     office anyone's label names ("The Vice President": whoever held it). ``named``:
     (id, name, aliases) of each person. Each comes with and without "the"."""
     found: dict[tuple[str, ...], set[int]] = {}
