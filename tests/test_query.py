@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import replace
 
 import pytest
+from conftest import FIXTURES
 
+from bot import store
+from bot.ingest import ingest
 from bot.search import Searcher
 from bot.search.query import (
     Person,
@@ -375,6 +379,23 @@ def test_a_misspelled_name_is_recognised_in_a_real_corpus(searcher: Searcher):
     hits = searcher.search("what did putn say about the sco")
     assert hits and all(h.signals["person"] == 1.0 for h in hits)
     assert "person: Vladimir Putin (framed" in searcher.explain("what did putn say about the sco")
+
+
+def test_a_name_misspelled_as_a_word_written_once_names_its_person(tmp_path, seeds_copy):
+    """A slip the corpus happens to hold once is still a slip: the President's "We're
+    puttin- —" (White House remarks) does not make "puttin" a word the user meant."""
+    shutil.copy(FIXTURES / "markdown" / "remarks_puttin.md", seeds_copy)
+    path = tmp_path / "quotes.db"
+    ingest(store.open_db(path), [seeds_copy], workers=1)
+    searcher = Searcher(path)
+    assert searcher.vocab["puttin"] == 1
+    for raw in ("puttin on nato", "vladmir puttin on nato"):
+        understood = searcher.understand(Query.parse(raw))[0]
+        assert (understood.person, understood.topic) == (searcher.person_named("putin"), ["nato"])
+        hits = searcher.search(raw)
+        assert hits and all(h.person == "Vladimir Putin" for h in hits)
+    assert searcher.lexicon.established("puttin") is False
+    assert searcher.lexicon.established("nato") is True
 
 
 def test_names_written_as_they_sound_share_a_key():

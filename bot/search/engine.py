@@ -367,7 +367,7 @@ class Searcher:
         """
         know = self._know
         lex = know.lexicon
-        understood = understand(query, know.people, lex.vocab.__contains__, lex.nearest)
+        understood = understand(query, know.people, lex.established, lex.nearest)
         if understood.people and query.prefer_from:
             # "psaki in march 2022 on sanctions": when someone said it, not words of it
             # (alone in a line, a month may be what was said: "in november 2020 the
@@ -878,7 +878,7 @@ class Searcher:
         """The person ``text`` names ("psaki", "jen saki", "president putin", a first name
         alone: "karine"), if one."""
         understood = understand(
-            Query.parse(text), self.people, self.vocab.__contains__, self.lexicon.nearest
+            Query.parse(text), self.people, self.lexicon.established, self.lexicon.nearest
         )
         if len(understood.people) == 1:
             return understood.person

@@ -226,6 +226,12 @@ class Lexicon:
         """The share of answers that hold ``word`` (by its stem)."""
         return self.doc_freq.get(stem(word), 0) / max(1, self.answers)
 
+    def established(self, word: str) -> bool:
+        """The corpus has ``word`` as a word in its own right: more than once, or as
+        one of the language's ("puttin", once in a podcast, may be a slip of a name)."""
+        seen = self.vocab.get(word, 0)
+        return seen >= MIN_TARGET_COUNT or (seen > 0 and is_word(word))
+
     def correct(self, word: str) -> str | None:
         """The corpus word a misspelled ``word`` most likely meant, or None.
 

@@ -437,7 +437,8 @@ class PersonIndex:
         known: Callable[[str], bool],
         slip: Callable[[str], str | None] | None = None,
     ) -> list[str]:
-        """``tokens`` with each word the corpus does not know (``known``) that is one
+        """``tokens`` with each word the corpus does not have in its own right
+        (``known``: "puttin", once in a podcast, may be a slip) that is one
         slip from a word of a name spelled as that word: "putn", "psakki", "kirbey",
         "walenksy" name their people as the lexicon alone would not (it prefers the
         commoner word, and would make "rier" "river"). A wrong letter is a slip in a
@@ -596,9 +597,9 @@ def understand(
     slip: Callable[[str], str | None] | None = None,
 ) -> Understood:
     """Split ``query`` into the person asked about and the topic words. ``known``:
-    whether the corpus has a word; a word it has not may be a misspelled name, or, when
-    it is no slip of a corpus word (``slip``: the corpus word it may be, or None), a
-    name written as it sounds."""
+    whether the corpus has a word in its own right; a word it has not may be a
+    misspelled name, or, when it is no slip of a corpus word (``slip``: the corpus
+    word it may be, or None), a name written as it sounds."""
     tokens = expand_contractions(words(query.text))
     request = _REQUEST.match(" ".join(tokens))
     if request:
