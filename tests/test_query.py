@@ -425,6 +425,11 @@ def test_a_name_written_as_it_sounds_names_its_person_when_no_word_is_meant():
     assert understand(Query.parse("tramp on trade"), people, corpus, slips).person is None
     # without the lexicon to ask, no name is heard
     assert understand(Query.parse("kurbee on israel"), people, corpus).person is None
+    # letters with no vowel are typed, not heard: "zzqx" keys as "sks" (Szücs), as noise
+    szucs = PersonIndex([Person(8, "Sandor Szücs", 40, (("sandor", "szucs"), ("szucs",)))])
+    assert sounds_like("zzqx") == sounds_like("szucs")
+    assert understand(Query.parse("zzqx"), szucs, corpus, slips).person is None
+    assert understand(Query.parse("zucks on israel"), szucs, corpus, slips).person == 8
 
 
 @pytest.mark.parametrize(

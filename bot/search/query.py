@@ -312,6 +312,7 @@ _SOUNDS = [
 # A name is heard in a word only when the key keeps this many letters ("krb" for
 # "kirby" and "kurbee"): shorter keys are shared by too many words.
 MIN_SOUNDS = 3
+_VOWEL = re.compile("[aeiouy]")
 
 
 def sounds_like(word: str) -> str:
@@ -459,8 +460,11 @@ class PersonIndex:
 
     def _heard(self, word: str) -> str | None:
         """The word of a name that ``word`` is written as it sounds, when ``word`` is
-        none of the language's."""
-        return None if is_word(word) else self._sounds.get(sounds_like(word))
+        none of the language's and has a vowel (letters without one are typed, not
+        heard: "zzqx" is no "Szücs")."""
+        if is_word(word) or not _VOWEL.search(word):
+            return None
+        return self._sounds.get(sounds_like(word))
 
     def mentions(self, tokens: list[str], framed: bool = False) -> list[tuple[int, int, int]]:
         """(start, end, person id) of each person named in ``tokens``, longest first;
