@@ -66,7 +66,7 @@ def parse_id(text: str) -> int | None:
 
 COMMANDS = [
     ("quote", "find a quote: /quote words you remember"),
-    ("random", "a random quote: /random, or /random putin for one of theirs"),
+    ("random", "a random quote: /random, /random putin for one of theirs, /random putin nato"),
     ("daily", "a quote a day: /daily 09:00 Europe/Berlin, /daily off"),
     ("verify", "did they really say it: /verify did putin say nato is a relic"),
     ("timeline", "one person on a topic over the years: /timeline putin nato"),
@@ -470,16 +470,18 @@ class Replier:
 
     # -- commands ---------------------------------------------------------------
     def random(self, who: str = "") -> Reply:
-        """A random quote; ``who`` (``/random psaki``): one of theirs."""
-        person = None
-        if who.strip():
-            person = self.searcher.person_named(who)
-            if person is None:
-                return Reply(
-                    f"I do not know whom “{escape(cut_at_word(who.strip(), ECHO_CHARS))}” "
-                    "names. /random alone gives anyone's quote."
-                )
-        hit = self.searcher.random(person=person)
+        """A random quote; ``who`` (``/random psaki``): one of theirs; with a topic
+        (``/random psaki inflation``, ``/random inflation``): one on it."""
+        person = self.searcher.person_named(who) if who.strip() else None
+        hit = self.searcher.random(person=person, about=who)
+        echo = escape(cut_at_word(who.strip(), ECHO_CHARS))
+        if hit is None and person is None and who.strip():
+            return Reply(
+                f"I do not know whom “{echo}” names, nor found a quote about it. "
+                "/random alone gives anyone's quote."
+            )
+        if hit is None and who.strip():
+            return Reply(f"I found no quote on “{echo}”. /random alone gives anyone's quote.")
         if hit is None:
             return Reply("There are no quotes yet.")
         return self._hit_reply(hit, None, 0, 1)

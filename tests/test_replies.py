@@ -100,6 +100,19 @@ def test_random_with_a_name_gives_one_of_theirs(tmp_path: Path, monkeypatch: pyt
     assert "— <b>" in replier.random().html
 
 
+def test_random_with_a_topic_gives_one_on_it(replier: Replier):
+    """/random putin nato: one of the best answers of his on NATO, not any of his; a
+    topic alone, anyone's on it; a topic nothing answers, or nobody, says so."""
+    for _ in range(5):
+        html = replier.random("putin nato").html
+        assert "Vladimir Putin" in html and "NATO" in html
+        assert "NATO" in replier.random("nato").html
+    assert replier.random("putin sourdough bread").html.startswith("I found no quote on")
+    assert replier.random("zzqx").html.startswith("I do not know whom")
+    # the words only name him: any of his quotes
+    assert "Vladimir Putin" in replier.random("president putin").html
+
+
 def test_question_and_full_answer_buttons(replier: Replier):
     data = buttons(replier.search("its my birthday not a natonal holiday"))
     question, in_place = replier.button(data["The question"])

@@ -49,6 +49,9 @@ MIN_PERSON_ANSWERS = 3
 # A random quote of one person is drawn from their newest this many sources (one
 # answer each): every source of most people, a bounded query for the busiest.
 RANDOM_SOURCES = 2000
+# A random quote on a topic is drawn from the best this many answers to it (the
+# search's first page), those at least ``SearchConfig.sure`` likely right.
+RANDOM_ON_TOPIC = 5
 # A subject who gives this share of the answers or more counts as none: nearly every
 # answer would carry the mark (the seeds alone).
 SUBJECT_ALONE = 0.9
@@ -838,10 +841,23 @@ class Searcher:
         return store.answer_ids(self._conn())
 
     def random(
-        self, rng: random_module.Random | None = None, person: int | None = None
+        self,
+        rng: random_module.Random | None = None,
+        person: int | None = None,
+        about: str = "",
     ) -> Hit | None:
         """A random quotable answer that reads well on its own; ``person``: theirs (the
-        fullest answer of one of their sources)."""
+        fullest answer of one of their sources); ``about``: one of the best answers to
+        it as a search (``/random kirby taiwan``), the person's own when one is given,
+        or None when nothing answers it. Words that only name the person are no topic."""
+        topic = self._topic_of(about) if about.strip() else []
+        if topic:
+            hits = self.search(about, limit=RANDOM_ON_TOPIC)
+            if person is not None:
+                hits = [h for h in hits if h.signals.get("person") == 1.0]
+            # the likely answers, or the best there is: not a long shot at random
+            likely = [h for h in hits if h.signals.get("confidence", 0.0) >= self.config.sure]
+            return (rng or random_module).choice(likely or hits[:1]) if hits else None
         if person is None:
             ids = self.reads_well()
         else:
@@ -849,6 +865,16 @@ class Searcher:
         if not ids:
             return None
         return self.get((rng or random_module).choice(ids))
+
+    def _topic_of(self, text: str) -> list[str]:
+        """The words of ``text`` that are about something, once the people it names
+        and any framing are set aside ("kirby taiwan": "taiwan"; "the russian
+        president": none, a name of Putin's)."""
+        query = Query.parse(text)
+        understood = self.understand(query)[0]
+        if not understood.people and self._speaker_person(text, framed=True) is not None:
+            return []
+        return [w for w in understood.topic if w not in FUNCTION_WORDS]
 
     def speaks(self, speaker: str) -> bool:
         """Whether ``speaker:`` as given names someone who answers: a person search
