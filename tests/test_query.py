@@ -567,3 +567,13 @@ def test_what_an_alias_puts_before_a_name_names_them_when_framed():
     # in a line, an office's words are words
     line = understand(Query.parse("the russian president is elected for six years"), people)
     assert line.person is None and line.topic[:3] == ["the", "russian", "president"]
+
+
+def test_markup_in_a_query_is_no_words_of_it(searcher: Searcher):
+    """A tag pasted from a page or typed to test the bot ("<b>putin</b>") is not "b";
+    a comparison ("a < b") is words."""
+    assert Query.parse("<b>putin</b> on <i>nato</i>").text == "putin on nato"
+    assert Query.parse('<a href="x">nato</a><br/>').text == "nato"
+    assert Query.parse("a < b and c > d").text == "a < b and c > d"
+    tagged = searcher.search("<b>putin</b> on nato")
+    assert tagged and [h.id for h in tagged] == [h.id for h in searcher.search("putin on nato")]
