@@ -23,7 +23,10 @@ from . import store
 from .replies import Replier, Reply
 
 DEFAULT_TIME = "09:00"
-_TIME = re.compile(r"^(\d{1,2})[:.h](\d{2})$")
+# A time of day as people write it: "09:00", "7.05", "21h30", "21h", "9", "9am",
+# "9:30 pm", "9 p.m." (the half of the day a separate word or not).
+_TIME = re.compile(r"^(\d{1,2})(?:[:.h](\d{2})|h)?\s*(?:([ap])\.?m\.?)?$", re.I)
+_HALF_DAY = re.compile(r"^[ap]\.?m\.?$", re.I)
 EXAMPLE = "/daily 09:00 Europe/Berlin"
 # The longest IANA zone name is about 30 characters; anything far longer is not one.
 MAX_ZONE_CHARS = 64
@@ -110,15 +113,31 @@ def parse_request(args: list[str], default_tz: str) -> tuple[str, str] | None:
         args = args[1:]  # "/daily on": at the default time
     if args and not _TIME.match(args[0]) and zone_name(args[0]) is not None:
         args = [DEFAULT_TIME, *args]  # "/daily Europe/Berlin": at the default time there
+    if len(args) > 1 and _HALF_DAY.match(args[1]):
+        args = [f"{args[0]}{args[1]}", *args[2:]]  # "/daily 9 am"
     raw_time = args[0] if args else DEFAULT_TIME
-    match = _TIME.match(raw_time)
-    if not match or int(match[1]) > 23 or int(match[2]) > 59:
+    clock = _clock(raw_time)
+    if clock is None:
         raise DailyError(f"“{raw_time[:20]}” is not a time I understand. Use HH:MM, e.g. {EXAMPLE}")
     asked = args[1] if len(args) > 1 else default_tz
     tz = zone_name(asked)
     if tz is None:
         raise DailyError(f"“{asked[:40]}” is not a time zone I know. Use Area/City, e.g. {EXAMPLE}")
-    return f"{int(match[1]):02d}:{match[2]}", tz
+    return f"{clock[0]:02d}:{clock[1]:02d}", tz
+
+
+def _clock(raw: str) -> tuple[int, int] | None:
+    """(hour, minute) of a time of day as written ("9am" is 9:00, "12am" 0:00, "9:30
+    pm" 21:30), or None: not a time, or no such hour ("25:00", "13pm")."""
+    match = _TIME.match(raw.strip())
+    if not match:
+        return None
+    hour, minute, half = int(match[1]), int(match[2] or 0), (match[3] or "").lower()
+    if half:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if half == "p" else 0)
+    return (hour, minute) if hour <= 23 and minute <= 59 else None
 
 
 def describe(sub: Subscription | None, now: datetime | None = None) -> str:

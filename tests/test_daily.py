@@ -39,6 +39,22 @@ def test_parse_request():
     assert daily.parse_request([], "UTC") == ("09:00", "UTC")
     assert daily.parse_request(["7:05", "Europe/Berlin"], "UTC") == ("07:05", "Europe/Berlin")
     assert daily.parse_request(["off"], "UTC") is None
+    # times as people write them
+    for written, meant in [
+        (["9am"], "09:00"),
+        (["9", "pm"], "21:00"),
+        (["9:30pm"], "21:30"),
+        (["9", "p.m."], "21:00"),
+        (["12am"], "00:00"),
+        (["12pm"], "12:00"),
+        (["21h30"], "21:30"),
+        (["21h"], "21:00"),
+        (["7"], "07:00"),
+    ]:
+        assert daily.parse_request([*written, "Europe/Berlin"], "UTC") == (meant, "Europe/Berlin")
+    for wrong in ("13pm", "0am", "9m", "9:75"):
+        with pytest.raises(daily.DailyError, match="not a time I understand"):
+            daily.parse_request([wrong], "UTC")
     with pytest.raises(daily.DailyError, match=r"HH:MM.*/daily 09:00 Europe/Berlin"):
         daily.parse_request(["25:00"], "UTC")
     with pytest.raises(daily.DailyError, match="not a time zone"):
