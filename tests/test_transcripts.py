@@ -9,7 +9,12 @@ import pytest
 from conftest import FIXTURES, seed
 
 from bot.transcripts import TranscriptError, detect_format, parse, parse_text
-from bot.transcripts.speakers import canonical_names, clean_name, looks_like_label
+from bot.transcripts.speakers import (
+    canonical_names,
+    clean_name,
+    looks_like_label,
+    looks_like_titled_label,
+)
 
 
 def speakers(transcript) -> list[str]:
@@ -124,6 +129,38 @@ def test_kremlin_html_labels_in_every_shape():
         assert all(
             "Menu" not in turn.text and "Legal and technical" not in turn.text for turn in t.turns
         )
+
+
+def test_kremlin_html_label_of_an_office_and_a_name():
+    """A journalist introduced by office ("Editor-in-chief of the Kommersant newspaper
+    Sergei Yakovlev", "newspaper" in lower case) speaks in turn: the question about
+    Navalny is theirs, not the end of Putin's answer before it."""
+    turns = parse(FIXTURES / "kremlin_html" / "56639.html").turns
+    assert [t.speaker for t in turns] == [
+        "Vladimir Putin",
+        "Editor-in-chief of the Kommersant newspaper Sergei Yakovlev",
+        "Vladimir Putin",
+    ]
+    assert "Navalny" in turns[1].text and "Navalny" not in turns[0].text + turns[2].text
+    assert turns[2].is_answer and turns[2].question_positions == (turns[1].position,)
+    assert turns[2].asked_by == turns[1].speaker
+
+
+@pytest.mark.parametrize(
+    ("label", "speaker"),
+    [
+        ("Bashar al-Assad", True),  # a particle in lower case
+        ("Konstantin Sivoronov, head of the acute toxic exposure department", True),
+        ("Head of the Communist Party faction Gennady Zyuganov", True),
+        ("Colonel Abdul Hakeem Al Shino (Bahrain)", True),
+        ("Meeting points", False),  # the page's headings in bold, then a colon
+        ("Note for the CIS media", False),
+        ("Prizes for young culture professionals have been awarded to", False),
+        ("It was great, Mr President", False),  # a sentence ending in a name
+    ],
+)
+def test_a_label_set_apart_by_markup_may_name_an_office(label, speaker):
+    assert looks_like_titled_label(label) is speaker
 
 
 def test_kremlin_html_breaks_and_headings_are_not_speech():

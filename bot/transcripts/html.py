@@ -15,7 +15,7 @@ from selectolax.lexbor import LexborNode as Node
 
 from .limits import MAX_HTML_DEPTH, MAX_TITLE_CHARS, check_turns
 from .model import RawTurn, SourceInfo, Transcript, TranscriptError
-from .speakers import assemble, looks_like_label
+from .speakers import assemble, looks_like_titled_label
 from .text import clean, to_iso_date
 
 _BODY_SELECTORS = (
@@ -178,7 +178,7 @@ def _split_label(paragraph: Node) -> tuple[str | None, str]:
         return None, full
     label = re.sub(r"\s*\(\s*\)?\s*$", "", label[:-1].strip())
     label = label.rstrip(" (").strip()
-    if not looks_like_label(label):
+    if not looks_like_titled_label(label):
         return None, full
     return label, full[prefix_len:]
 

@@ -11,6 +11,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 
+from ..words import FUNCTION_WORDS
 from .limits import bounded_info, bounded_speaker, bounded_timestamp
 from .model import RawTurn, SourceInfo, Transcript, TranscriptError, Turn
 from .text import clean
@@ -100,6 +101,46 @@ def looks_like_label(label: str, max_words: int = 12) -> bool:
             continue
         return False
     return not caseless or len(words) <= _CASELESS_MAX_WORDS
+
+
+# A label the page's own markup sets apart (bold, then a colon) may name its speaker
+# after their office in words of any case ("Editor-in-chief of the Kommersant
+# newspaper Sergei Yakovlev", "Konstantin Sivoronov, head of the acute toxic exposure
+# department", "Bashar al-Assad"): it must still hold a name at one end and read as
+# no sentence, in at most this many words and characters.
+_MAX_TITLED_WORDS = 40
+_MAX_TITLED_CHARS = 300
+
+
+def looks_like_titled_label(label: str) -> bool:
+    """True when a label set apart by markup reads as a speaker: a name
+    (:func:`looks_like_label`), or an office and a name, two capitalised words ending
+    it or, before a comma, opening it. "Meeting points" and "Note for the CIS media"
+    are headings, not speakers."""
+    label = clean(label)
+    if looks_like_label(label):
+        return True
+    if len(label) > _MAX_TITLED_CHARS or any(c in label for c in ';?!:"“”'):
+        return False
+    # a country or an acronym in brackets after the name: "Colonel Al Shino (Bahrain)"
+    words = [w for w in label.split() if not (w.startswith("(") and w.endswith(")"))]
+    if not 2 <= len(words) <= _MAX_TITLED_WORDS:
+        return False
+    if not all(_is_name_word(w.rstrip(",")) for w in words):
+        return False
+    if words[0].lower() in FUNCTION_WORDS - _CONNECTORS:
+        return False  # "It was great, Mr President": a sentence, not an office
+    ends_named = all(_is_capitalised(w) for w in words[-2:])
+    opens_named = words[1].endswith(",") and all(_is_capitalised(w.rstrip(",")) for w in words[:2])
+    return ends_named or opens_named
+
+
+def _is_capitalised(word: str) -> bool:
+    """A word of a name as written: a capital first, or after a particle ("al-Assad")."""
+    head, _, tail = word.partition("-")
+    if tail and head in _CONNECTORS:
+        word = tail
+    return word[:1].isupper()
 
 
 # The common case of a name word, checked at C speed before the character rules.
