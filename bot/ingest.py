@@ -37,8 +37,9 @@ SUFFIXES = frozenset({".txt", ".md", ".html", ".htm"})
 # break that opens with a label is a new turn; "Mr. KIRBY:" is a label; a saved page's
 # label not in bold where it is in bold elsewhere, or with its colon in an aside.
 # 5: a saved page's bold label may name an office in words of any case before the
-# name ("Editor-in-chief of the Kommersant newspaper Sergei Yakovlev").
-PARSING = 5
+# name ("Editor-in-chief of the Kommersant newspaper Sergei Yakovlev"). 6: or be a
+# bold link to the person's page.
+PARSING = 6
 # Below this many files a process pool costs more than it saves.
 _POOL_THRESHOLD = 16
 # Files handed to each worker ahead of the one being stored: enough to keep every

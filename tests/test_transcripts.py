@@ -146,6 +146,16 @@ def test_kremlin_html_label_of_an_office_and_a_name():
     assert turns[2].asked_by == turns[1].speaker
 
 
+def test_kremlin_html_label_of_a_name_linked_to_its_page():
+    """A name set in a bold link to the person's page, its hidden tooltip beside it
+    (<a class="person_tag"><b>Kazbek Kokov</b><span ...tooltip...></span></a>: ...),
+    is a label: Kokov's reply is his, not more of Putin's words."""
+    turns = parse(FIXTURES / "kremlin_html" / "58627.html").turns
+    assert [t.speaker for t in turns] == ["Vladimir Putin", "Kazbek Kokov", "Vladimir Putin"]
+    assert turns[1].text.startswith("Thank you very much. Thank you for your confidence")
+    assert all("tooltip" not in t.text and "confidence" not in t.text for t in turns[::2])
+
+
 @pytest.mark.parametrize(
     ("label", "speaker"),
     [

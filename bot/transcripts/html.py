@@ -149,6 +149,15 @@ def _source_info(tree: HTMLParser) -> SourceInfo:
     )
 
 
+def _is_bold_link(node: Node) -> bool:
+    """A link set wholly in bold: a name linked to the person's page, as a label writes
+    it after their office ("<b>Defence Minister </b><a ...><b>Sergei Shoigu</b></a>:")."""
+    if node.tag != "a":
+        return False
+    text = node.text(deep=True).strip()
+    return bool(text) and text == "".join(b.text(deep=True) for b in node.css("b, strong")).strip()
+
+
 def _split_label(paragraph: Node) -> tuple[str | None, str]:
     """(speaker label or None, the paragraph's text without the label)."""
     full = paragraph.text(deep=True)
@@ -158,7 +167,7 @@ def _split_label(paragraph: Node) -> tuple[str | None, str]:
     for child in paragraph.iter(include_text=True):
         piece = child.text(deep=True)
         opening = piece.strip().lstrip(")").lstrip()
-        if child.tag in _BOLD:
+        if child.tag in _BOLD or _is_bold_link(child):
             bold.append(piece)
             bold_chars += len(piece)
         elif child.tag == "-text" and opening.startswith(":"):
