@@ -259,6 +259,15 @@ def test_podcast_markdown_everyone_is_quotable():
     assert pike.asked_by == "Carmen Andoh"
 
 
+def test_podcast_markdown_label_bold_elsewhere_names_its_speaker_plain():
+    """ "Johnny Boursiquot: Wow...!" is his, as "**Johnny Boursiquot:**" is earlier in
+    the episode, not the end of Jerod Santo's turn before it."""
+    t = parse(FIXTURES / "markdown" / "podcast_plain_label.md")
+    wow = next(turn for turn in t.turns if "Wow" in turn.text)
+    assert (wow.speaker, wow.text) == ("Johnny Boursiquot", "Wow...!")
+    assert [turn.speaker for turn in t.turns].count("Jerod Santo") == 2
+
+
 def test_format_detection_reads_content_not_names(tmp_path: Path):
     disguised = tmp_path / "page.txt"
     disguised.write_bytes((FIXTURES / "kremlin_html" / "60897.html").read_bytes())

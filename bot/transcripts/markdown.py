@@ -9,6 +9,7 @@ real speaker is quotable.
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 from typing import Any
 
 import yaml
@@ -19,6 +20,8 @@ from .speakers import assemble, is_asker_label, looks_like_label
 from .text import clean, to_iso_date
 
 _BOLD_LABEL = re.compile(r"^\*\*(?P<label>[^*\n]{1,80}?)(?::\*\*|\*\*\s*:)\s*(?P<rest>.*)$", re.S)
+# A label as the file sets it in bold elsewhere, here plain ("Johnny Boursiquot: Wow").
+_PLAIN_LABEL = re.compile(r"^(?P<label>[^*:\n]{2,80}):\s+(?P<rest>\S.*)$", re.S)
 _PSEUDO_BOLD = re.compile(r"^\*\*(?P<label>[^*\n:]{1,40})\*\*\s*$")
 # An honorific written in title case before a name in capitals ("Mr. KIRBY:").
 _TITLE_CASE_HONORIFIC = r"(?:Mr|Ms|Mrs|Dr)\.?\s+"
@@ -173,7 +176,9 @@ def parse_markdown(text: str, quoted_speakers: list[str] | None = None) -> Trans
     podcast = False
     turns: list[RawTurn] = []
     header: list[str] = []
-    for paragraph in _paragraphs(body):
+    paragraphs = list(_paragraphs(body))
+    bold = {label for p in paragraphs if (label := _bold_label(p))}
+    for paragraph in paragraphs:
         if not paragraph or _CLOCK_LINE.match(paragraph) or _END_LINE.match(paragraph):
             continue
         if m := _PSEUDO_BOLD.match(paragraph):
@@ -181,7 +186,7 @@ def parse_markdown(text: str, quoted_speakers: list[str] | None = None) -> Trans
             turns.append(RawTurn(m["label"], []))
             check_turns(len(turns))
             continue
-        label, rest = _label(paragraph)
+        label, rest = _label(paragraph, bold)
         if label is not None:
             podcast = podcast or paragraph.startswith("**")
             stamp = _TIMESTAMP.match(rest)
@@ -203,9 +208,20 @@ def parse_markdown(text: str, quoted_speakers: list[str] | None = None) -> Trans
     )
 
 
-def _label(paragraph: str) -> tuple[str | None, str]:
+def _bold_label(paragraph: str) -> str | None:
     if (m := _BOLD_LABEL.match(paragraph)) and looks_like_label(_unmark(m["label"])):
-        return _unmark(m["label"]), m["rest"]
+        return _unmark(m["label"])
+    return None
+
+
+def _label(paragraph: str, bold: Container[str] = ()) -> tuple[str | None, str]:
+    """(label, the rest) of a paragraph that opens with a speaker's label; ``bold``:
+    the labels the file sets in bold, which name their speaker unbolded too
+    ("Johnny Boursiquot: Wow...!" where he is "**Johnny Boursiquot:**" elsewhere)."""
+    if (label := _bold_label(paragraph)) is not None:
+        return label, _BOLD_LABEL.match(paragraph)["rest"]
+    if (m := _PLAIN_LABEL.match(paragraph)) and m["label"] in bold:
+        return m["label"], m["rest"]
     if m := _Q_LINE.match(paragraph):
         return "Q", m["rest"]
     if (m := _CAPS_LABEL.match(paragraph)) and _is_caps_label(m["label"]):
