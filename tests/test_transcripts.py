@@ -268,6 +268,20 @@ def test_podcast_markdown_label_bold_elsewhere_names_its_speaker_plain():
     assert [turn.speaker for turn in t.turns].count("Jerod Santo") == 2
 
 
+def test_podcast_host_question_is_the_next_answers_question_not_an_answer():
+    """In a podcast everyone is quotable, but "So Johan, do you use an ORM?" asks more
+    than it says and the guest answers it: it is that answer's question. A turn that
+    says something ("Johnny. Let me use auto-increment.") stays an answer."""
+    t = parse(FIXTURES / "markdown" / "podcast_host_question.md")
+    by_text = {turn.text: turn for turn in t.turns}
+    asked = by_text["So Johan, do you use an ORM?"]
+    assert not asked.is_answer
+    answer = next(turn for turn in t.answers if turn.text.startswith("Actually, I have never"))
+    assert answer.question_positions == (asked.position,) and answer.asked_by == "Mat Ryer"
+    assert by_text["Johnny. Let me use auto-increment."].is_answer
+    assert by_text["I don't!"].is_answer
+
+
 def test_format_detection_reads_content_not_names(tmp_path: Path):
     disguised = tmp_path / "page.txt"
     disguised.write_bytes((FIXTURES / "kremlin_html" / "60897.html").read_bytes())

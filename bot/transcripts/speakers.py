@@ -72,6 +72,9 @@ _CASELESS_MAX_WORDS = 5
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|(?<=[。！？])")
 _QUESTION_MARKS = "?？؟"
 _ASKER_SHARE = 0.5
+# A podcast turn with at least this share of its words in sentences that ask, and
+# answered by the next speaker, is a question, not an answer.
+_ASKING_SHARE = 0.5
 _PRINCIPAL_SHARE = 0.2
 _MAX_QUESTION_TURNS = 3
 
@@ -313,7 +316,7 @@ def assemble(
 
     result: list[Turn] = []
     for pos, (speaker, text, stamp) in enumerate(turns):
-        is_answer = speaker in principals
+        is_answer = speaker in principals and not (everyone and _put_to_next(turns, pos))
         question: list[int] = []
         asked_by = None
         if is_answer:
@@ -323,6 +326,21 @@ def assemble(
             asked_by = (askers or [turns[p][0] for p in question] or [None])[-1]
         result.append(Turn(pos, speaker, text, stamp, is_answer, tuple(question), asked_by))
     return Transcript(fmt, bounded_info(info, warnings), result, warnings)
+
+
+def _put_to_next(turns: list[tuple[str, str, str | None]], pos: int) -> bool:
+    """Whether the turn at ``pos`` is a question the next speaker answers, asking more
+    than it says (most of its words in sentences that ask): in a podcast, where
+    everyone is quotable, a host's "So Johan, do you use an ORM?" is the question of
+    the answer after it, not an answer."""
+    if pos + 1 >= len(turns) or turns[pos + 1][0] == turns[pos][0]:
+        return False
+    text = turns[pos][1]
+    if not _asks(text):
+        return False
+    sentences = [s for s in _SENTENCE_END.split(text.strip()) if s]
+    asking = sum(len(s.split()) for s in sentences if any(m in s for m in _QUESTION_MARKS))
+    return asking >= _ASKING_SHARE * sum(len(s.split()) for s in sentences)
 
 
 def _question_before(
