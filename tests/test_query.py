@@ -577,3 +577,32 @@ def test_markup_in_a_query_is_no_words_of_it(searcher: Searcher):
     assert Query.parse("a < b and c > d").text == "a < b and c > d"
     tagged = searcher.search("<b>putin</b> on nato")
     assert tagged and [h.id for h in tagged] == [h.id for h in searcher.search("putin on nato")]
+
+
+def test_a_first_name_alone_is_the_person_asked_for():
+    """A query that is only a first name ("karine") asks for what its bearer said, not
+    for the answers that speak to her ("Thanks, Karine."); beside other words it is a
+    word of the line unless the query is framed."""
+    alone = understand(Query.parse("karine"), PEOPLE)
+    assert (alone.person, alone.framed, alone.topic) == (3, True, [])
+    assert understand(Query.parse("thanks karine"), PEOPLE).person is None
+
+
+def test_initials_of_a_long_name_name_its_bearer(tmp_path, seeds_copy, monkeypatch):
+    """Over the seeds and a White House briefing: "kjp" is Karine Jean-Pierre (a name of
+    three words, initials no one else has and no word); "vp" names no one."""
+    from bot.search import engine
+
+    monkeypatch.setattr(engine, "FIRST_NAME_ANSWERS", 10)
+    shutil.copy(FIXTURES / "markdown" / "briefing.md", seeds_copy)
+    path = tmp_path / "quotes.db"
+    ingest(store.open_db(path), [seeds_copy], workers=1)
+    searcher = Searcher(path)
+    karine = searcher.person_named("karine jean-pierre")
+    assert karine is not None
+    understood = searcher.understand(Query.parse("kjp on the border"))[0]
+    assert (understood.person, understood.topic) == (karine, ["the", "border"])
+    hits = searcher.search("kjp")
+    assert hits and all(h.person == "Karine Jean-Pierre" for h in hits)
+    assert searcher.person_named("karine") == karine
+    assert searcher.person_named("vp") is None

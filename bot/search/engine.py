@@ -28,6 +28,7 @@ from ..words import FUNCTION_WORDS, fold, is_small_talk, split_sentences, stem, 
 from . import scoring
 from .candidates import Scope, lookups
 from .config import SearchConfig
+from .dictionary import is_word
 from .excerpt import best_excerpt, standalone_quote
 from .lexicon import Lexicon
 from .occasions import Occasions
@@ -78,6 +79,15 @@ FIRST_NAME_ANSWERS = 100
 # five seeds are Putin's 76 answers, and "vladimir" is he.
 FIRST_NAME_CORPUS_SHARE = 0.5
 MIN_FIRST_NAME = 3
+# Initials name someone when their name has this many words or more: two letters
+# ("js", "jk") are shared by too many people and words.
+MIN_INITIALS = 3
+# ... and when the corpus writes them in at most this many answers: more, and they are
+# a term of its own ("CVS" in 44 answers of the briefings, "DNS" in 103 of the
+# podcasts; "KJP" is in 12).
+MAX_INITIALS_ANSWERS = 20
+# A name opening with one of these is a label's ("Dr. Nunez-Smith"): no initials.
+COURTESY_TITLES = frozenset({"mr", "mrs", "ms", "dr"})
 # The first candidate's lead is over the best of the next this many that is not a copy
 # of it (the same passage published twice), told by runs of this many words.
 RIVALS = 4
@@ -226,7 +236,32 @@ def _person_index(conn: sqlite3.Connection, lexicon: Lexicon) -> PersonIndex:
                 tuple(titles.get(row["id"], ())),
             )
         )
-    return PersonIndex(_with_first_names(conn, people, lexicon.answers))
+    named = _with_first_names(conn, people, lexicon.answers)
+    return PersonIndex(_with_initials(conn, named, lexicon.vocab))
+
+
+def _with_initials(
+    conn: sqlite3.Connection, people: list[Person], vocab: dict[str, int]
+) -> list[Person]:
+    """``people``, the initials of a name of three words or more naming its bearer
+    ("kjp": Karine Jean-Pierre, "rfk"), when no one else's are the same, they are no
+    word of the language, and the corpus writes them as a name, rarely, or not at all
+    (a term of its own, "CVS", "DNS", names no one). ``vocab``: the corpus's words and
+    how many answers hold each."""
+    bearers: dict[str, list[Person]] = {}
+    for person in people:
+        name = folded_key(person.name)
+        if len(name) >= MIN_INITIALS and name[0] not in COURTESY_TITLES:
+            bearers.setdefault("".join(w[0] for w in name), []).append(person)
+    named = {
+        bearing[0].id: initials
+        for initials, bearing in bearers.items()
+        if len(bearing) == 1
+        and not is_word(initials)
+        and vocab.get(initials, 0) <= MAX_INITIALS_ANSWERS
+        and _is_a_name(conn, initials)
+    }
+    return [replace(p, keys=(*p.keys, (named[p.id],))) if p.id in named else p for p in people]
 
 
 def _with_first_names(

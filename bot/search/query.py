@@ -649,6 +649,11 @@ def understand(
                     break
             if subject:
                 break
+            if start == 0 and end == len(tokens):
+                # the name alone ("jake", "karine", "the russian president"): what they
+                # said, not where others speak to them ("Thanks, Jake.")
+                subject, framed, rest = (start, end, named), True, []
+                break
         if subject is None and len(mentions) == 1:
             # one person named, no framing ("fauci booster shots"): prefer them too;
             # two are more often the topic ("trump biden debate")
