@@ -150,6 +150,14 @@ _SAID_PLAIN = re.compile(
     r"(?:\s+that\b|\s*[:,])?\s+(?!(?:about|on|regarding|of|re)\b)(?P<line>.+)$",
     re.I | re.S,
 )
+# A line its sender remembers loosely ("something like", "words to the effect that"):
+# words to look for, not a quotation to check.
+_HEDGE = re.compile(
+    r"^\s*(?:something|anything)?\s*(?:like|along the lines of|to the effect (?:of|that)|"
+    r"similar to)\b|^\s*(?:words|something) to the effect\b|^\s*(?:roughly|more or less|"
+    r"basically|essentially|kind of|sort of|approximately)\b",
+    re.I,
+)
 _QUOTED = re.compile(r"[\"“«„](?P<line>[^\"“”«»„]+)[\"”»“]")
 _FILTER = re.compile(r"(?:^|\s)(?:speaker|from|to):\S", re.I)
 _WORD = re.compile(r"[^\W_]+")
@@ -180,13 +188,15 @@ def _strip_quotes(text: str) -> str:
     return text.strip()
 
 
-def claim_of(text: str, config: VerifyConfig = DEFAULT) -> Claim | None:
+def claim_of(text: str, config: VerifyConfig = DEFAULT, loosely: bool = False) -> Claim | None:
     """The claim in a message, or None when it does not read like a quotation.
 
     A quotation is: "did X say ...", "is it true X said ...", 'X said "..."', "X said
     ..." (a line of ``min_claim_words`` or more), a run of words in quotation marks, or
     unframed text of ``quotation_words`` words or more.
-    Search filters (``speaker:``, ``from:``) mean a search, never a claim.
+    Search filters (``speaker:``, ``from:``) mean a search, never a claim, and so does
+    a line remembered loosely ("putin said something like ..."), unless ``loosely``:
+    then the line is checked without the words that hedge it.
     """
     text = (text or "").strip()
     if not text or _FILTER.search(text):
@@ -222,6 +232,11 @@ def claim_of(text: str, config: VerifyConfig = DEFAULT) -> Claim | None:
     least = config.min_attributed_claim_words if claim and claim.who else config.min_claim_words
     if claim is None or len(words(claim.line)) < least:
         return None
+    hedge = _HEDGE.match(claim.line)
+    if hedge and not loosely:
+        return None
+    if hedge and words(claim.line[hedge.end() :]):
+        claim = replace(claim, line=re.sub(r"^\s*(?:that\b)?\s*", "", claim.line[hedge.end() :]))
     return claim
 
 
@@ -245,7 +260,7 @@ def asked_outright(text: str) -> Claim | None:
     if no_line(text):
         return None
     any_line = VerifyConfig(quotation_words=0, min_claim_words=1)
-    claim = claim_of(text, any_line) or Claim(text, None, True)
+    claim = claim_of(text, any_line, loosely=True) or Claim(text, None, True)
     return replace(claim, framed=True)
 
 

@@ -606,3 +606,21 @@ def test_initials_of_a_long_name_name_its_bearer(tmp_path, seeds_copy, monkeypat
     assert hits and all(h.person == "Karine Jean-Pierre" for h in hits)
     assert searcher.person_named("karine") == karine
     assert searcher.person_named("vp") is None
+
+
+@pytest.mark.parametrize(
+    ("raw", "topic"),
+    [
+        (
+            "putin said something like we will not attack anyone",
+            ["we", "will", "not", "attack", "anyone"],
+        ),
+        ("what did putin say along the lines of nato is a relic", ["nato", "is", "a", "relic"]),
+        ("psaki said words to the effect that loans restart", ["loans", "restart"]),
+        ("putin on like nato", ["nato"]),
+        # not after a framing, "like" is a word of the line
+        ("like a bolt from the blue", ["like", "a", "bolt", "from", "the", "blue"]),
+    ],
+)
+def test_a_line_remembered_loosely_is_asked_in_its_own_words(raw, topic):
+    assert understand(Query.parse(raw), PEOPLE).topic == topic

@@ -18,7 +18,16 @@ from bot.ingest import ingest
 from bot.render import MESSAGE_LIMIT, units
 from bot.replies import Replier
 from bot.search import Searcher
-from bot.verify import CLOSE, NOT_FOUND, VERBATIM, Claim, align, claim_of, diff_html
+from bot.verify import (
+    CLOSE,
+    NOT_FOUND,
+    VERBATIM,
+    Claim,
+    align,
+    asked_outright,
+    claim_of,
+    diff_html,
+)
 
 # Real sentences of the seed transcripts (001 and 002).
 TALIBAN = (
@@ -267,10 +276,21 @@ def test_claims_are_recognised(text: str, line: str, who: str | None, framed: bo
         "he said we would never give up",  # nobody named, and short
         'putin "cold war"',  # a name and a quoted phrase, no "said": a search for it
         "who says nato is obsolete",  # too short to be a line
+        # a line remembered loosely: words to look for, not a quotation to check
+        "putin said something like we will not attack anyone",
+        "did kirby say something along the lines of the balloon was spying on us",
+        "psaki said roughly that student loan payments will restart in may",
     ],
 )
 def test_searches_are_no_claims(text: str) -> None:
     assert claim_of(text) is None
+
+
+def test_a_line_asked_outright_loosely_is_checked_without_its_hedge() -> None:
+    """/verify putin said something like ...: the line after the hedge is checked."""
+    claim = asked_outright("putin said something like we will not attack anyone")
+    assert claim == Claim("we will not attack anyone", "putin", True)
+    assert asked_outright("psaki said roughly that loans restart").line == "loans restart"
 
 
 def test_the_html_diff_is_escaped_and_within_the_limit(searcher: Searcher) -> None:

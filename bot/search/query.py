@@ -688,7 +688,20 @@ def understand(
         if bare and bare.end() < len(" ".join(tokens)):
             tokens = " ".join(tokens)[bare.end() :].split()
             framed = True
+    if framed:
+        loosely = _LOOSELY.match(" ".join(tokens))
+        if loosely and loosely.end() < len(" ".join(tokens)):
+            tokens = " ".join(tokens)[loosely.end() :].split()
     return Understood(subject[2] if subject else (), tokens, framed)
+
+
+# A line remembered loosely after the framing ("putin said something like we will not
+# attack anyone", "... words to the effect that"): how it is asked, not its words.
+_LOOSELY = re.compile(
+    r"^(?:(?:something|anything|words) )?(?:like|along the lines of|to the effect(?: of| that)?|"
+    r"similar to)(?: that)? |^(?:roughly|more or less|basically|essentially|approximately)"
+    r"(?: that)? "
+)
 
 
 # A name in a framing's person place: one or two words ("obama", "angela merkel").
