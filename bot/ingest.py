@@ -40,8 +40,9 @@ SUFFIXES = frozenset({".txt", ".md", ".html", ".htm"})
 # name ("Editor-in-chief of the Kommersant newspaper Sergei Yakovlev"). 6: or be a
 # bold link to the person's page. 7: a Markdown label the file sets in bold
 # elsewhere names its speaker unbolded too. 8: a podcast turn that asks more than it
-# says, answered by the next speaker, is that answer's question, not an answer.
-PARSING = 8
+# says, answered by the next speaker, is that answer's question, not an answer. 9: a
+# briefing's place is no heading in capitals, date or stage direction.
+PARSING = 9
 # Below this many files a process pool costs more than it saves.
 _POOL_THRESHOLD = 16
 # Files handed to each worker ahead of the one being stored: enough to keep every

@@ -282,6 +282,27 @@ def test_podcast_host_question_is_the_next_answers_question_not_an_answer():
     assert by_text["I don't!"].is_answer
 
 
+def test_briefing_place_is_a_place_not_a_heading_a_date_or_a_stage_direction():
+    """Above the first speaker, the place is the first line that reads as one: not a
+    heading in capitals, a date, a release line or a stage direction; a date after it
+    and stray brackets go."""
+    header = parse(FIXTURES / "markdown" / "remarks_header.md")
+    assert header.info.place == "Asheville Regional Airport"
+    for lines, place in [
+        (["PRESS GAGGLE BY", "Aboard Air Force One"], "Aboard Air Force One"),
+        (["(A costumed Easter Bunny approaches the podium.)"], None),
+        (["Via Teleconference (May 19, 2021)"], "Via Teleconference"),
+        (["[Via Teleconference]"], "Via Teleconference"),
+        (
+            ["(November 3, 2021)", "James S. Brady Press Briefing Room"],
+            "James S. Brady Press Briefing Room",
+        ),
+        (["For Immediate Release January 24, 2025", "Oval Office"], "Oval Office"),
+    ]:
+        text = "\n\n".join(["---", "title: A briefing", "---", *lines, "MS. PSAKI:  Hi, everyone."])
+        assert parse_text(text).info.place == place
+
+
 def test_format_detection_reads_content_not_names(tmp_path: Path):
     disguised = tmp_path / "page.txt"
     disguised.write_bytes((FIXTURES / "kremlin_html" / "60897.html").read_bytes())

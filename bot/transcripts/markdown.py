@@ -22,6 +22,10 @@ from .text import clean, to_iso_date
 _BOLD_LABEL = re.compile(r"^\*\*(?P<label>[^*\n]{1,80}?)(?::\*\*|\*\*\s*:)\s*(?P<rest>.*)$", re.S)
 # A label as the file sets it in bold elsewhere, here plain ("Johnny Boursiquot: Wow").
 _PLAIN_LABEL = re.compile(r"^(?P<label>[^*:\n]{2,80}):\s+(?P<rest>\S.*)$", re.S)
+# A date in brackets after a place ("Via Teleconference (May 19, 2021)").
+_DATED = re.compile(r"\s*\((?:[A-Z][a-z]+\.? \d{1,2}, \d{4})\)\s*$")
+# A line longer than this above the first speaker is no place.
+MAX_PLACE_CHARS = 100
 _PSEUDO_BOLD = re.compile(r"^\*\*(?P<label>[^*\n:]{1,40})\*\*\s*$")
 # An honorific written in title case before a name in capitals ("Mr. KIRBY:").
 _TITLE_CASE_HONORIFIC = r"(?:Mr|Ms|Mrs|Dr)\.?\s+"
@@ -199,13 +203,36 @@ def parse_markdown(text: str, quoted_speakers: list[str] | None = None) -> Trans
         text_ = _unmark(_TIMESTAMP.sub("", paragraph))
         if text_:
             turns[-1].paragraphs.append(text_)
-    if header and len(header[0]) <= 100:
-        info.place = header[0]
+    info.place = _place(header)
     everyone = podcast and not any(is_asker_label(t.label) for t in turns)
     fmt = "markdown-podcast" if podcast else "markdown"
     return assemble(
         fmt, info, turns, quoted_speakers=quoted_speakers, everyone=everyone, warnings=warnings
     )
+
+
+def _place(header: list[str]) -> str | None:
+    """Where it was said: the first line above the first speaker that reads as a place.
+    Not a heading in capitals ("REMARKS BY PRESIDENT TRUMP", "PRESS GAGGLE BY"), a
+    date, a release line or a stage direction ("(A costumed Easter Bunny approaches
+    the podium.)"); brackets, stray emphasis and a date after the place go."""
+    for line in header:
+        line = " ".join(line.replace("*", " ").split()).strip()
+        line = _DATED.sub("", line).strip()
+        if line[:1] + line[-1:] in ("()", "[]"):
+            line = line[1:-1].strip()
+        letters = [c for c in line if c.isalpha()]
+        if (
+            not letters
+            or len(line) > MAX_PLACE_CHARS
+            or (line.upper() == line and len(line.split()) > 1)
+            or line.endswith((".", "!", "?"))
+            or line.lower().startswith("for immediate release")
+            or to_iso_date(line)
+        ):
+            continue
+        return line
+    return None
 
 
 def _bold_label(paragraph: str) -> str | None:
