@@ -93,17 +93,24 @@ def source_title(hit: Hit) -> str:
 
 
 def _names_date(title: str | None, iso: str | None) -> bool:
-    """Whether ``title`` already gives the date (``June 16, 2021``, ``16 June 2021``)."""
+    """Whether ``title`` already gives the date (``June 16, 2021``, ``16 June 2021``,
+    ``March 3rd, 2022``, ``Sept. 16, 2021``)."""
     if not title or not iso:
         return False
     try:
         d = date_type.fromisoformat(iso)
     except ValueError:
         return False
-    month = d.strftime("%B")
-    forms = (f"{month} {d.day}, {d.year}", f"{d.day} {month} {d.year}", d.isoformat())
-    folded = " ".join(title.split()).casefold()
-    return any(form.casefold() in folded for form in forms)
+    folded = " ".join(_ORDINAL.sub(r"\1", title).replace(".", " ").split()).casefold()
+    for month in {d.strftime("%B"), d.strftime("%B")[:3], d.strftime("%B")[:4]}:
+        forms = (f"{month} {d.day}, {d.year}", f"{d.day} {month} {d.year}", d.isoformat())
+        if any(form.casefold() in folded for form in forms):
+            return True
+    return False
+
+
+# "3rd", "21st": a day of the month as a title may write it.
+_ORDINAL = re.compile(r"(\d)(?:st|nd|rd|th)\b")
 
 
 def _details(hit: Hit, render: Callable[[str], str]) -> str:

@@ -141,6 +141,13 @@ def test_a_title_that_gives_the_date_is_not_followed_by_it_again():
     assert hit_text(briefing).count("2021") == 1
     other_day = replace(titled, date="2021-06-17")
     assert "17 June 2021" in hit_text(other_day)
+    # as the briefings' titles write it too: an ordinal day, a short month
+    for title in (
+        "Press Briefing by Press Secretary Jen Psaki, March 3rd, 2022",
+        "Press Gaggle, Mar. 3, 2022",
+    ):
+        dated = replace(HIT, title=title, date="2022-03-03", place=None)
+        assert hit_text(dated).count("2022") == 1
 
 
 def test_a_file_name_hash_is_not_shown_as_a_title():
