@@ -315,6 +315,9 @@ class Replier:
         claim = verify.asked_outright(text)
         if claim is None:
             return Reply(VERIFY_HOW)
+        named = claim.who is None and self.searcher.person_named(claim.line) is not None
+        if named and not self.searcher.topic_of(claim.line):
+            return Reply(VERIFY_HOW)  # "/verify putin": whom to check, but no line
         return self._verdict_reply(verify.verify(self.searcher, claim))
 
     def _verdict(self, text: str) -> Reply | None:

@@ -32,7 +32,15 @@ from rapidfuzz import fuzz
 from . import store
 from .render import MESSAGE_LIMIT, fit, hit_html, hit_text, human_date, units
 from .search import Hit, Searcher
-from .words import FUNCTION_WORDS, cut_at_word, fold, sentence_ends, stem, words
+from .words import (
+    FUNCTION_WORDS,
+    cut_at_word,
+    fold,
+    sentence_ends,
+    stem,
+    without_markup,
+    words,
+)
 
 VERBATIM, CLOSE, PARAPHRASE, NOT_FOUND = "verbatim", "close", "paraphrase", "not_found"
 VERDICTS = (VERBATIM, CLOSE, PARAPHRASE, NOT_FOUND)
@@ -198,7 +206,7 @@ def claim_of(text: str, config: VerifyConfig = DEFAULT, loosely: bool = False) -
     a line remembered loosely ("putin said something like ..."), unless ``loosely``:
     then the line is checked without the words that hedge it.
     """
-    text = (text or "").strip()
+    text = " ".join(without_markup(text or "").split())
     if not text or _FILTER.search(text):
         return None
     claim: Claim | None = None
@@ -257,6 +265,7 @@ def asked_outright(text: str) -> Claim | None:
     """The claim in ``text`` when the user asks outright whether it was said
     (``quotebot verify``, ``/verify``): every line is one, however short or unframed,
     and is checked fully; None when there is no line to check ("", "putin said")."""
+    text = " ".join(without_markup(text or "").split())
     if no_line(text):
         return None
     any_line = VerifyConfig(quotation_words=0, min_claim_words=1)

@@ -225,3 +225,13 @@ def cut_at_word(
         return text
     cut = text[: cut_point(text, max(0, limit - length(mark)), length, near)]
     return cut.rstrip(",;:—– ") + mark
+
+
+# An HTML or XML tag, as pasted from a page or typed to test the bot: no words of a
+# message ("<b>putin</b>" is "putin", not "b putin b").
+_MARKUP = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
+
+
+def without_markup(text: str) -> str:
+    """``text`` with every tag a space ("a < b" is no tag and stays)."""
+    return _MARKUP.sub(" ", text)

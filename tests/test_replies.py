@@ -361,6 +361,10 @@ def test_verify_command_checks_any_line_and_says_how_to_ask_without_one(replier:
     assert not replier.search("taliban are our allies").html.startswith("<b>Close")
     verdict = replier.check("taliban are our allies")
     assert "Close" in verdict.text and "Full answer" in buttons(verdict)
-    for nothing in ("", "putin said", '""'):
+    # a name alone is whom to check, not a line
+    for nothing in ("", "putin said", '""', "putin", "president putin"):
         assert replier.check(nothing).html == VERIFY_HOW
+    # markup is no words of the line
+    tagged = replier.check("<b>putin</b> said the taliban are our allies")
+    assert "Close" in tagged.text and "&lt;b&gt;" not in tagged.html
     assert "/verify" in replier.help().html

@@ -885,7 +885,7 @@ class Searcher:
         fullest answer of one of their sources); ``about``: one of the best answers to
         it as a search (``/random kirby taiwan``), the person's own when one is given,
         or None when nothing answers it. Words that only name the person are no topic."""
-        topic = self._topic_of(about) if about.strip() else []
+        topic = self.topic_of(about) if about.strip() else []
         if topic:
             hits = self.search(about, limit=RANDOM_ON_TOPIC)
             if person is not None:
@@ -901,7 +901,7 @@ class Searcher:
             return None
         return self.get((rng or random_module).choice(ids))
 
-    def _topic_of(self, text: str) -> list[str]:
+    def topic_of(self, text: str) -> list[str]:
         """The words of ``text`` that are about something, once the people it names
         and any framing are set aside ("kirby taiwan": "taiwan"; "the russian
         president": none, a name of Putin's)."""

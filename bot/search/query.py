@@ -20,15 +20,12 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
-from ..words import FUNCTION_WORDS, expand_contractions, fold, words
+from ..words import FUNCTION_WORDS, expand_contractions, fold, without_markup, words
 from .dictionary import is_word
 from .lexicon import MIN_CORRECTED, nearest, spellings_of
 
 _SPEAKER_FILTER = re.compile(r"(?:^|\s)speaker:(\"[^\"]*\"?|\S+)", re.I)
 _DATE_FILTER = re.compile(r"(?:^|\s)(from|to):(\d{4}(?:-\d{2}(?:-\d{2})?)?)\b", re.I)
-# An HTML or XML tag, as pasted from a page or typed to test the bot: no words of a
-# query ("<b>putin</b>" is "putin", not "b putin b").
-_MARKUP = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
 _PHRASE = re.compile(r"\"([^\"]+)\"")
 _YEAR = r"((?:19|20)\d{2})"
 _MONTHS = [
@@ -194,7 +191,7 @@ class Query:
     @classmethod
     def parse(cls, raw: str, typing: bool = False, max_chars: int = 500) -> Query:
         raw = (raw or "")[:max_chars].replace("“", '"').replace("”", '"')
-        raw = _MARKUP.sub(" ", raw)  # "<b>putin</b> on nato", pasted from a page
+        raw = without_markup(raw)  # "<b>putin</b> on nato", pasted from a page
         typing = typing and raw[-1:].isalnum()
         speaker = None
         match = _SPEAKER_FILTER.search(raw)
