@@ -132,10 +132,6 @@ NO_SPEAKER = (
     "No one called “{speaker}” answers in these transcripts. Try their surname, or "
     "leave speaker: out."
 )
-REVERSED_DATES = (
-    "Nothing can be from:{start} and to:{end} at once: from: is the earliest date, to: the "
-    "latest. Try from:{end} to:{start}."
-)
 # Asked for the words of someone who answers nowhere ("obama on healthcare"): what is
 # shown is others speaking of it, and says so.
 STRANGER = "No one called “{name}” answers in these transcripts. What others said of it:"
@@ -163,8 +159,8 @@ def no_match(
     query = Query.parse(text)
     if query.speaker and speaks is not None and not speaks(query.speaker):
         return NO_SPEAKER.format(speaker=query.speaker)
-    if query.dates_reversed:
-        return REVERSED_DATES.format(start=query.date_from, end=query.date_to)
+    if query.date_problem:
+        return query.date_problem
     if stranger:
         return NO_STRANGER.format(name=stranger)
     phrases = query.phrases
@@ -288,6 +284,9 @@ class Replier:
             return Reply(THANKS_REPLY if thanked else SMALL_TALK_REPLY)
         if said and said[0] in _BARE_COMMANDS and all(w in _ADDRESSED for w in said[1:]):
             return Reply(NOTHING_ASKED)  # "help", "help me", "help please"
+        problem = Query.parse(text).date_problem
+        if problem:
+            return Reply(escape(problem))  # "from:banana", "from:2019 to:2018"
         # asked for the words of someone who answers nowhere: what others said of them
         who = self.searcher.stranger(text)
         stranger = who.name if who else None

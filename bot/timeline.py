@@ -115,8 +115,10 @@ def parse(text: str, searcher: Searcher) -> Request:
     """``putin nato from:2016`` -> Request; raises :class:`TimelineError` naming what
     is missing. The person is anyone search recognises by name or surname."""
     query = Query.parse(text)
+    if query.bad_dates:
+        raise TimelineError(query.date_problem or "")
     understood = understand(
-        query, searcher.people, searcher.vocab.__contains__, searcher.lexicon.nearest
+        query, searcher.people, searcher.lexicon.established, searcher.lexicon.nearest
     )
     if understood.person is None:
         raise TimelineError(

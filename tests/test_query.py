@@ -624,3 +624,11 @@ def test_initials_of_a_long_name_name_its_bearer(tmp_path, seeds_copy, monkeypat
 )
 def test_a_line_remembered_loosely_is_asked_in_its_own_words(raw, topic):
     assert understand(Query.parse(raw), PEOPLE).topic == topic
+
+
+def test_a_date_filter_that_is_no_date_is_told_not_searched():
+    query = Query.parse("kirby ukraine from:banana")
+    assert (query.text, query.bad_dates) == ("kirby ukraine", ("from:banana",))
+    assert query.date_problem and "from:banana" in query.date_problem
+    assert Query.parse("putin nato from:2016").date_problem is None
+    assert "at once" in (Query.parse("nato from:2019 to:2018").date_problem or "")

@@ -28,7 +28,6 @@ from bot.replies import (
     NOTHING_ASKED,
     OTHER_DATES,
     REMEMBERED_SEARCHES,
-    REVERSED_DATES,
     SMALL_TALK_REPLY,
     STRANGER,
     THANKS_REPLY,
@@ -350,10 +349,13 @@ def test_the_card_shows_the_passage_shown_not_the_answer_s_opening(replier: Repl
         assert replier.button(older)[0].photo.png == card_png(opening, replier.link(opening.id))
 
 
-def test_dates_the_wrong_way_round_are_said_to_be(replier: Replier):
+def test_dates_the_wrong_way_round_or_no_date_are_said_to_be(replier: Replier):
     reply = replier.search("from:2019 to:2018 putin nato")
-    assert reply.html == escape(REVERSED_DATES.format(start="2019", end="2018"))
+    assert reply.html.startswith("Nothing can be from:2019 and to:2018 at once")
     assert "from:2018 to:2019" in reply.html
+    # a value that is no date is named, not searched for as words
+    banana = replier.search("putin nato from:banana")
+    assert "“from:banana” is no date" in banana.html and "from:2021" in banana.html
 
 
 def test_verify_command_checks_any_line_and_says_how_to_ask_without_one(replier: Replier):

@@ -51,6 +51,7 @@ def test_parse_names_the_person_and_the_topic(timelines: Timelines):
         ("nato expansion", "Whose timeline"),
         ("putin", "on what"),
         ("putin sanctions from:2022 to:2019", "start is after the end"),
+        ("kirby ukraine from:banana", "“from:banana” is no date"),
     ],
 )
 def test_parse_says_what_is_missing(timelines: Timelines, text: str, message: str):

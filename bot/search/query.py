@@ -26,6 +26,8 @@ from .lexicon import MIN_CORRECTED, nearest, spellings_of
 
 _SPEAKER_FILTER = re.compile(r"(?:^|\s)speaker:(\"[^\"]*\"?|\S+)", re.I)
 _DATE_FILTER = re.compile(r"(?:^|\s)(from|to):(\d{4}(?:-\d{2}(?:-\d{2})?)?)\b", re.I)
+# ... and one whose value is no date ("from:banana", "to:yesterday").
+_ANY_DATE_FILTER = re.compile(r"(?:^|\s)(from|to):(\S+)", re.I)
 _PHRASE = re.compile(r"\"([^\"]+)\"")
 _YEAR = r"((?:19|20)\d{2})"
 _MONTHS = [
@@ -187,6 +189,8 @@ class Query:
     date_to: str | None = None
     prefer_from: str | None = None
     prefer_to: str | None = None
+    # ``from:``/``to:`` filters whose value is no date ("from:banana"): told, not searched
+    bad_dates: tuple[str, ...] = ()
 
     @classmethod
     def parse(cls, raw: str, typing: bool = False, max_chars: int = 500) -> Query:
@@ -206,10 +210,31 @@ class Query:
             else:
                 date_to = _as_date(match[2])
         raw = _DATE_FILTER.sub(" ", raw)
+        bad_dates = tuple(m.group().strip() for m in _ANY_DATE_FILTER.finditer(raw))
+        raw = _ANY_DATE_FILTER.sub(" ", raw)
         phrases = [p.strip() for p in _PHRASE.findall(raw) if words(p)]
         text = " ".join(_PHRASE.sub(" ", raw).replace('"', " ").split())
         prefer_from, prefer_to, text = _date_preference(text)
-        return cls(text, phrases, speaker, typing, date_from, date_to, prefer_from, prefer_to)
+        return cls(
+            text, phrases, speaker, typing, date_from, date_to, prefer_from, prefer_to, bad_dates
+        )
+
+    @property
+    def date_problem(self) -> str | None:
+        """What is wrong with the query's date filters, in words for its sender: a
+        value that is no date, or a start after the end; None when nothing is."""
+        if self.bad_dates:
+            return (
+                f"“{self.bad_dates[0][:40]}” is no date I can read: write a year, a month or "
+                "a day, e.g. from:2021, from:2021-06 or to:2021-06-16."
+            )
+        if self.dates_reversed:
+            return (
+                f"Nothing can be from:{self.date_from} and to:{self.date_to} at once: from: "
+                f"is the earliest date, to: the latest. Try from:{self.date_to} "
+                f"to:{self.date_from}."
+            )
+        return None
 
     @property
     def dates_reversed(self) -> bool:
