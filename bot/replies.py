@@ -292,7 +292,9 @@ class Replier:
         stranger = who.name if who else None
         hits = self.searcher.search(who.search if who else text, limit=HITS_PER_SEARCH)
         if not hits:
-            if all(w in FUNCTION_WORDS for w in said) and not Query.parse(text).phrases:
+            query = Query.parse(text)
+            asked = words(query.text)  # without its filters ("speaker:" alone asks nothing)
+            if all(w in FUNCTION_WORDS for w in asked) and not query.phrases:
                 return Reply(NOTHING_ASKED)
             scripts_ = self.searcher.lexicon.scripts
             return Reply(escape(no_match(text, scripts_, self.searcher.speaks, stranger)))

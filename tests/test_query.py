@@ -632,3 +632,19 @@ def test_a_date_filter_that_is_no_date_is_told_not_searched():
     assert query.date_problem and "from:banana" in query.date_problem
     assert Query.parse("putin nato from:2016").date_problem is None
     assert "at once" in (Query.parse("nato from:2019 to:2018").date_problem or "")
+
+
+@pytest.mark.parametrize(
+    ("raw", "text", "speaker"),
+    [
+        ("speaker:putin nato", "nato", "putin"),
+        ("speaker: putin nato", "nato", "putin"),  # a space after the colon
+        ('speaker:"jen psaki" loans', "loans", "jen psaki"),
+        ("nato speaker:", "nato", None),  # nothing after it: no filter, and no word
+        ("speaker:", "", None),
+        ("speaker:psaki speaker:putin nato", "nato", "psaki"),  # the first; none are words
+    ],
+)
+def test_the_speaker_filter_as_people_write_it(raw, text, speaker):
+    query = Query.parse(raw)
+    assert (query.text, query.speaker) == (text, speaker)

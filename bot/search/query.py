@@ -24,7 +24,9 @@ from ..words import FUNCTION_WORDS, expand_contractions, fold, without_markup, w
 from .dictionary import is_word
 from .lexicon import MIN_CORRECTED, nearest, spellings_of
 
-_SPEAKER_FILTER = re.compile(r"(?:^|\s)speaker:(\"[^\"]*\"?|\S+)", re.I)
+# "speaker:putin", "speaker: putin" (a space after the colon), 'speaker:"jen psaki"';
+# "speaker:" with nothing after it filters nothing.
+_SPEAKER_FILTER = re.compile(r"(?:^|\s)speaker:\s*(\"[^\"]*\"?|\S+)?", re.I)
 _DATE_FILTER = re.compile(r"(?:^|\s)(from|to):(\d{4}(?:-\d{2}(?:-\d{2})?)?)\b", re.I)
 # ... and one whose value is no date ("from:banana", "to:yesterday").
 _ANY_DATE_FILTER = re.compile(r"(?:^|\s)(from|to):(\S+)", re.I)
@@ -198,10 +200,10 @@ class Query:
         raw = without_markup(raw)  # "<b>putin</b> on nato", pasted from a page
         typing = typing and raw[-1:].isalnum()
         speaker = None
-        match = _SPEAKER_FILTER.search(raw)
-        if match:
+        # the first speaker: filter counts; each is a filter, none is words of the query
+        while match := _SPEAKER_FILTER.search(raw):
             typing = typing and match.end() < len(raw)
-            speaker = match[1].strip('"').strip() or None
+            speaker = speaker or (match[1] or "").strip('"').strip() or None
             raw = raw[: match.start()] + " " + raw[match.end() :]
         date_from = date_to = None
         for match in list(_DATE_FILTER.finditer(raw)):
