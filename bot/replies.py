@@ -43,7 +43,7 @@ INLINE_PAGE = 10
 INLINE_MAX_RESULTS = 50
 # Characters of an inline result's title (Telegram cuts longer ones mid-word).
 INLINE_TITLE_CHARS = 100
-# Characters of a user's words echoed back in a reply ("I do not know whom ... names").
+# Characters of a user's words echoed back in a reply ("I found no one called ...").
 ECHO_CHARS = 60
 # SQLite integers are signed 64-bit: a larger number names no row, and binding it raises.
 MAX_ID = 2**63 - 1
@@ -481,7 +481,7 @@ class Replier:
         echo = escape(cut_at_word(who.strip(), ECHO_CHARS))
         if hit is None and person is None and who.strip():
             return Reply(
-                f"I do not know whom “{echo}” names, nor found a quote about it. "
+                f"I found no one called “{echo}”, and no quote about it. "
                 "/random alone gives anyone's quote."
             )
         if hit is None and who.strip():

@@ -95,7 +95,7 @@ def test_random_with_a_name_gives_one_of_theirs(tmp_path: Path, monkeypatch: pyt
         assert "Karine Jean-Pierre" in replier.random(who).html
     assert all("Vladimir Putin" in replier.random("putin").html for _ in range(5))
     unknown = replier.random("<b>zzqx</b>")
-    assert unknown.html.startswith("I do not know whom") and "&lt;b&gt;" in unknown.html
+    assert unknown.html.startswith("I found no one called") and "&lt;b&gt;" in unknown.html
     assert "— <b>" in replier.random().html
 
 
@@ -107,7 +107,7 @@ def test_random_with_a_topic_gives_one_on_it(replier: Replier):
         assert "Vladimir Putin" in html and "NATO" in html
         assert "NATO" in replier.random("nato").html
     assert replier.random("putin sourdough bread").html.startswith("I found no quote on")
-    assert replier.random("zzqx").html.startswith("I do not know whom")
+    assert replier.random("zzqx").html.startswith("I found no one called “zzqx”")
     # the words only name him: any of his quotes
     assert "Vladimir Putin" in replier.random("president putin").html
 
