@@ -32,6 +32,7 @@ from rapidfuzz import fuzz
 from . import store
 from .render import MESSAGE_LIMIT, fit, hit_html, hit_text, human_date, units
 from .search import Hit, Searcher
+from .transcripts.speakers import is_asker_label
 from .words import (
     FUNCTION_WORDS,
     cut_at_word,
@@ -476,6 +477,9 @@ class Verdict:
     nearest: Hit | None = None
     # the person the line was attributed to, when it was found in someone else's words
     asked_of: str | None = None
+    # when the line is not theirs but the question put to them holds it: who asked
+    # (``hit`` is the answer given to it)
+    asked_by: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -488,6 +492,8 @@ class Verdict:
         }
         if self.asked_of:
             out["asked_of"] = self.asked_of
+        if self.asked_by:
+            out["asked_by"] = self.asked_by
         if self.kind == NOT_FOUND:
             out["coverage"] = self.coverage
             out["nearest"] = self.nearest.to_json() if self.nearest else None
@@ -568,6 +574,9 @@ def verify(searcher: Searcher, claim: Claim | str, config: VerifyConfig = DEFAUL
     if isinstance(claim, str):
         claim = Claim(claim, framed=True)
     verdict = _verify(searcher, claim, config)
+    if verdict.kind == PARAPHRASE:
+        # the question put to them in those words: the reporter's, not a paraphrase
+        return _asked_instead(searcher, verdict, config) or verdict
     if verdict.kind != NOT_FOUND:
         return verdict
     for name in _namesakes(searcher, claim.who, verdict.person):
@@ -581,7 +590,40 @@ def verify(searcher: Searcher, claim: Claim | str, config: VerifyConfig = DEFAUL
             return replace(anyone, claim=claim, asked_of=verdict.person)
     if not claim.framed:
         return verdict  # only a verdict that leads is shown with the nearest answer
+    asked = _asked_instead(searcher, verdict, config)
+    if asked is not None:
+        return asked
     return replace(verdict, nearest=_nearest(searcher, claim.line, verdict.person, config))
+
+
+def _asked_instead(searcher: Searcher, verdict: Verdict, config: VerifyConfig) -> Verdict | None:
+    """Not found in their words (or only paraphrased), asked outright, and the question
+    put to them holds the line word for word or close: a reporter's words, the
+    commonest line put in an answerer's mouth. The verdict shows the answer given."""
+    if not verdict.claim.framed:
+        return None
+    hit = _in_question(searcher, verdict.claim, verdict.person, config)
+    if hit is None:
+        return None
+    return Verdict(
+        NOT_FOUND, verdict.claim, hit=hit, person=verdict.person, asked_by=hit.asked_by or "Q"
+    )
+
+
+def _in_question(
+    searcher: Searcher, claim: Claim, person: str | None, config: VerifyConfig
+) -> Hit | None:
+    """The answer whose question holds the line word for word or close, among the
+    person's answers when one is named."""
+    line, query = _query(claim.line, person, config)
+    for hit in _mine(searcher.search(query, limit=config.candidates, threshold=0), person):
+        found = align(line, hit.question, config) if hit.question else None
+        if found is not None and decide(
+            {"verbatim": found.verbatim, "ratio": found.ratio, "longest_run": found.longest_run},
+            config,
+        ) in (VERBATIM, CLOSE):
+            return hit
+    return None
 
 
 def _query(line: str, person: str | None, config: VerifyConfig) -> tuple[str, str]:
@@ -800,6 +842,9 @@ def headline(verdict: Verdict) -> str:
     person named says whose; a close passage that may say the opposite, another thing
     or only part of it says so."""
     found = verdict.hit.who if verdict.hit else None
+    if verdict.asked_by and found:
+        asker = "a reporter" if is_asker_label(verdict.asked_by) else verdict.asked_by
+        return f"Not {found}'s words: they are from a question {asker} put to {found}."
     if verdict.asked_of and found and verdict.kind in (VERBATIM, CLOSE):
         how = "said it word for word" if verdict.kind == VERBATIM else "said something close"
         return f"Not {verdict.asked_of}'s words: {found} {how}."
@@ -907,7 +952,9 @@ def verdict_html(verdict: Verdict) -> str:
     """The verdict for Telegram: headline, the word diff (close, paraphrase), then the
     quote, speaker and source as every hit shows them; within MESSAGE_LIMIT."""
     head = f"<b>{escape(headline(verdict))}</b>"
-    if verdict.kind == NOT_FOUND or verdict.hit is None:
+    if verdict.asked_by and verdict.hit is not None:
+        head += "\nTheir answer (The question shows it):"
+    elif verdict.kind == NOT_FOUND or verdict.hit is None:
         head += "\n" + fit(not_found_text(verdict), MESSAGE_LIMIT - units(head) - 1)
         if verdict.nearest is None:
             return head
@@ -922,7 +969,9 @@ def verdict_html(verdict: Verdict) -> str:
 def verdict_text(verdict: Verdict) -> str:
     """The verdict for a terminal: the diff as ``[-wrong-]{+real+}``, then the hit."""
     head = headline(verdict)
-    if verdict.kind == NOT_FOUND or verdict.hit is None:
+    if verdict.asked_by and verdict.hit is not None:
+        head += "\nTheir answer (The question shows it):"
+    elif verdict.kind == NOT_FOUND or verdict.hit is None:
         head += "\n" + not_found_text(verdict)
         if verdict.nearest is None:
             return head

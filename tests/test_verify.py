@@ -167,6 +167,26 @@ def test_a_line_in_someone_else_s_words_says_whose(tmp_path: Path) -> None:
     assert hers.kind == VERBATIM and hers.asked_of is None
 
 
+def test_a_line_from_the_question_put_to_them_says_who_asked(searcher: Searcher) -> None:
+    """Seed 002: a CNN reporter asked Putin whether he had committed to "ceasing
+    carrying out cyber attacks on the United States"; checked as Putin's, the verdict
+    says whose question it was and shows his answer to it."""
+    claim = Claim(
+        "did you commit to ceasing carrying out cyber attacks on the United States",
+        "putin",
+        True,
+    )
+    verdict = verify.verify(searcher, claim)
+    assert verdict.hit is not None and verdict.asked_by == verdict.hit.asked_by
+    assert "ceasing carrying out cyber attacks" in verdict.hit.question
+    assert verify.headline(verdict).startswith(
+        "Not Vladimir Putin's words: they are from a question"
+    )
+    assert verdict.to_json()["asked_by"] == verdict.asked_by
+    # a line of his own stays his
+    assert verify.verify(searcher, Claim(TALIBAN, "putin", True)).asked_by is None
+
+
 def test_a_close_line_that_turns_a_negation_or_a_figure_says_so(searcher: Searcher) -> None:
     turned = TALIBAN.replace("are, of course, our allies", "are not our allies")
     verdict = verify.verify(searcher, Claim(turned, "putin", True))
