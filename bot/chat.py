@@ -170,7 +170,8 @@ def chat(
             continue
         elif text.startswith("/"):
             name, _, arg = text.partition(" ")
-            handler = commands.get(name.split("@")[0])
+            # as Telegram reads a command: in any case, "@bot" after it
+            handler = commands.get(name.split("@")[0].lower())
             reply = handler(arg) if handler else Reply("Unknown command. /help lists them.")
         else:
             request = timelines.recognise(text)

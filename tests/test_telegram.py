@@ -295,6 +295,14 @@ def test_terminal_chat_answers_as_the_bot(replier: Replier):
     assert "<b>" not in text
 
 
+def test_terminal_chat_reads_a_command_as_telegram_does(replier: Replier):
+    """In any case, and with a bot's name after it ("/About", "/ABOUT@quotebot")."""
+    out = io.StringIO()
+    chat(replier, io.StringIO("/About\n/ABOUT@quotebot\n"), out)
+    assert out.getvalue().count("76 quotable answers") == 2
+    assert "Unknown command" not in out.getvalue()
+
+
 def test_terminal_chat_number_without_a_button_says_so(replier: Replier):
     out = io.StringIO()
     chat(replier, io.StringIO("7\nnagorno karabah tragdy\n9\n"), out)
