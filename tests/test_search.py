@@ -684,6 +684,27 @@ def test_an_excerpt_that_says_nothing_alone_takes_in_its_neighbours(seeded_db):
     assert quote.endswith("All the best.") and len(words(quote)) >= 6
 
 
+# The opening of Putin's answer at the St Petersburg International Economic Forum
+# plenary meeting, 2 June 2017 (en.kremlin.ru/events/president/news/54667, CC BY 4.0).
+FORUM_NATO = (
+    "Disputes over NATO? Do they help Russia?\n\nWell, in the sense that NATO may fall "
+    "apart, yes, this may help. However, for the time being, there are no signs of it "
+    "falling apart. You know, I wondered on many occasions and even asked this question "
+    "publicly. NATO was created as a Cold War instrument to oppose the Soviet Union and "
+    "what was known as the Warsaw Pact. Now there is neither the Warsaw Pact, nor the "
+    "Soviet Union, but NATO is still there."
+)
+
+
+def test_an_excerpt_never_ends_before_the_sentence_that_qualifies_it():
+    """ "NATO may fall apart, yes, this may help." alone says what Putin did not: the
+    next sentence opens "However" and takes it back; it comes too."""
+    quote = best_excerpt("nato", FORUM_NATO, 200, {stem("nato"): 1.0})
+    assert "this may help. However, for the time being, there are no signs" in quote
+    # where the limit does not allow it, the quote stays within the limit
+    assert len(best_excerpt("nato", FORUM_NATO, 110, {stem("nato"): 1.0})) <= 110
+
+
 def test_a_slip_means_the_commoner_word_whichever_slip_it_is():
     # "putn" is "punt" with two letters swapped and "putin" with one dropped; over the
     # corpora "Putin" is far the commoner (counts as there, rounded)

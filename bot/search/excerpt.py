@@ -42,11 +42,22 @@ def _says_nothing(answer: str, spans: list[tuple[int, int]]) -> bool:
     )
 
 
+# A sentence opening with one of these qualifies the one before it ("NATO may fall
+# apart, yes, this may help. However, for the time being, there are no signs of it"):
+# a quote never ends just before it, where the limit allows.
+_QUALIFIES = re.compile(
+    r"^\W*(?:however|but|yet|still|nevertheless|nonetheless|though|although|that said|"
+    r"on the other hand|at the same time)\b",
+    re.I,
+)
+
+
 def _filled(
     answer: str, spans: list[tuple[int, int]], i: int, j: int, limit: int
 ) -> tuple[int, int]:
     """Sentences ``i``..``j`` widened, the next ones first, then the ones before, while
-    they say nothing alone and the limit allows."""
+    they say nothing alone and the limit allows; then by each next sentence that
+    qualifies the last one."""
     while _says_nothing(answer, spans[i : j + 1]):
         if j + 1 < len(spans) and spans[j + 1][1] - spans[i][0] <= limit:
             j += 1
@@ -54,6 +65,12 @@ def _filled(
             i -= 1
         else:
             break
+    while (
+        j + 1 < len(spans)
+        and spans[j + 1][1] - spans[i][0] <= limit
+        and _QUALIFIES.match(answer[spans[j + 1][0] : spans[j + 1][1]])
+    ):
+        j += 1
     return i, j
 
 
