@@ -41,8 +41,9 @@ SUFFIXES = frozenset({".txt", ".md", ".html", ".htm"})
 # bold link to the person's page. 7: a Markdown label the file sets in bold
 # elsewhere names its speaker unbolded too. 8: a podcast turn that asks more than it
 # says, answered by the next speaker, is that answer's question, not an answer. 9: a
-# briefing's place is no heading in capitals, date or stage direction.
-PARSING = 9
+# briefing's place is no heading in capitals, date or stage direction. 10: a podcast
+# question cut off before its mark ("... or do you feel like in most cases --") too.
+PARSING = 10
 # Below this many files a process pool costs more than it saves.
 _POOL_THRESHOLD = 16
 # Files handed to each worker ahead of the one being stored: enough to keep every

@@ -303,6 +303,19 @@ def test_briefing_place_is_a_place_not_a_heading_a_date_or_a_stage_direction():
         assert parse_text(text).info.place == place
 
 
+def test_podcast_host_question_cut_off_before_its_mark_is_a_question_too():
+    """ "So generally then, Bryan, would you say that you are unhappy with the performance
+    of generics, or do you feel like in most cases --": cut off by Bryan's answer, it is
+    that answer's question; Roger Peppe's turn before it, which asks nothing, stays an
+    answer."""
+    t = parse(FIXTURES / "markdown" / "podcast_cut_question.md")
+    asked = next(turn for turn in t.turns if turn.text.startswith("So generally then"))
+    assert asked.speaker == "Mat Ryer" and not asked.is_answer
+    reply = next(turn for turn in t.answers if turn.text.startswith("I think I would go"))
+    assert reply.question_positions == (asked.position,) and reply.asked_by == "Mat Ryer"
+    assert all(turn.is_answer for turn in t.turns if turn.speaker == "Roger Peppe")
+
+
 def test_format_detection_reads_content_not_names(tmp_path: Path):
     disguised = tmp_path / "page.txt"
     disguised.write_bytes((FIXTURES / "kremlin_html" / "60897.html").read_bytes())

@@ -226,9 +226,13 @@ def canonical_names(names: Iterable[str]) -> dict[str, str]:
 
 
 def _asks(text: str) -> bool:
-    """Whether a turn closes on a question (its last two sentences hold a '?')."""
+    """Whether a turn closes on a question (its last two sentences hold a '?', or it
+    is a question cut off before its mark)."""
     if not any(mark in text for mark in _QUESTION_MARKS):
-        return False  # most turns: no need to split them into sentences
+        # most turns: no need to split them into sentences
+        return bool(_CUT_OFF.search(text)) and _is_cut_off_question(
+            _SENTENCE_END.split(text.strip())[-1]
+        )
     sentences = _SENTENCE_END.split(text.strip())
     tail = " ".join(sentences[-2:])
     return any(mark in tail for mark in _QUESTION_MARKS)
@@ -336,11 +340,31 @@ def _put_to_next(turns: list[tuple[str, str, str | None]], pos: int) -> bool:
     if pos + 1 >= len(turns) or turns[pos + 1][0] == turns[pos][0]:
         return False
     text = turns[pos][1]
+    sentences = [s for s in _SENTENCE_END.split(text.strip()) if s]
     if not _asks(text):
         return False
-    sentences = [s for s in _SENTENCE_END.split(text.strip()) if s]
-    asking = sum(len(s.split()) for s in sentences if any(m in s for m in _QUESTION_MARKS))
+    cut_off = _is_cut_off_question(sentences[-1])
+    asking = sum(
+        len(s.split())
+        for i, s in enumerate(sentences)
+        if any(m in s for m in _QUESTION_MARKS) or (cut_off and i == len(sentences) - 1)
+    )
     return asking >= _ASKING_SHARE * sum(len(s.split()) for s in sentences)
+
+
+# A question the next speaker cut off before its question mark: it ends in a dash or
+# dots after a question's words ("... would you say that you are unhappy with the
+# performance of generics, or do you feel like in most cases --").
+_CUT_OFF = re.compile(r"(?:--|—|–|…|\.\.\.)\s*$")
+_ASKING_WORDS = re.compile(
+    r"\b(?:would|do|did|does|are|were|can|could|have|has|will|should|is|what|how|why)"
+    r"\s+(?:you|we|they|it|there|he|she)\b",
+    re.I,
+)
+
+
+def _is_cut_off_question(sentence: str) -> bool:
+    return bool(_CUT_OFF.search(sentence) and _ASKING_WORDS.search(sentence))
 
 
 def _question_before(
