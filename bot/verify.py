@@ -480,6 +480,9 @@ class Verdict:
     # when the line is not theirs but the question put to them holds it: who asked
     # (``hit`` is the answer given to it)
     asked_by: str | None = None
+    # the engine's candidates the verdict was taken on (their questions are read for
+    # ``asked_by``, with no second search)
+    candidates: tuple[Hit, ...] = field(default=(), repr=False, compare=False)
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -576,7 +579,7 @@ def verify(searcher: Searcher, claim: Claim | str, config: VerifyConfig = DEFAUL
     verdict = _verify(searcher, claim, config)
     if verdict.kind == PARAPHRASE:
         # the question put to them in those words: the reporter's, not a paraphrase
-        return _asked_instead(searcher, verdict, config) or verdict
+        return _asked_instead(verdict, config) or verdict
     if verdict.kind != NOT_FOUND:
         return verdict
     for name in _namesakes(searcher, claim.who, verdict.person):
@@ -590,19 +593,19 @@ def verify(searcher: Searcher, claim: Claim | str, config: VerifyConfig = DEFAUL
             return replace(anyone, claim=claim, asked_of=verdict.person)
     if not claim.framed:
         return verdict  # only a verdict that leads is shown with the nearest answer
-    asked = _asked_instead(searcher, verdict, config)
+    asked = _asked_instead(verdict, config)
     if asked is not None:
         return asked
     return replace(verdict, nearest=_nearest(searcher, claim.line, verdict.person, config))
 
 
-def _asked_instead(searcher: Searcher, verdict: Verdict, config: VerifyConfig) -> Verdict | None:
+def _asked_instead(verdict: Verdict, config: VerifyConfig) -> Verdict | None:
     """Not found in their words (or only paraphrased), asked outright, and the question
     put to them holds the line word for word or close: a reporter's words, the
     commonest line put in an answerer's mouth. The verdict shows the answer given."""
     if not verdict.claim.framed:
         return None
-    hit = _in_question(searcher, verdict.claim, verdict.person, config)
+    hit = _in_question(verdict, config)
     if hit is None:
         return None
     return Verdict(
@@ -610,13 +613,11 @@ def _asked_instead(searcher: Searcher, verdict: Verdict, config: VerifyConfig) -
     )
 
 
-def _in_question(
-    searcher: Searcher, claim: Claim, person: str | None, config: VerifyConfig
-) -> Hit | None:
-    """The answer whose question holds the line word for word or close, among the
-    person's answers when one is named."""
-    line, query = _query(claim.line, person, config)
-    for hit in _mine(searcher.search(query, limit=config.candidates, threshold=0), person):
+def _in_question(verdict: Verdict, config: VerifyConfig) -> Hit | None:
+    """Of the candidates ``verdict`` was taken on (the person's answers when one is
+    named), the answer whose question holds the line word for word or close."""
+    line = _query(verdict.claim.line, verdict.person, config)[0]
+    for hit in verdict.candidates:
         found = align(line, hit.question, config) if hit.question else None
         if found is not None and decide(
             {"verbatim": found.verbatim, "ratio": found.ratio, "longest_run": found.longest_run},
@@ -672,16 +673,18 @@ def _verify(searcher: Searcher, claim: Claim, config: VerifyConfig) -> Verdict:
         measures.update(top_score=top.score, overlap=round(overlap(searcher, line, window), 3))
     kind = decide(measures, config)
     if kind in (VERBATIM, CLOSE) and best is not None:
-        return _found(claim, kind, best[1], best[0], person, measures, config)
-    if kind == PARAPHRASE and top is not None and top_found is not None:
-        return _found(claim, kind, top, top_found, person, measures, config)
-    return Verdict(
-        NOT_FOUND,
-        claim,
-        person=person,
-        coverage=coverage(searcher, person, claim.who),
-        measures=measures,
-    )
+        verdict = _found(claim, kind, best[1], best[0], person, measures, config)
+    elif kind == PARAPHRASE and top is not None and top_found is not None:
+        verdict = _found(claim, kind, top, top_found, person, measures, config)
+    else:
+        verdict = Verdict(
+            NOT_FOUND,
+            claim,
+            person=person,
+            coverage=coverage(searcher, person, claim.who),
+            measures=measures,
+        )
+    return replace(verdict, candidates=tuple(hits))
 
 
 def _mine(hits: list[Hit], person: str | None) -> list[Hit]:
