@@ -284,15 +284,14 @@ class Replier:
             return Reply(THANKS_REPLY if thanked else SMALL_TALK_REPLY)
         if said and said[0] in _BARE_COMMANDS and all(w in _ADDRESSED for w in said[1:]):
             return Reply(NOTHING_ASKED)  # "help", "help me", "help please"
-        problem = Query.parse(text).date_problem
-        if problem:
-            return Reply(escape(problem))  # "from:banana", "from:2019 to:2018"
+        query = Query.parse(text)
+        if query.date_problem:
+            return Reply(escape(query.date_problem))  # "from:banana", "from:2019 to:2018"
         # asked for the words of someone who answers nowhere: what others said of them
         who = self.searcher.stranger(text)
         stranger = who.name if who else None
         hits = self.searcher.search(who.search if who else text, limit=HITS_PER_SEARCH)
         if not hits:
-            query = Query.parse(text)
             asked = words(query.text)  # without its filters ("speaker:" alone asks nothing)
             if all(w in FUNCTION_WORDS for w in asked) and not query.phrases:
                 return Reply(NOTHING_ASKED)
