@@ -340,9 +340,9 @@ def _put_to_next(turns: list[tuple[str, str, str | None]], pos: int) -> bool:
     if pos + 1 >= len(turns) or turns[pos + 1][0] == turns[pos][0]:
         return False
     text = turns[pos][1]
-    sentences = [s for s in _SENTENCE_END.split(text.strip()) if s]
     if not _asks(text):
         return False
+    sentences = [s for s in _SENTENCE_END.split(text.strip()) if s]
     cut_off = _is_cut_off_question(sentences[-1])
     asking = sum(
         len(s.split())
