@@ -181,7 +181,7 @@ def parse_markdown(text: str, quoted_speakers: list[str] | None = None) -> Trans
     turns: list[RawTurn] = []
     header: list[str] = []
     paragraphs = list(_paragraphs(body))
-    bold = {label for p in paragraphs if (label := _bold_label(p))}
+    bold = {found[0] for p in paragraphs if (found := _bold_label(p)) and found[0]}
     for paragraph in paragraphs:
         if not paragraph or _CLOCK_LINE.match(paragraph) or _END_LINE.match(paragraph):
             continue
@@ -235,9 +235,10 @@ def _place(header: list[str]) -> str | None:
     return None
 
 
-def _bold_label(paragraph: str) -> str | None:
-    if (m := _BOLD_LABEL.match(paragraph)) and looks_like_label(_unmark(m["label"])):
-        return _unmark(m["label"])
+def _bold_label(paragraph: str) -> tuple[str, str] | None:
+    """(label, the rest) of a paragraph that opens with a label in bold."""
+    if (m := _BOLD_LABEL.match(paragraph)) and looks_like_label(label := _unmark(m["label"])):
+        return label, m["rest"]
     return None
 
 
@@ -245,8 +246,8 @@ def _label(paragraph: str, bold: Container[str] = ()) -> tuple[str | None, str]:
     """(label, the rest) of a paragraph that opens with a speaker's label; ``bold``:
     the labels the file sets in bold, which name their speaker unbolded too
     ("Johnny Boursiquot: Wow...!" where he is "**Johnny Boursiquot:**" elsewhere)."""
-    if (label := _bold_label(paragraph)) is not None:
-        return label, _BOLD_LABEL.match(paragraph)["rest"]
+    if found := _bold_label(paragraph):
+        return found
     if (m := _PLAIN_LABEL.match(paragraph)) and m["label"] in bold:
         return m["label"], m["rest"]
     if m := _Q_LINE.match(paragraph):
