@@ -10,6 +10,11 @@ corpora:
   20), the named person's answers nudged first;
 - the two together: quotebot's candidates (every one it scores) and the 20 nearest
   answers, ranked by quotebot's relevance plus ``w`` times the cosine similarity;
+- re-ranking by passage: quotebot's first ``RERANKED`` candidates (the rounds a
+  shown search looks at) ordered by relevance plus ``w`` times the best cosine of
+  any passage of ``PASSAGE_WORDS`` words in the answer (a long answer is many
+  topics: its mean is none of them), for queries quotebot answers at all (so only
+  the order can change), misremembered lines too over the mixed corpus;
 - what it costs: seconds to embed every answer, megabytes of vectors, milliseconds
   a query.
 
@@ -32,7 +37,7 @@ from safetensors.numpy import load_file
 from tokenizers import Tokenizer
 
 from bench.common import SEEDS, corpus_db, median
-from bench.querysets import Labelled, corpus_queries, seed_queries
+from bench.querysets import Labelled, corpus_queries, is_right, misremembered, seed_queries
 from bot import store
 from bot.ingest import ingest
 from bot.search import Searcher
@@ -52,6 +57,13 @@ PERSON_NUDGE = 0.05
 # Relevance given to an answer only semantic recall found (about the lowest a lexical
 # candidate gets: it has none of the lexical signals).
 SEMANTIC_ONLY_RELEVANCE = 3.0
+# Re-ranking by passage: candidates re-ranked, words a passage (half of one overlaps
+# the next: about three sentences, one point made), cosine weights tried.
+RERANKED = 10
+PASSAGE_WORDS = 40
+PASSAGE_WEIGHTS = (0.0, 1.0, 2.0, 4.0)
+# Misremembered lines over the mixed corpus re-ranked (each embeds its candidates).
+RERANKED_QUOTES = 300
 
 
 class StaticModel:
@@ -137,6 +149,49 @@ def measure(model: StaticModel, path: Path, sets: dict[str, list[Labelled]]) -> 
     return result
 
 
+def passages(text: str) -> list[str]:
+    """An answer's runs of ``PASSAGE_WORDS`` words, each starting half a run after the
+    last."""
+    tokens = text.split()
+    step = PASSAGE_WORDS // 2
+    return [
+        " ".join(tokens[k : k + PASSAGE_WORDS]) for k in range(0, max(1, len(tokens) - step), step)
+    ]
+
+
+def rerank(model: StaticModel, path: Path, sets: dict[str, list[Labelled]], lenient: bool) -> dict:
+    """Top-1 of quotebot's candidates re-ranked by relevance plus ``w`` times the best
+    passage cosine, per set and weight (``w`` 0 is quotebot's own order); over the
+    queries quotebot shows a hit for."""
+    searcher = Searcher(path)
+    conn = store.connect_readonly(path)
+    cache: dict[int, np.ndarray] = {}
+    result: dict = {}
+    for name, queries in sets.items():
+        scored = []
+        for q in queries:
+            if not searcher.search(q.query, limit=1):
+                continue
+            hits = searcher.search(q.query, RERANKED, threshold=0, as_shown=True)
+            understood = searcher.understand(Query.parse(q.query))[0]
+            vector = model.embed([" ".join(understood.topic) or q.query])[0]
+            rows = []
+            for h in hits:
+                if h.id not in cache:
+                    cache[h.id] = model.embed(passages(h.answer))
+                rows.append((h.signals["relevance"], float((cache[h.id] @ vector).max()), h.id))
+            scored.append((q, rows))
+        figures = {"answered": len(scored)}
+        for w in PASSAGE_WEIGHTS:
+            right = sum(
+                is_right(conn, max(rows, key=lambda r: r[0] + w * r[1])[2], q, lenient)
+                for q, rows in scored
+            )
+            figures[f"passages_w{w:g}_top1"] = round(100 * right / max(1, len(scored)), 1)
+        result[name] = figures
+    return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--corpus-db", type=Path, help="seeds + three corpora, reused or built")
@@ -158,6 +213,12 @@ def main() -> None:
             if setting == "mixed":
                 sets["natural_corpora"] = corpus_queries(conn)[0]
             out[setting] = measure(model, path, sets)
+            sets["held_out_seeds"] = seed_queries(conn, "held_out_seeds.tsv")[0]
+            if setting == "mixed":
+                sets["held_out_corpora"] = corpus_queries(conn, "held_out_corpora.tsv")[0]
+                sets["framings"] = corpus_queries(conn, "framings.tsv")[0]
+                sets["misremembered"] = misremembered(conn, RERANKED_QUOTES)
+            out[setting]["rerank"] = rerank(model, path, sets, setting == "mixed")
     if args.json:
         print(json.dumps(out))
         return
@@ -167,8 +228,11 @@ def main() -> None:
             f" {figures['vectors_mb_float32']} MB of vectors"
         )
         for name, f in figures.items():
-            if isinstance(f, dict):
+            if isinstance(f, dict) and name != "rerank":
                 print(f"  {name}: " + ", ".join(f"{k} {v}" for k, v in f.items()))
+        print(f"  re-ranked by passage ({RERANKED} candidates, {PASSAGE_WORDS}-word passages):")
+        for name, f in figures["rerank"].items():
+            print(f"    {name}: " + ", ".join(f"{k} {v}" for k, v in f.items()))
 
 
 if __name__ == "__main__":
