@@ -175,6 +175,8 @@ _TITLE_WORDS = 2
 # Other bearers of a bare surname searched when the best-known one never said the line.
 _NAMESAKES = 3
 _PRONOUNS = {"he", "she", "they", "it", "you", "i", "we", "someone", "somebody", "anyone"}
+# Who is no one in particular: "someone said ..." asks whether anyone did.
+_ANYONE = {"someone", "somebody", "anyone", "anybody", "everyone", "everybody", "people"}
 
 
 @dataclass(frozen=True)
@@ -225,12 +227,13 @@ def claim_of(text: str, config: VerifyConfig = DEFAULT, loosely: bool = False) -
         match = _SAID_PLAIN.match(text)
         who = " ".join(match["who"].split()) if match else ""
         line = _strip_quotes(match["line"]) if match else ""
+        anyone = fold(who) in _ANYONE
         if (
             match
-            and not any(w in FUNCTION_WORDS for w in words(who))
+            and (anyone or not any(w in FUNCTION_WORDS for w in words(who)))
             and len(words(line)) >= config.min_claim_words
         ):
-            claim = Claim(line, who, True)
+            claim = Claim(line, None if anyone else who, True)
     if claim is None:
         quoted = [m["line"].strip() for m in _QUOTED.finditer(text)]
         quoted = [q for q in quoted if len(words(q)) >= config.min_claim_words]

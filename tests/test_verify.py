@@ -275,6 +275,19 @@ def test_not_found_without_a_person_gives_the_corpus_totals(searcher: Searcher) 
         ),
         ('who said "we will circle back on that"?', "we will circle back on that", None, True),
         ('Putin: "the cold war is over"', "the cold war is over", "Putin", True),
+        # "someone said ...": whether anyone did, nobody named
+        (
+            "someone said if you leave go because of generics you'll be back",
+            "if you leave go because of generics you'll be back",
+            None,
+            True,
+        ),
+        (
+            "Somebody said that Russia will not attack anyone",
+            "Russia will not attack anyone",
+            None,
+            True,
+        ),
     ],
 )
 def test_claims_are_recognised(text: str, line: str, who: str | None, framed: bool) -> None:
