@@ -128,6 +128,9 @@ OTHER_SCRIPT = (
 )
 
 
+# ``speaker:`` and a phrase in quotation marks that the speaker never said, but others
+# did ('speaker:psaki "bumper stickers"'): whose words they are, not "nothing holds".
+NOT_THEIRS = "None of {speaker}’s answers holds {phrases}; others’ do:"
 NO_SPEAKER = (
     "No one called “{speaker}” answers in these transcripts. Try their surname, or "
     "leave speaker: out."
@@ -291,13 +294,18 @@ class Replier:
         who = self.searcher.stranger(text)
         stranger = who.name if who else None
         hits = self.searcher.search(who.search if who else text, limit=HITS_PER_SEARCH)
+        theirs = None
+        if not hits and query.speaker and query.phrases and self.searcher.speaks(query.speaker):
+            hits = self.searcher.search(Query.without_speaker(text), limit=HITS_PER_SEARCH)
+            phrases = ", ".join(f"“{p}”" for p in query.phrases)
+            theirs = NOT_THEIRS.format(speaker=query.speaker, phrases=phrases)
         if not hits:
             asked = words(query.text)  # without its filters ("speaker:" alone asks nothing)
             if all(w in FUNCTION_WORDS for w in asked) and not query.phrases:
                 return Reply(NOTHING_ASKED)
             scripts_ = self.searcher.lexicon.scripts
             return Reply(escape(no_match(text, scripts_, self.searcher.speaks, stranger)))
-        notes = [note_for(h, stranger) for h in hits]
+        notes = [theirs or note_for(h, stranger) for h in hits]
         with self._lock:
             search_id = next(self._ids)
             self._searches[(chat_id, search_id)] = [

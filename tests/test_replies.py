@@ -25,6 +25,7 @@ from bot.replies import (
     MAX_ID,
     NO_MATCH,
     NO_STRANGER,
+    NOT_THEIRS,
     NOTHING_ASKED,
     OTHER_DATES,
     REMEMBERED_SEARCHES,
@@ -164,6 +165,23 @@ def test_a_speaker_filter_naming_nobody_says_so(replier: Replier):
     assert replier.search("asdfghjkl qwertyuiop speaker:putin").html == NO_MATCH
     assert replier.searcher.speaks("Vladimir Putin")
     assert not replier.searcher.speaks("Jen Psaki")  # not in the seeds
+
+
+def test_a_phrase_the_speaker_never_said_shows_whose_it_is(tmp_path: Path):
+    """Seeds (Putin) beside a White House gaggle: 'speaker:putin "rural electrification"'
+    finds none of Putin's answers, and says so above Jean-Pierre's, who said it; a
+    phrase nobody said is still "no answer holds these words"."""
+    path = tmp_path / "quotes.db"
+    ingest(store.open_db(path), [SEEDS, FIXTURES / "markdown" / "briefing.md"], workers=1)
+    replier = Replier.from_db(store.open_db(path, create=False))
+    reply = replier.search('speaker:putin "rural electrification"')
+    note = NOT_THEIRS.format(speaker="putin", phrases="“rural electrification”")
+    assert reply.html.startswith(f"<i>{escape(note)}</i>")
+    assert "Karine Jean-Pierre" in reply.html and "rural electrification" in reply.html
+    own = replier.search('speaker:putin "russia"')  # his own words: no note
+    assert own.buttons and own.html.startswith("<blockquote>")
+    unsaid = replier.search('speaker:putin "zzqx flarb"').html
+    assert unsaid.startswith("No answer holds these exact words")
 
 
 def test_a_query_in_another_alphabet_is_told_so(replier: Replier):

@@ -194,6 +194,12 @@ class Query:
     # ``from:``/``to:`` filters whose value is no date ("from:banana"): told, not searched
     bad_dates: tuple[str, ...] = ()
 
+    @staticmethod
+    def without_speaker(raw: str) -> str:
+        """``raw`` as typed with its ``speaker:`` filters left out: the same search of
+        everyone's answers."""
+        return " ".join(_SPEAKER_FILTER.sub(" ", raw or "").split())
+
     @classmethod
     def parse(cls, raw: str, typing: bool = False, max_chars: int = 500) -> Query:
         raw = (raw or "")[:max_chars].replace("“", '"').replace("”", '"')
