@@ -437,8 +437,16 @@ def _passage(user: list[str], real: list[str], lo: int, hi: int) -> tuple[int, i
     first, last = blocks[best[1]], blocks[best[2]]
     before = first.a  # the line's words before the first match
     after = len(user) - (last.a + last.size)
-    start = max(0, first.b - before)
-    end = min(len(window), last.b + last.size + after)
+    # as many words as written: a contraction is one ("don’t" is "don", "t"), so a
+    # "dont" typed before the match takes in "I don’t", not "don’t" alone
+    start, taken = first.b, 0
+    while start > 0 and taken < before:
+        start -= 1
+        taken += window[start] not in _CONTRACTED_TAILS
+    end, taken = last.b + last.size, 0
+    while end < len(window) and (taken < after or (taken and window[end] in _CONTRACTED_TAILS)):
+        taken += window[end] not in _CONTRACTED_TAILS
+        end += 1
     return lo + start, lo + end
 
 
@@ -803,12 +811,18 @@ _NEGATIONS = frozenset(
 )
 
 
+def _written_apart(mine: list[str], theirs: list[str]) -> bool:
+    """Whether two runs of words are the same letters written apart or together
+    ("dont" and "don’t", "noone" and "no one"): no difference in what was said."""
+    return "".join(mine).casefold() == "".join(theirs).casefold()
+
+
 def _flips(diff: list[Op]) -> bool:
     """Whether a difference touches a negation or a number, on either side."""
     return any(
         w in _NEGATIONS or any(c.isdigit() for c in w)
         for op, mine, theirs in diff
-        if op != "equal"
+        if op != "equal" and not _written_apart(mine, theirs)
         for w in (*mine, *theirs)
     )
 
@@ -824,7 +838,7 @@ def _swaps(diff: list[Op]) -> bool:
     return any(
         _content(mine) - _content(theirs) and _content(theirs) - _content(mine)
         for op, mine, theirs in diff
-        if op == "replace"
+        if op == "replace" and not _written_apart(mine, theirs)
     )
 
 
@@ -898,16 +912,33 @@ def not_found_text(verdict: Verdict) -> str:
     )
 
 
+# What follows the apostrophe of a contraction: a word of its own to the diff ("it",
+# "s"), written back onto the word before it ("it’s", "don’t", "we’re").
+_CONTRACTED_TAILS = frozenset({"s", "t", "ll", "re", "ve", "m", "d"})
+
+
+def _as_written(tokens: list[str]) -> str:
+    """Words of the diff joined as written: a contraction's tail after its apostrophe
+    (a tail that opens a run of changed words keeps its apostrophe: "it [-’s-]")."""
+    out = ""
+    for word in tokens:
+        if word.casefold() in _CONTRACTED_TAILS:
+            out += "’" + word
+        else:
+            out += (" " if out else "") + word
+    return out
+
+
 def _diff_pieces(diff: list[Op], wrong: Any, real: Any, plain: Any) -> list[str]:
     out = []
     for op, mine, theirs in diff:
         if op == "equal":
-            out.append(plain(" ".join(theirs)))
+            out.append(plain(_as_written(theirs)))
             continue
         if mine:
-            out.append(wrong(" ".join(mine)))
+            out.append(wrong(_as_written(mine)))
         if theirs:
-            out.append(real(" ".join(theirs)))
+            out.append(real(_as_written(theirs)))
     return out
 
 

@@ -195,6 +195,19 @@ def test_a_close_line_that_turns_a_negation_or_a_figure_says_so(searcher: Search
     assert changed.kind == CLOSE and verify.headline(changed) == verify.HEADLINES[CLOSE]
 
 
+def test_a_contraction_written_together_is_no_turned_negation(searcher: Searcher) -> None:
+    """ "dont" for "don’t" (seed 002: "I don’t think that the United States authorities
+    are interested in such manipulations") is close, but no "not" differs; the diff
+    writes the contraction back as it is written."""
+    line = "I dont think that the United States authorities are interested in such manipulations"
+    verdict = verify.verify(searcher, Claim(line, "putin", True))
+    assert verdict.kind == CLOSE
+    assert verify.headline(verdict) == verify.HEADLINES[CLOSE]
+    assert "[-dont-] {+don’t+}" in verify.diff_text(verdict.diff)
+    negated = verify.verify(searcher, Claim(line.replace("I dont think", "I think"), "putin"))
+    assert verify.headline(negated) == verify.FLIPPED  # the "not" left out does differ
+
+
 def test_a_close_line_with_a_word_that_matters_swapped_or_missing_says_so(
     searcher: Searcher,
 ) -> None:
