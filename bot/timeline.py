@@ -14,7 +14,7 @@ import itertools
 import re
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html import escape
 
 from .render import fit, human_date, source_title
@@ -31,10 +31,13 @@ from .words import cut_at_word, fold, words
 # other senses of a word ("generate" for "generics").
 ON_TOPIC_SCORE = 30
 # Candidates asked of search per timeline (hits), and the rows each of its lookups may
-# return: enough to cover a person's years on a topic (Putin says "NATO" in hundreds
-# of answers) while a page still builds in tens of milliseconds.
-CANDIDATES = 200
-SEARCH_DEPTH = 60
+# return: enough to hold everything a person said on a topic, so that "oldest first"
+# begins at the first (John Kirby says "Gaza" in 403 answers: at 60 rows the timeline
+# held the 56 most relevant and began two weeks after his first, on 10 October 2023;
+# at 400 it holds 343 and begins there). A timeline is built once and paged, so a
+# few hundred milliseconds for a large one is paid once (bench/timeline_bench.py).
+CANDIDATES = 500
+SEARCH_DEPTH = 400
 # Lines per page: eight excerpts and their buttons fit one message and one screen.
 PAGE = 8
 # Characters of a line's excerpt: the matched sentence, shortened to read at a glance.
@@ -266,9 +269,12 @@ class Timelines:
                     + (", or other dates." if request.date_from or request.date_to else ".")
                 )
             )
+        # kept for its pages: what a line shows, not each whole answer and its question
+        # (a timeline holds hundreds, and thousands are kept)
+        slim = [replace(h, answer="", question="", signals={}) for h in timeline.hits]
         with self._lock:
             timeline_id = next(self._ids)
-            self._kept[(chat_id, timeline_id)] = timeline
+            self._kept[(chat_id, timeline_id)] = Timeline(timeline.request, slim)
             while len(self._kept) > self.remembered:
                 self._kept.popitem(last=False)
         return page_reply(timeline, timeline_id, 0)

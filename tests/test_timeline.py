@@ -136,6 +136,20 @@ def test_paging_buttons_hold_ids_only_and_belong_to_their_chat(
     assert opened is not None and "<blockquote expandable>" in opened.html
 
 
+def test_a_kept_timeline_keeps_its_pages_not_its_answers(timelines: Timelines):
+    """A timeline holds hundreds of answers and thousands are kept for their buttons:
+    what is kept is what a page shows, and its pages read as the first did."""
+    first = timelines.reply("putin united states", chat_id=7)
+    kept = list(timelines._kept.values())[-1]
+    built = timelines.build(timelines.parse("putin united states"))
+    assert [h.id for h in kept.hits] == [h.id for h in built.hits]
+    assert all(h.answer == "" and h.question == "" for h in kept.hits)
+    assert timeline.page_reply(built, 1, 0).html == first.html
+    later = next(b.data for b in first.buttons if b.text.startswith("Later"))
+    second, _ = timelines.button(later, chat_id=7)
+    assert second.html == timeline.page_reply(built, int(later.split(":")[1]), 1).html
+
+
 def test_nothing_on_the_topic_says_so(timelines: Timelines):
     reply = timelines.reply("putin quantum chromodynamics lattice")
     assert reply.html.startswith("Nothing found for Vladimir Putin on") and not reply.buttons
