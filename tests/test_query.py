@@ -454,6 +454,23 @@ def test_a_title_before_a_name_is_part_of_it(raw, person, topic):
 @pytest.mark.parametrize(
     ("raw", "person", "topic"),
     [
+        # a first name misspelled before the surname is part of the name
+        ("karin jean pierre on abortion", 3, ["abortion"]),
+        ("what did vladimr putin say about nato", 1, ["nato"]),
+        ("jen psaki on inflation", 2, ["inflation"]),
+        # ... but not a word two slips away, nor a short one
+        ("karen jean pierre on abortion", 3, ["karen", "on", "abortion"]),
+        ("joe putin nato", 1, ["joe", "nato"]),
+    ],
+)
+def test_a_misspelled_first_name_before_a_surname_is_part_of_the_name(raw, person, topic):
+    understood = understand(Query.parse(raw), PEOPLE)
+    assert (understood.person, understood.topic) == (person, topic)
+
+
+@pytest.mark.parametrize(
+    ("raw", "person", "topic"),
+    [
         # the one named first is the speaker; the one met, or spoken of, is the topic
         ("putin geneva summit with biden", 1, ["geneva", "summit", "with", "biden"]),
         (

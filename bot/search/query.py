@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import OSA
 
 from ..words import FUNCTION_WORDS, expand_contractions, fold, without_markup, words
 from .dictionary import is_word
@@ -513,13 +514,28 @@ class PersonIndex:
             end, person = named
             if end < len(tokens) and tokens[end] == "s":  # a possessive: putin's
                 end += 1
-            # a title before the name is part of it ("president putin", "admiral kirby")
-            start = (
-                i - 1 if i and tokens[i - 1] in TITLES and (not found or found[-1][1] < i) else i
-            )
+            # a title before the name is part of it ("president putin", "admiral kirby"),
+            # and so is the first name misspelled ("karin jean pierre", "jonny boursiquot")
+            free = i and (not found or found[-1][1] < i)
+            start = i - 1 if free and tokens[i - 1] in TITLES else i
+            if free and start == i and self._first_name_slip(tokens[i - 1], tokens[i:end], person):
+                start = i - 1
             found.append((start, end, person))
             i = end
         return found
+
+    def _first_name_slip(self, word: str, named: list[str], person: int) -> bool:
+        """Whether ``word``, just before the words ``named`` that name ``person`` without
+        their first name, is that first name with one slip ("karin" for Karine)."""
+        name = folded_key(self.people[person].name)
+        first = name[0] if len(name) > 1 else ""
+        return (
+            len(word) >= MIN_CORRECTED
+            and bool(first)
+            and first not in named
+            and word != first
+            and OSA.distance(word, first) <= 1
+        )
 
     def whole(self, tokens: list[str], framed: bool = False, before: int = 0) -> int | None:
         """The one person ``tokens`` name, the name taking them all (a speaker's label,
