@@ -272,9 +272,11 @@ def asked_outright(text: str) -> Claim | None:
     text = " ".join(without_markup(text or "").split())
     if no_line(text):
         return None
-    any_line = VerifyConfig(quotation_words=0, min_claim_words=1)
-    claim = claim_of(text, any_line, loosely=True) or Claim(text, None, True)
-    return replace(claim, framed=True)
+    any_line = VerifyConfig(quotation_words=0, min_claim_words=1, min_attributed_claim_words=1)
+    claim = claim_of(text, any_line, loosely=True)
+    if claim and claim.who and len(words(claim.line)) < DEFAULT.min_attributed_claim_words:
+        return None  # "putin said nato": a name and a topic, no line to check
+    return replace(claim or Claim(text, None, True), framed=True)
 
 
 # -- aligning words ----------------------------------------------------------------

@@ -16,7 +16,7 @@ from bot import store, verify
 from bot.cli import main
 from bot.ingest import ingest
 from bot.render import MESSAGE_LIMIT, units
-from bot.replies import Replier
+from bot.replies import VERIFY_HOW, Replier
 from bot.search import Searcher
 from bot.verify import (
     CLOSE,
@@ -337,6 +337,15 @@ def test_a_line_asked_outright_loosely_is_checked_without_its_hedge() -> None:
     claim = asked_outright("putin said something like we will not attack anyone")
     assert claim == Claim("we will not attack anyone", "putin", True)
     assert asked_outright("psaki said roughly that loans restart").line == "loans restart"
+
+
+def test_a_name_and_one_word_asked_outright_is_no_line(searcher: Searcher) -> None:
+    """/verify putin said nato: a name and a topic, so how to ask, not "none holds
+    those words" (the whole message was checked as the line); two words are a line."""
+    for text in ("putin said nato", "did kirby say russia", 'putin: "nato"'):
+        assert asked_outright(text) is None
+        assert Replier(searcher).check(text).html == VERIFY_HOW
+    assert asked_outright("putin said nato expansion") == Claim("nato expansion", "putin", True)
 
 
 def test_the_html_diff_is_escaped_and_within_the_limit(searcher: Searcher) -> None:
