@@ -705,6 +705,25 @@ def test_an_excerpt_never_ends_before_the_sentence_that_qualifies_it():
     assert len(best_excerpt("nato", FORUM_NATO, 110, {stem("nato"): 1.0})) <= 110
 
 
+def test_an_excerpt_never_begins_with_a_sentence_pointing_back(seeded_db):
+    """Seed 001: "This is a signal for the rest of the world on how we feel about the
+    militarisation of outer space." says what "this" is only with the sentence before
+    it (the SCO members stand against weapons in outer space): it comes too, where the
+    limit allows."""
+    import sqlite3
+
+    with sqlite3.connect(seeded_db) as conn:
+        (answer,) = conn.execute(
+            "SELECT text FROM turns WHERE is_answer AND text LIKE '%This is a signal for the rest%'"
+        ).fetchone()
+    weights = {stem("militarisation"): 3.0, stem("outer"): 1.0, stem("space"): 1.0}
+    quote = best_excerpt("militarisation of outer space", answer, 400, weights)
+    assert quote.startswith("For example, all the member countries")
+    assert quote.endswith("militarisation of outer space.")
+    alone = best_excerpt("militarisation of outer space", answer, 120, weights)
+    assert alone.startswith("This is a signal") and len(alone) <= 120
+
+
 def test_a_slip_means_the_commoner_word_whichever_slip_it_is():
     # "putn" is "punt" with two letters swapped and "putin" with one dropped; over the
     # corpora "Putin" is far the commoner (counts as there, rounded)

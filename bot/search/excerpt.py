@@ -52,12 +52,23 @@ _QUALIFIES = re.compile(
 )
 
 
+# A sentence opening so points back to the one before it ("This applies to the liberal
+# idea as well.", "That is why we ..."): a quote never begins with it, where the limit
+# allows.
+_POINTS_BACK = re.compile(
+    r"^\W*(?:(?:this|that|these|those)\s+(?:is|was|are|were|applies|apply|means|meant|"
+    r"concerns|concern|includes|include|also|too|goes|go|holds|hold)\b|therefore|thus|hence)\b",
+    re.I,
+)
+
+
 def _filled(
     answer: str, spans: list[tuple[int, int]], i: int, j: int, limit: int
 ) -> tuple[int, int]:
     """Sentences ``i``..``j`` widened, the next ones first, then the ones before, while
     they say nothing alone and the limit allows; then by each next sentence that
-    qualifies the last one."""
+    qualifies the last one, and by each sentence before that the first one points
+    back to."""
     while _says_nothing(answer, spans[i : j + 1]):
         if j + 1 < len(spans) and spans[j + 1][1] - spans[i][0] <= limit:
             j += 1
@@ -71,6 +82,12 @@ def _filled(
         and _QUALIFIES.match(answer[spans[j + 1][0] : spans[j + 1][1]])
     ):
         j += 1
+    while (
+        i > 0
+        and spans[j][1] - spans[i - 1][0] <= limit
+        and _POINTS_BACK.match(answer[spans[i][0] : spans[i][1]])
+    ):
+        i -= 1
     return i, j
 
 
