@@ -270,6 +270,33 @@ def test_random_reads_well_alone(searcher: Searcher):
         assert hit.quote.rstrip("…")[:30] in hit.answer
 
 
+def test_random_never_opens_with_a_deflection(tmp_path):
+    """Seeds beside a White House gaggle (tests/fixtures/markdown/briefing.md): "I — I
+    don’t have anything else. I’m not able to comment on it. ..." is long enough to
+    post, but opens by declining to answer: no random or daily quote; her other long
+    answers are, and a policy "we're not going to" is no deflection."""
+    path = tmp_path / "quotes.db"
+    ingest(store.open_db(path), [SEEDS, FIXTURES / "markdown" / "briefing.md"], workers=1)
+    conn = store.connect_readonly(path)
+    well = set(store.reads_well_ids(conn))
+    heads = {
+        i: text[:60]
+        for i, text in conn.execute(
+            f"SELECT id, text FROM turns WHERE is_answer AND {store.READS_WELL}"
+        )
+    }
+    declined = {
+        i for i, head in heads.items() if head.startswith(("I — I don’t have", "I don’t have"))
+    }
+    assert declined and not declined & well
+    assert well == set(heads) - declined
+    assert not store.DEFLECTS.match("We’re not going to send troops to Ukraine.")
+    assert store.DEFLECTS.match("So, look, I’m not going to get into speculation here.")
+    rng = random.Random(5)
+    drawn = {Searcher(path).random(rng).id for _ in range(60)}
+    assert drawn and not drawn & declined
+
+
 def test_get_by_id(searcher: Searcher):
     first = searcher.search("nato established during the cold war")[0]
     again = searcher.get(first.id)

@@ -8,6 +8,7 @@ a rebuild of the corpus. Nothing outside this package holds SQL text.
 
 from .connection import DatabaseError, begin, connect_readonly, file_of, writing
 from .corpus import (
+    DEFLECTS,
     READS_WELL,
     SCHEMA_VERSION,
     SUBJECT_FACT,
@@ -48,6 +49,7 @@ from .corpus import (
 from .state import State, default_path
 
 __all__ = [
+    "DEFLECTS",
     "READS_WELL",
     "SCHEMA_VERSION",
     "SUBJECT_FACT",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -35,6 +36,19 @@ TURN_ID_BASE = 1_000_000
 # Answers that read well alone (random and daily quotes): long enough to say
 # something, short enough to post.
 READS_WELL = "length(text) BETWEEN 160 AND 6000"
+# ... and not one that opens by declining to answer ("I don't have anything to
+# announce", "I'm not going to get ahead of the President", "I would refer you to
+# DOD"): a briefing's deflection, no quote to post alone (18 of a random draw of 400
+# such answers of the corpora). Only the speaker's own "I": "we're not going to send
+# troops" is policy. Read in the first DEFLECTION_CHARS characters.
+DEFLECTS = re.compile(
+    r"^\W*(?:(?:well|look|so|yeah|yes|no|again|and|but|okay|ok)\W+)*(?:i\W+)*"
+    r"(?:i\s+(?:don['’]?t|do not)\s+have|i\s+have\s+nothing|i\s*(?:am|['’]m)\s+not\s+going\s+to|"
+    r"i\s+(?:can['’]?t|cannot)\s+(?:confirm|speak|get\s+into|get\s+ahead)|"
+    r"i\s+(?:would|['’]d)?\s*refer\s+you|i\s+don['’]?t\s+want\s+to\s+get\s+ahead)\b",
+    re.I,
+)
+DEFLECTION_CHARS = 120
 # bm25 column weights: a word of the question asked counts this much of one in the
 # answer (search's ``bm25_question``); the person column counts for nothing.
 QUESTION_WEIGHT = 0.35
@@ -469,8 +483,12 @@ def person_quote_ids(
 
 
 def reads_well_ids(conn: sqlite3.Connection) -> list[int]:
-    """Ids of the answers that read well alone (:data:`READS_WELL`)."""
-    return [r[0] for r in conn.execute(f"SELECT id FROM turns WHERE is_answer AND {READS_WELL}")]
+    """Ids of the answers that read well alone (:data:`READS_WELL`, not opening with a
+    deflection: :data:`DEFLECTS`)."""
+    rows = conn.execute(
+        f"SELECT id, substr(text, 1, {DEFLECTION_CHARS}) FROM turns WHERE is_answer AND {READS_WELL}"
+    )
+    return [i for i, head in rows if not DEFLECTS.match(head)]
 
 
 def answer_ids(conn: sqlite3.Connection) -> list[int]:
