@@ -516,10 +516,11 @@ class PersonIndex:
                 end += 1
             # a title before the name is part of it ("president putin", "admiral kirby"),
             # and so is the first name misspelled ("karin jean pierre", "jonny boursiquot")
-            free = i and (not found or found[-1][1] < i)
-            start = i - 1 if free and tokens[i - 1] in TITLES else i
-            if free and start == i and self._first_name_slip(tokens[i - 1], tokens[i:end], person):
-                start = i - 1
+            start = i
+            if i and (not found or found[-1][1] < i):
+                before = tokens[i - 1]
+                if before in TITLES or self._first_name_slip(before, tokens[i:end], person):
+                    start = i - 1
             found.append((start, end, person))
             i = end
         return found
