@@ -21,7 +21,7 @@ from bot.search import QUOTE_CHARS, Query, Searcher, split_sentences
 from bot.search.candidates import ALL_SCORED, Scope, lookups
 from bot.search.config import SearchConfig
 from bot.search.engine import Stranger
-from bot.search.excerpt import best_excerpt
+from bot.search.excerpt import announces, best_excerpt
 from bot.search.occasions import Occasions
 from bot.search.query import understand
 from bot.spelling import american
@@ -730,6 +730,36 @@ def test_an_excerpt_never_ends_before_the_sentence_that_qualifies_it():
     assert "this may help. However, for the time being, there are no signs" in quote
     # where the limit does not allow it, the quote stays within the limit
     assert len(best_excerpt("nato", FORUM_NATO, 110, {stem("nato"): 1.0})) <= 110
+
+
+# The opening of Putin's answer to journalists after the Direct Line, 14 April 2016
+# (en.kremlin.ru/events/president/news/51718, CC BY 4.0).
+KURDS = (
+    "The role of the Kurds? What can I say? I will just say it as it is. How do I see "
+    "it? The Kurds are very courageous people, if not heroic. I know what I am saying. "
+    "The Kurds fight selflessly, without sparing themselves, and very effectively."
+)
+
+
+def test_an_excerpt_is_the_speakers_words_not_the_question_repeated_or_an_announcement():
+    """The question repeated ("The role of the Kurds?") holds "kurds" as much as the
+    answer does; it and "What can I say? I will just say it as it is." were the quote.
+    The speaker's own words about the Kurds come first."""
+    quote = best_excerpt("kurds", KURDS * 3, 200, {stem("kurds"): 1.0})
+    assert quote == "The Kurds are very courageous people, if not heroic."
+
+
+def test_an_excerpt_never_ends_on_an_announcement():
+    """A quote of questions and announcements says nothing: it takes in what they
+    announce, and one ending "... I will just say it as it is." goes on."""
+    answer = KURDS.replace("The Kurds are very", "They are very") * 2
+    quote = best_excerpt("role of the kurds", answer, 200, {stem("role"): 1.0, stem("kurds"): 1.0})
+    assert quote.startswith("The role of the Kurds?")
+    assert quote.endswith("They are very courageous people, if not heroic.")
+    for said in ("I can say that our relations are good.", "I must say, it was useful."):
+        assert not announces(said)  # what follows "I can say" is said, not announced
+    for announced in ("Let me explain.", "Here is what I think:", "So, I will say this."):
+        assert announces(announced)
 
 
 def test_an_excerpt_never_begins_with_a_sentence_pointing_back(seeded_db):

@@ -35,11 +35,42 @@ EXCERPT_MIN_WORDS = 6
 _QUESTION = re.compile(r"\?[\"”’)\]]*$")
 
 
+# A sentence so made announces what comes next and says nothing itself ("I will just
+# say it as it is.", "Let me explain.", "Here is what I think:"): a quote of such
+# sentences and questions only ("The role of the Kurds? What can I say? I will just
+# say it as it is.") takes in the sentences after it, and one never ends on it.
+_ANNOUNCES = re.compile(
+    r"(?::[\"”’)\]]*$)|^\W*(?:(?:so|well|and|now|but|ok|okay),?\s+)?(?:"
+    r"(?:i\s+will|i['’]ll|let\s+me|allow\s+me\s+to|i\s+would\s+like\s+to|i['’]d\s+like\s+to|"
+    r"i\s+want\s+to|i\s+must|i\s+have\s+to|i\s+can)"
+    r"(?:\s+(?:just|simply|now|also|only|briefly|frankly|honestly))?"
+    r"\s+(?:say|tell\s+you|explain|put\s+it|answer|reply|respond|comment|add|repeat|"
+    r"remind\s+you|give\s+you\s+an\s+example|be\s+(?:frank|honest|blunt|direct|brief|clear))"
+    r"(?:\s+(?:it|this|that|so|something|one\s+thing|the\s+following|a\s+few\s+words|why|what|"
+    r"how|as\s+it\s+is|frankly|honestly|directly|openly|straight|bluntly|briefly|once|again|"
+    r"this\s+way|like\s+this|with\s+you|to\s+you|you|here|now|first|very))*"
+    r"|here\s+is\s+(?:what|why|how)(?:\s+(?:i\s+think|i\s+mean|it\s+is))?"
+    r"|here['’]s\s+the\s+thing|here\s+is\s+the\s+thing"
+    r"|(?:the|my)\s+answer\s+is\s+(?:very\s+)?(?:simple|this|obvious)"
+    r"|what\s+can\s+i\s+say)\s*[.!?:]+[\"”’)\]]*$",
+    re.I,
+)
+
+
+def announces(sentence: str) -> bool:
+    """Whether ``sentence`` only announces what comes next ("Let me explain.")."""
+    return bool(_ANNOUNCES.search(sentence.strip()))
+
+
+def _empty(piece: str) -> bool:
+    """A sentence that is a question or an announcement: no words of the speaker's own
+    to quote."""
+    return bool(_QUESTION.search(piece)) or announces(piece)
+
+
 def _says_nothing(answer: str, spans: list[tuple[int, int]]) -> bool:
     pieces = [answer[a:b] for a, b in spans]
-    return sum(len(words(p)) for p in pieces) < EXCERPT_MIN_WORDS or all(
-        _QUESTION.search(p) for p in pieces
-    )
+    return sum(len(words(p)) for p in pieces) < EXCERPT_MIN_WORDS or all(map(_empty, pieces))
 
 
 # A sentence opening with one of these qualifies the one before it ("NATO may fall
@@ -67,8 +98,8 @@ def _filled(
 ) -> tuple[int, int]:
     """Sentences ``i``..``j`` widened, the next ones first, then the ones before, while
     they say nothing alone and the limit allows; then by each next sentence that
-    qualifies the last one, and by each sentence before that the first one points
-    back to."""
+    qualifies the last one or follows one announcing it, and by each sentence before
+    that the first one points back to."""
     while _says_nothing(answer, spans[i : j + 1]):
         if j + 1 < len(spans) and spans[j + 1][1] - spans[i][0] <= limit:
             j += 1
@@ -79,7 +110,10 @@ def _filled(
     while (
         j + 1 < len(spans)
         and spans[j + 1][1] - spans[i][0] <= limit
-        and _QUALIFIES.match(answer[spans[j + 1][0] : spans[j + 1][1]])
+        and (
+            _QUALIFIES.match(answer[spans[j + 1][0] : spans[j + 1][1]])
+            or announces(answer[spans[j][0] : spans[j][1]])
+        )
     ):
         j += 1
     while (
@@ -138,9 +172,14 @@ def _most_meaning(
                 tied.append((i, j))
     if not tied:
         return None
+    # of equally meaningful sentences, the speaker's own words before a question they
+    # repeat or an announcement; then the closest alignment
     i, j = max(
         tied,
-        key=lambda w: fuzz.partial_ratio(q_text, answer[spans[w[0]][0] : spans[w[1]][1]].lower()),
+        key=lambda w: (
+            not _says_nothing(answer, spans[w[0] : w[1] + 1]),
+            fuzz.partial_ratio(q_text, answer[spans[w[0]][0] : spans[w[1]][1]].lower()),
+        ),
     )
     i, j = _filled(answer, spans, i, j, limit)
     return spans[i][0], spans[j][1]
