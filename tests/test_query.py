@@ -151,6 +151,29 @@ def test_framing_names_the_person_and_leaves_the_topic(raw, person, topic):
     assert understood.topic == topic
 
 
+@pytest.mark.parametrize(
+    ("raw", "topic"),
+    [
+        # from the ways-of-asking set: "talkin" kept "talkin about his" as topic words
+        ("putin talkin about his sports hobbies", ["his", "sports", "hobbies"]),
+        ("waht did putin say about nato", ["nato"]),
+        ("psaki's remraks on inflation", ["inflation"]),
+        ("did putin ever spoek about nato", ["nato"]),
+    ],
+)
+def test_a_slip_in_the_framing_still_frames(raw, topic):
+    understood = understand(Query.parse(raw), PEOPLE)
+    assert understood.framed and understood.topic == topic
+
+
+def test_a_word_near_a_framing_word_is_left_alone_where_it_frames_nothing():
+    # "stake" is a slip of "take" only where "take" would frame: here it is the topic
+    understood = understand(Query.parse("psaki student loans stake"), PEOPLE)
+    assert understood.topic == ["student", "loans", "stake"]
+    # and a slip of a short word is as often another word
+    assert not understand(Query.parse("what did putin sya about nato"), PEOPLE).framed
+
+
 def test_a_quote_word_stays_in_a_sentence_or_alone():
     assert understand(Query.parse("nato quotes"), PEOPLE).topic == ["nato"]
     assert understand(Query.parse("quote"), PEOPLE).topic == ["quote"]

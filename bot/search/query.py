@@ -119,6 +119,33 @@ _FRAMING = [
         rf"{_ABOUT}?\b",
     )
 ]
+# The words framing is made of ("say", "talking", "remarks"), and the shortest of them
+# a slip may stand for: "putin talkin about his sports hobbies", "waht did putin say
+# about nato" are framed too (a slip of a shorter word is as often another word).
+_FRAMING_WORDS = frozenset(w for p in _FRAMING for w in re.findall(r"[a-z]+", p.pattern) if w != P)
+_SLIPPED_FRAMING = 4
+
+
+def _framing_slip(token: str) -> str | None:
+    """The framing word ``token`` is one slip of (a letter more, fewer, another, or two
+    swapped), when exactly one is."""
+    if (
+        token in _FRAMING_WORDS
+        or token in FUNCTION_WORDS
+        or len(token) < _SLIPPED_FRAMING
+        or is_word(token)  # "thanks" is no slip of "thinks"
+    ):
+        return None
+    near = [
+        w
+        for w in _FRAMING_WORDS
+        if len(w) >= _SLIPPED_FRAMING
+        and abs(len(w) - len(token)) <= 1
+        and OSA.distance(token, w, score_cutoff=1) <= 1
+    ]
+    return near[0] if len(near) == 1 else None
+
+
 # A request put to the bot before what is asked ("tell me", "can you find", "i really
 # want to know", "please"), and thanks after it: words to the bot, not of the line or
 # the topic.
@@ -682,11 +709,18 @@ def understand(
     candidates = _joined(people.mentions(tokens, framed=True), tokens)
     if candidates:
         for start, end, named in candidates:
-            shaped = " ".join([*tokens[:start], P, *tokens[end:]])
             # a first name alone names someone only when asked what they said
             plain = {p for first, last, p in mentions if start <= first and last <= end}
             framing_only = not plain.issuperset(named)
-            for pattern in _FRAMING if framing_only else _FRAMING + _ASKING:
+            patterns = _FRAMING if framing_only else _FRAMING + _ASKING
+            outside = [*tokens[:start], P, *tokens[end:]]
+            shaped = " ".join(outside)
+            if not any(pattern.match(shaped) for pattern in _FRAMING):
+                # a slip in the framing's words: framed as if typed right, when it then is
+                slipped = " ".join(_framing_slip(t) or t for t in outside)
+                if any(pattern.match(slipped) for pattern in _FRAMING):
+                    shaped = slipped
+            for pattern in patterns:
                 match = pattern.match(shaped)
                 if match:
                     # asked what they said: only their words answer; asked what they
