@@ -156,7 +156,10 @@ _WHO_SAID = re.compile(
 _SAID_PLAIN = re.compile(
     rf"^\s*(?P<who>(?:[^\W\d_][\w.'’-]*\s+){{0,3}}?[^\W\d_][\w.'’-]*)\s+{_ADVERB}"
     r"(?:said|says|stated|claimed|claims|declared|wrote|told us|told reporters)"
-    r"(?:\s+that\b|\s*[:,])?\s+(?!(?:about|on|regarding|of|re)\b)(?P<line>.+)$",
+    r"(?:\s+that\b|\s*[:,])?\s+"
+    # "said about nato", "said something about circling back": a topic, not a line
+    r"(?!(?:(?:something|anything|a lot|a few things|a thing|things|much|little|stuff)\s+)?"
+    r"(?:about|on|regarding|concerning|of|re)\b)(?P<line>.+)$",
     re.I | re.S,
 )
 # A line its sender remembers loosely ("something like", "words to the effect that"):

@@ -174,6 +174,21 @@ def test_a_word_near_a_framing_word_is_left_alone_where_it_frames_nothing():
     assert not understand(Query.parse("what did putin sya about nato"), PEOPLE).framed
 
 
+@pytest.mark.parametrize(
+    ("raw", "topic"),
+    [
+        ("psaki said something about circling back", ["circling", "back"]),
+        ("psaki said a lot about the border", ["the", "border"]),
+        ("has putin ever said anything about nato", ["nato"]),
+    ],
+)
+def test_what_they_said_something_about_is_the_topic(raw, topic):
+    """ "something" was a topic word: "That’s something that includes a number of NATO
+    Allies." was the best of Psaki's answers for circling back, and hidden."""
+    understood = understand(Query.parse(raw), PEOPLE)
+    assert understood.framed and understood.topic == topic
+
+
 def test_a_quote_word_stays_in_a_sentence_or_alone():
     assert understand(Query.parse("nato quotes"), PEOPLE).topic == ["nato"]
     assert understand(Query.parse("quote"), PEOPLE).topic == ["quote"]

@@ -318,6 +318,10 @@ def test_claims_are_recognised(text: str, line: str, who: str | None, framed: bo
         "did putin say nato",
         "what putin said about the nato expansion plans",  # a question word: a search
         "putin said about the nato expansion plans",  # a topic
+        # ... and so is what they said something about (a new user's: "I cannot find
+        # that" among Psaki's 17,517 answers, who says "circle back" in 17)
+        "psaki said something about circling back",
+        "kirby said a lot about the houthis",
         "psaki said student loans",  # too short to be a line
         "he said we would never give up",  # nobody named, and short
         'putin "cold war"',  # a name and a quoted phrase, no "said": a search for it

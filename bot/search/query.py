@@ -770,9 +770,10 @@ def understand(
             tokens = " ".join(tokens)[bare.end() :].split()
             framed = True
     if framed:
-        loosely = _LOOSELY.match(" ".join(tokens))
-        if loosely and loosely.end() < len(" ".join(tokens)):
-            tokens = " ".join(tokens)[loosely.end() :].split()
+        for opener in (_LOOSELY, _SOMETHING_ABOUT):
+            found = opener.match(" ".join(tokens))
+            if found and found.end() < len(" ".join(tokens)):
+                tokens = " ".join(tokens)[found.end() :].split()
     return Understood(subject[2] if subject else (), tokens, framed)
 
 
@@ -782,6 +783,14 @@ _LOOSELY = re.compile(
     r"^(?:(?:something|anything|words) )?(?:like|along the lines of|to the effect(?: of| that)?|"
     r"similar to)(?: that)? |^(?:roughly|more or less|basically|essentially|approximately)"
     r"(?: that)? "
+)
+
+
+# What the framing says they said something about ("psaki said something about
+# circling back", "kirby said a lot about the houthis"): how it is asked, not its words.
+_SOMETHING_ABOUT = re.compile(
+    r"^(?:something|anything|a lot|a few things|a thing|things|much|little|stuff)"
+    r"(?: else)? (?:about|on|regarding|concerning|of) "
 )
 
 
