@@ -268,6 +268,16 @@ def test_podcast_markdown_label_bold_elsewhere_names_its_speaker_plain():
     assert [turn.speaker for turn in t.turns].count("Jerod Santo") == 2
 
 
+def test_html_entities_in_markdown_are_the_characters_they_stand_for():
+    """Go Time episode 116 writes "It&#39;s really cool": quoted as typed, and "it"
+    and "s" were never the words of the index."""
+    t = parse(FIXTURES / "markdown" / "podcast_entities.md")
+    andy = next(turn for turn in t.turns if turn.speaker == "Andy Williams")
+    assert andy.text.endswith("It's really cool to be part of the chat.")
+    assert all("&#" not in turn.text for turn in t.turns)
+    assert any("we're gonna be talking" in turn.text for turn in t.turns)
+
+
 def test_podcast_host_question_is_the_next_answers_question_not_an_answer():
     """In a podcast everyone is quotable, but "So Johan, do you use an ORM?" asks more
     than it says and the guest answers it: it is that answer's question. A turn that

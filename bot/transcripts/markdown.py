@@ -8,6 +8,7 @@ real speaker is quotable.
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Container
 from typing import Any
@@ -75,6 +76,8 @@ def _unmark(text: str) -> str:
         text = _ESCAPE.sub(r"\1", text)
     if "[" in text:
         text = _ASIDE.sub("", text)
+    if "&" in text:
+        text = html.unescape(text)  # "It&#39;s": Markdown allows HTML's entities
     return text
 
 
