@@ -749,6 +749,24 @@ def test_an_excerpt_is_the_speakers_words_not_the_question_repeated_or_an_announ
     assert quote == "The Kurds are very courageous people, if not heroic."
 
 
+# John Kirby at the White House press briefing of 3 January 2024 (public domain).
+KIRBY_HOUTHIS = (
+    "And we said from very, very early on, when the President ordered additional "
+    "military capability, that we don’t want to see any actor — state or non-state — "
+    "widen or deepen and escalate this conflict. And what the Houthis are doing could "
+    "have that effect.\n\nAnd this goes to Jacqui’s question: “Are we in a conflict with "
+    "the Houthis?” We’re not in a conflict in the Houthis right now. We’re not seeking a "
+    "conflict with the Houthis."
+)
+
+
+def test_an_excerpt_stands_alone_before_one_going_on_from_the_sentence_before():
+    """Of the sentences naming the Houthis, "And what the Houthis are doing could have
+    that effect." was the quote for "kirby on the houthis"; one that stands alone is."""
+    quote = best_excerpt("the houthis", KIRBY_HOUTHIS, 150, {stem("houthis"): 1.0})
+    assert quote == "We’re not in a conflict in the Houthis right now."
+
+
 def test_an_excerpt_never_ends_on_an_announcement():
     """A quote of questions and announcements says nothing: it takes in what they
     announce, and one ending "... I will just say it as it is." goes on."""

@@ -93,6 +93,14 @@ _POINTS_BACK = re.compile(
 )
 
 
+# A sentence opening so goes on from the one before it: it points back or joins on
+# ("And ...", "So ...").
+_GOES_ON = re.compile(
+    rf"{_POINTS_BACK.pattern}|^\W*(?:and|so|or|because|which|also)\b",
+    re.I,
+)
+
+
 def _filled(
     answer: str, spans: list[tuple[int, int]], i: int, j: int, limit: int
 ) -> tuple[int, int]:
@@ -173,11 +181,14 @@ def _most_meaning(
     if not tied:
         return None
     # of equally meaningful sentences, the speaker's own words before a question they
-    # repeat or an announcement; then the closest alignment
+    # repeat or an announcement, then ones that stand alone before ones going on from
+    # the sentence before ("And what the Houthis are doing could have that effect."),
+    # then the closest alignment
     i, j = max(
         tied,
         key=lambda w: (
             not _says_nothing(answer, spans[w[0] : w[1] + 1]),
+            not _GOES_ON.match(answer[spans[w[0]][0] : spans[w[0]][1]]),
             fuzz.partial_ratio(q_text, answer[spans[w[0]][0] : spans[w[1]][1]].lower()),
         ),
     )
