@@ -5,7 +5,10 @@ Cases, in two settings (the five seeds alone; the seeds mixed into the three cor
   the corpora too;
 - close: the same sentences with 1-4 words changed, dropped, added or swapped
   (generated; where the first change falls is recorded: start, middle, end);
-- paraphrase, invented: hand-written (``bench/queries/verify_lines.tsv``).
+- paraphrase, invented: hand-written (``bench/queries/verify_lines.tsv``);
+- embellished: hand-written there too, a real phrase of 4-7 words wrapped in a claim
+  never made ("The liberal idea has become obsolete, and Western democracy will be
+  dead within ten years."): found nowhere, as the invented ones.
 Every second case names its speaker ("did putin say ..."), the others name nobody.
 
 Each case's alignment measures are recorded once; :func:`bot.verify.decide` then
@@ -96,6 +99,8 @@ OVERLAP_GRID = [round(0.1 * i, 1) for i in range(9)]
 # invented lines called verbatim or close.
 AIM_RIGHT = 0.95
 AIM_INVENTED = 0.01
+# A real phrase wrapped in a claim never made: a line found nowhere, as an invented one.
+EMBELLISHED = "embellished"
 # Invented lines called a paraphrase at most (a paraphrase verdict shows a passage
 # as what was meant: wrong, it misleads less than "verbatim" but still misleads).
 AIM_INVENTED_PARAPHRASE = 0.05
@@ -209,6 +214,7 @@ def measure(searcher: Searcher, all_cases: list[Case]) -> None:
 def confusion(all_cases: list[Case], config: VerifyConfig) -> dict[str, dict[str, int]]:
     table = {kind: dict.fromkeys(VERDICTS, 0) for kind in VERDICTS if kind != NOT_FOUND}
     table["invented"] = dict.fromkeys(VERDICTS, 0)
+    table[EMBELLISHED] = dict.fromkeys(VERDICTS, 0)
     for case in all_cases:
         table[case.kind][decide(case.measures, config)] += 1
     return table
@@ -222,6 +228,8 @@ def rates(table: dict[str, dict[str, int]]) -> dict[str, float]:
     invented = table["invented"]
     n_inv = sum(invented.values()) or 1
     n_par = sum(table[PARAPHRASE].values()) or 1
+    embellished = table[EMBELLISHED]
+    n_emb = sum(embellished.values()) or 1
     return {
         "verbatim_close_right": right / lines if lines else 0.0,
         "invented_as_found": (invented[VERBATIM] + invented[CLOSE]) / n_inv,
@@ -229,6 +237,9 @@ def rates(table: dict[str, dict[str, int]]) -> dict[str, float]:
         "paraphrase_right": table[PARAPHRASE][PARAPHRASE] / n_par,
         "paraphrase_as_close": (table[PARAPHRASE][VERBATIM] + table[PARAPHRASE][CLOSE]) / n_par,
         "invented_not_found": invented[NOT_FOUND] / n_inv,
+        "embellished_as_found": (embellished[VERBATIM] + embellished[CLOSE]) / n_emb,
+        "embellished_as_paraphrase": embellished[PARAPHRASE] / n_emb,
+        "embellished_not_found": embellished[NOT_FOUND] / n_emb,
     }
 
 
@@ -246,6 +257,7 @@ def calibrate(all_cases: list[Case]) -> VerifyConfig:
         key = (
             r["invented_as_found"] < AIM_INVENTED,
             round(r["verbatim_close_right"], 3),
+            -round(r["embellished_as_found"], 3),
             -r["paraphrase_as_close"],
             ratio,
             run,
@@ -281,7 +293,7 @@ def _paraphrases_found(group: list[Case], config: VerifyConfig) -> int:
 
 def right_passage(case: Case) -> bool | None:
     """Whether the verdict's passage is the line's own (None when it has none)."""
-    if case.kind == "invented" or case.hit is None:
+    if case.kind in ("invented", EMBELLISHED) or case.hit is None:
         return None
     if case.hit in case.expected:
         return True
@@ -322,7 +334,7 @@ def nearest_offered(all_cases: list[Case]) -> dict[str, str]:
     """Of the lines found nowhere (default thresholds), how many are shown the nearest
     answer a search finds, and for real lines how many of those are their own."""
     out = {}
-    for kind in (PARAPHRASE, "invented"):
+    for kind in (PARAPHRASE, "invented", EMBELLISHED):
         lost = [c for c in all_cases if c.kind == kind and decide(c.measures) == NOT_FOUND]
         offered = [c for c in lost if c.nearest is not None]
         own = sum(

@@ -711,12 +711,19 @@ def _mine(hits: list[Hit], person: str | None) -> list[Hit]:
 def _best(
     line: str, hits: list[Hit], best: tuple[Alignment, Hit] | None, config: VerifyConfig
 ) -> tuple[Alignment, Hit] | None:
-    """The best-aligned of ``hits`` and ``best``: verbatim first, then the ratio."""
+    """The best-aligned of ``hits`` and ``best``: verbatim first, then the one holding
+    most of the line's words (a passage with words the user left out, "The Houthis may
+    be pulling the trigger, but, as I’ve said, Iran is giving them the guns", says the
+    line more than a shorter one with words replaced), then the ratio."""
+
+    def key(found: Alignment) -> tuple[bool, int, float]:
+        return found.verbatim, found.matched, found.ratio
+
     for hit in hits:
         found = align(line, hit.answer, config)
         if found is None:
             continue
-        if best is None or (found.verbatim, found.ratio) > (best[0].verbatim, best[0].ratio):
+        if best is None or key(found) > key(best[0]):
             best = found, hit
     return best
 

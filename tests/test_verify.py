@@ -17,7 +17,7 @@ from bot.cli import main
 from bot.ingest import ingest
 from bot.render import MESSAGE_LIMIT, units
 from bot.replies import VERIFY_HOW, Replier
-from bot.search import Searcher
+from bot.search import Hit, Searcher
 from bot.verify import (
     CLOSE,
     NOT_FOUND,
@@ -450,3 +450,25 @@ def test_a_bare_surname_is_looked_up_in_each_bearer_s_words(tmp_path: Path) -> N
     # a line neither said is not found, and said so of the best-known bearer
     nobody = verify.verify(searcher, Claim("we never use goroutines at walmart", "adams", True))
     assert nobody.kind == NOT_FOUND and nobody.person == "Chase Adams"
+
+
+def test_the_passage_holding_most_of_the_line_is_the_one_checked() -> None:
+    """John Kirby at two White House briefings (8 and 19 December 2023, public domain):
+    the first quotes another's shorter line with a word replaced, the second holds all
+    but one of the user's words. The second was shorter by ratio alone, and the verdict
+    pointed at the quotation."""
+    line = "the houthis are pulling the trigger but iran is giving them the guns"
+    quoting = (
+        "As the National Security Advisor said just the other day: The Houthis are "
+        "pulling the trigger, Iran is providing the guns."
+    )
+    his = (
+        "All I can tell you is what I’ve said before. The Houthis may be pulling the "
+        "trigger, but, as I’ve said, Iran is giving them the guns."
+    )
+    hits = [
+        Hit(i, "Mr. Kirby", text, text, "", None, None, None, None, None, "f.md", None, 90)
+        for i, text in enumerate((quoting, his))
+    ]
+    found, hit = verify._best(line, hits, None, verify.DEFAULT)
+    assert hit.answer == his and found.matched == 12
