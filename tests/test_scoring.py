@@ -304,3 +304,20 @@ def test_families_count_in_search_and_can_be_turned_off(seeded_db):
     assert on[0].signals["coverage"] == pytest.approx(1.0)
     assert off[0].signals["coverage"] < 0.8
     assert on[0].score > off[0].score
+
+
+def test_a_short_answer_naming_only_the_topic_asked_about_echoes_it(searcher: Searcher):
+    """Putin's whole reply to "Which event would you like to undo?" (Interview to
+    American TV channel NBC, 10 March 2018, en.kremlin.ru, CC BY 4.0) was the first
+    answer to "putin on the collapse of the soviet union"."""
+    reply = analysed("The collapse of the Soviet Union.")
+    about = asked("the collapse of the soviet union", searcher, about=True)
+    assert scoring.echoes(about, reply, CONFIG)
+    # a line asked for is no topic: the same words may be the very line wanted
+    assert not scoring.echoes(replace(about, about=False), reply, CONFIG)
+    # an answer saying anything of its own about the topic says something
+    said = analysed("The collapse of the Soviet Union was a tragedy.")
+    assert not scoring.echoes(about, said, CONFIG)
+    assert not scoring.echoes(
+        asked("sco useful dialogue", searcher, about=True), analysed(SCO), CONFIG
+    )

@@ -774,9 +774,19 @@ def test_an_excerpt_never_ends_on_an_announcement():
     quote = best_excerpt("role of the kurds", answer, 200, {stem("role"): 1.0, stem("kurds"): 1.0})
     assert quote.startswith("The role of the Kurds?")
     assert quote.endswith("They are very courageous people, if not heroic.")
-    for said in ("I can say that our relations are good.", "I must say, it was useful."):
+    for said in (
+        "I can say that our relations are good.",
+        "I must say, it was useful.",
+        "As for the moratorium, we can discuss it too.",
+    ):
         assert not announces(said)  # what follows "I can say" is said, not announced
-    for announced in ("Let me explain.", "Here is what I think:", "So, I will say this."):
+    for announced in (
+        "Let me explain.",
+        "Here is what I think:",
+        "So, I will say this.",
+        # a topic named and no more: what follows is about it
+        "As for the dismantling of the Berlin Wall and the collapse of the Soviet Union.",
+    ):
         assert announces(announced)
 
 

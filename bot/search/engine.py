@@ -543,6 +543,7 @@ class Searcher:
             families=lex.families(
                 (stem(w) for w in distinct), config.family_endings, config.family_stem
             ),
+            about=understood.framed and not query.phrases,
         )
         span = len(corrected) + 2  # a word or two the user forgot
         scopes = [scope]
@@ -714,8 +715,12 @@ class Searcher:
             )
             fresh = fresh[: config.pool_by_rank] + glanced
         for row in store.answer_rows(self._conn(), fresh[:pool]):
-            if self._analysis(row["id"], row["text"]).words < self.config.min_quote_words:
+            analysis = self._analysis(row["id"], row["text"])
+            if analysis.words < self.config.min_quote_words:
                 skipped.add(row["id"])  # "Sure.", "Yeah, yeah.": not a quote, whatever asked
+                continue
+            if scoring.echoes(asked, analysis, self.config):
+                skipped.add(row["id"])  # it names the topic asked about, and no more
                 continue
             signals = self.signals(asked, row)
             scored[row["id"]] = (scoring.relevance(signals, self.config), signals, row)

@@ -52,7 +52,11 @@ _ANNOUNCES = re.compile(
     r"|here\s+is\s+(?:what|why|how)(?:\s+(?:i\s+think|i\s+mean|it\s+is))?"
     r"|here['’]s\s+the\s+thing|here\s+is\s+the\s+thing"
     r"|(?:the|my)\s+answer\s+is\s+(?:very\s+)?(?:simple|this|obvious)"
-    r"|what\s+can\s+i\s+say)\s*[.!?:]+[\"”’)\]]*$",
+    r"|what\s+can\s+i\s+say"
+    # the topic named and no more ("As for the dismantling of the Berlin Wall and the
+    # collapse of the Soviet Union."): what follows is about it
+    r"|(?:as\s+for|as\s+to|as\s+regards|regarding|with\s+regard\s+to|concerning|"
+    r"speaking\s+of|turning\s+to|now\s+about)\b[^,;:.!?]*)\s*[.!?:]+[\"”’)\]]*$",
     re.I,
 )
 

@@ -15,8 +15,11 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
-from ..words import stem, words
+from ..words import FUNCTION_WORDS, stem, words
 from .config import SearchConfig
+
+# The stems of words that carry no topic ("the", "of", "which").
+FUNCTION_STEMS = frozenset(stem(w) for w in FUNCTION_WORDS)
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,19 @@ class Asked:
     # the corpus's stems of the same family as a query stem, and that query stem
     # (``Lexicon.families``): "russian" -> "russia" for a query about Russia
     families: dict[str, str] = field(default_factory=dict)
+    # asked what someone said about a topic ("putin on the collapse of the soviet
+    # union"), not for a line they said
+    about: bool = False
+
+
+def echoes(asked: Asked, answer: Analysis, config: SearchConfig) -> bool:
+    """Whether a short answer holds no word of its own beside the topic asked about
+    ("The collapse of the Soviet Union.", the whole reply to "Which event would you
+    like to undo?"): it names the topic and says nothing of it."""
+    if not asked.about or answer.words >= config.substantial_words:
+        return False
+    own = {s for s in as_asked(asked, answer).stems if s not in FUNCTION_STEMS}
+    return own <= asked.weights.keys()
 
 
 def as_asked(asked: Asked, answer: Analysis) -> Analysis:
