@@ -105,7 +105,7 @@ def test_a_year_that_is_part_of_the_topic_stays_a_word():
         ("what did putin say about nato", 1, ["nato"]),
         ("what does putin think of nato", 1, ["nato"]),
         ("putin on the sco", 1, ["the", "sco"]),
-        ("did putin ever talk about his birthday", 1, ["his", "birthday"]),
+        ("did putin ever talk about his birthday", 1, ["birthday"]),
         ("putin's view of the eurasian union", 1, ["the", "eurasian", "union"]),
         ("psaki on student loans", 2, ["student", "loans"]),
         ("what did jean-pierre say about the border", 3, ["the", "border"]),
@@ -155,7 +155,7 @@ def test_framing_names_the_person_and_leaves_the_topic(raw, person, topic):
     ("raw", "topic"),
     [
         # from the ways-of-asking set: "talkin" kept "talkin about his" as topic words
-        ("putin talkin about his sports hobbies", ["his", "sports", "hobbies"]),
+        ("putin talkin about his sports hobbies", ["sports", "hobbies"]),
         ("waht did putin say about nato", ["nato"]),
         ("psaki's remraks on inflation", ["inflation"]),
         ("did putin ever spoek about nato", ["nato"]),
@@ -187,6 +187,14 @@ def test_what_they_said_something_about_is_the_topic(raw, topic):
     Allies." was the best of Psaki's answers for circling back, and hidden."""
     understood = understand(Query.parse(raw), PEOPLE)
     assert understood.framed and understood.topic == topic
+
+
+def test_his_or_her_opening_the_topic_is_the_one_named():
+    assert understand(Query.parse("putin about his daughters"), PEOPLE).topic == ["daughters"]
+    assert understand(Query.parse("psaki on her last day"), PEOPLE).topic == ["last", "day"]
+    # deeper in the topic it may be someone else's
+    told = understand(Query.parse("psaki on biden saying lock him up"), PEOPLE)
+    assert told.topic == ["biden", "saying", "lock", "him", "up"]
 
 
 def test_a_quote_word_stays_in_a_sentence_or_alone():

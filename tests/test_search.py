@@ -964,3 +964,32 @@ def test_search_command_says_when_the_one_asked_about_answers_nowhere(seeded_db)
     assert "No one called “Obama” answers" in nothing
     as_json = CliRunner().invoke(main, [*asked, "--json", "obama on syria"]).output
     assert json.loads(as_json)[0]["speaker"] == "Vladimir Putin"  # the contract as it was
+
+
+# Vladimir Putin on Victory Day, 9 May 2017 (en.kremlin.ru/events/president/news/54467),
+# and at the Direct Line of 15 June 2017 (news/54790), both CC BY 4.0; the questions
+# are the Direct Line's.
+DAUGHTERS = """Direct Line with Vladimir Putin
+
+Kirill Kleimenov: Mr President, a question about Victory Day.
+
+Vladimir Putin: Today, we bow our heads to cherish the memory of those who did not come back from the war, in memory of the sons, daughters, fathers, mothers, grandfathers and great-grandfathers, husbands, wives, sisters, fellow soldiers, family members and friends. A Russian soldier is ready today as ever for any sacrifice for his Motherland, for his people, showing courage and heroism.
+
+Kirill Kleimenov: We have a caller on the line.
+
+Vladimir Putin: Ms Kalinina, please stay on the line. Which region are you in?
+
+Kirill Kleimenov: Do you see your grandchildren?
+
+Vladimir Putin: You know, my children, my daughters, despite all the rumours, live here in Russia, in Moscow. I have grandchildren and they live a normal life too. My daughters are involved in science and education and they stay out of the public eye, out of politics and live normal, everyday lives.
+"""
+
+
+def test_his_opening_the_topic_stands_for_the_one_named(tmp_path):
+    """ "putin about his daughters" found the Victory Day speech, which holds "his" and
+    "daughters"; he speaks of "my daughters"."""
+    (tmp_path / "direct_line.txt").write_text(DAUGHTERS, encoding="utf-8")
+    db = tmp_path / "quotes.db"
+    ingest(store.open_db(db), [tmp_path / "direct_line.txt"], workers=1)
+    hits = Searcher(db).search("putin about his daughters", limit=2, threshold=0)
+    assert hits and hits[0].answer.startswith("You know, my children, my daughters")

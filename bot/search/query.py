@@ -774,6 +774,10 @@ def understand(
             found = opener.match(" ".join(tokens))
             if found and found.end() < len(" ".join(tokens)):
                 tokens = " ".join(tokens)[found.end() :].split()
+        if subject is not None and len(tokens) > 1 and tokens[0] in _THEIR:
+            # "putin about his daughters": the one named speaks of "my daughters"
+            # (deeper in the topic it may be another's: "biden saying lock him up")
+            tokens = tokens[1:]
     return Understood(subject[2] if subject else (), tokens, framed)
 
 
@@ -786,6 +790,8 @@ _LOOSELY = re.compile(
 )
 
 
+# A word opening the topic that stands for the person named ("putin on his birthday").
+_THEIR = frozenset({"his", "her"})
 # What the framing says they said something about ("psaki said something about
 # circling back", "kirby said a lot about the houthis"): how it is asked, not its words.
 _SOMETHING_ABOUT = re.compile(
