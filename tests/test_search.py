@@ -993,3 +993,21 @@ def test_his_opening_the_topic_stands_for_the_one_named(tmp_path):
     ingest(store.open_db(db), [tmp_path / "direct_line.txt"], workers=1)
     hits = Searcher(db).search("putin about his daughters", limit=2, threshold=0)
     assert hits and hits[0].answer.startswith("You know, my children, my daughters")
+
+
+def test_a_quote_of_an_answers_opening_begins_after_its_greeting():
+    """/random putin gave "Good afternoon colleagues and friends. As you know, ..."
+    (Meeting with teachers and students from the Baltic Federal University, 1 April
+    2013, en.kremlin.ru/events/president/news/17780, CC BY 4.0)."""
+    from bot.search.excerpt import standalone_quote
+
+    opening = (
+        "Good afternoon colleagues and friends. As you know, raising the quality of "
+        "education was an issue that got a lot of attention first during last year’s "
+        "election campaign."
+    )
+    assert standalone_quote(opening).startswith("As you know, raising the quality")
+    # an address that says something is the quote; a greeting alone stays one
+    said = "Friends are important to us. We value them."
+    assert standalone_quote(said) == said
+    assert standalone_quote("Thank you very much.") == "Thank you very much."

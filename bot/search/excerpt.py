@@ -240,10 +240,26 @@ def best_excerpt(
     return cut_at_word(piece, limit)
 
 
+# A sentence so made greets or addresses the listeners ("Good afternoon, colleagues
+# and friends.", "Mr President, ladies and gentlemen,", "Thank you very much."): a
+# quote of the opening of an answer begins after it.
+_GREETS = re.compile(
+    r"^\W*(?:(?:good\s+(?:morning|afternoon|evening|day)|hello|hi|thank\s+you|thanks|welcome)"
+    r"\b[^.!?]{0,80}"
+    r"|(?:(?:ladies\s+and\s+gentlemen|colleagues|friends|dear\s+\w+|(?:mr|mrs|ms|madam)\.?\s+"
+    r"\w+|everyone|everybody|and)\W*)+)[.!?]+[\"”’)\]]*$",
+    re.I,
+)
+
+
 def standalone_quote(text: str, limit: int = 400) -> str:
-    """The opening sentences of an answer, up to about ``limit`` characters."""
+    """The opening sentences of an answer, up to about ``limit`` characters, after any
+    greeting that opens it."""
+    sentences = split_sentences(text)
+    while len(sentences) > 1 and _GREETS.match(sentences[0].strip()):
+        sentences = sentences[1:]
     quote = ""
-    for sentence in split_sentences(text):
+    for sentence in sentences:
         candidate = f"{quote} {sentence}".strip()
         if len(candidate) > limit and quote:
             break
