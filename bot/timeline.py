@@ -20,6 +20,7 @@ from html import escape
 from .render import fit, human_date, source_title
 from .replies import Button, Reply, parse_id
 from .search import Hit, Query, Searcher
+from .search.excerpt import only_asks
 from .search.query import understand
 from .words import cut_at_word, fold, words
 
@@ -234,7 +235,9 @@ class Timelines:
         out = []
         for hit in hits:
             key = (hit.date, " ".join(hit.quote.split()))
-            if hit.person == request.person and key not in seen:
+            # an answer of questions only asks back ("What do you mean? Our aggressive
+            # behaviour?"): nothing said on the topic
+            if hit.person == request.person and key not in seen and not only_asks(hit.answer):
                 seen.add(key)
                 out.append(hit)
         return out

@@ -8,8 +8,9 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from bot import timeline
+from bot import store, timeline
 from bot.cli import main
+from bot.ingest import ingest
 from bot.replies import Replier
 from bot.search import Hit, Searcher
 from bot.timeline import Request, TimelineError, Timelines
@@ -206,3 +207,39 @@ async def test_timeline_in_telegram(fake, seeded_db, tmp_path):
         await app.updater.stop()
         await app.stop()
         await app.shutdown()
+
+
+# The Arctic: Territory of Dialogue international forum, 30 March 2017
+# (en.kremlin.ru/events/president/news/54149, CC BY 4.0), and Putin's answer there on
+# NATO's infrastructure (abridged from the same page).
+ARCTIC_FORUM = """The Arctic: Territory of Dialogue international forum
+
+March 30, 2017, Arkhangelsk
+
+Geoff Cutmore: You are a NATO member, your security, in a sense, is ensured by NATO. When US Defence Secretary James Mattis took up his position, he described what he saw as Russian moves in the Arctic as “aggressive steps.” Now how is this helpful in deescalating the tension, President Putin?
+
+Vladimir Putin: What do you mean? Our aggressive behaviour?
+
+Geoff Cutmore: It’s a quote from James Mattis, the US Defence Secretary.
+
+Vladimir Putin: NATO has moved its infrastructure right up to our borders, and we have to respond to it.
+
+Geoff Cutmore: And the ice?
+
+Vladimir Putin: The ice is melting faster than anyone expected, and this opens the Northern Sea Route.
+"""
+
+
+def test_an_answer_of_questions_only_is_no_line_of_a_timeline(tmp_path):
+    """ "What do you mean? Our aggressive behaviour?" asks back: it was in Putin's
+    NATO timeline through the question put to him."""
+    (tmp_path / "arctic.txt").write_text(ARCTIC_FORUM, encoding="utf-8")
+    db = tmp_path / "quotes.db"
+    ingest(store.open_db(db), [tmp_path / "arctic.txt"], workers=1)
+    searcher = Searcher(db)
+    asked_back = "What do you mean? Our aggressive behaviour?"
+    hits = searcher.search("speaker:putin nato", limit=5, threshold=0)
+    assert asked_back in [h.answer for h in hits]  # search finds it through the question
+    request = Timelines(searcher).parse("putin nato")
+    shown = [h.answer for h in Timelines(searcher, cut_off=0).candidates(request)]
+    assert shown and asked_back not in shown

@@ -72,6 +72,15 @@ def _empty(piece: str) -> bool:
     return bool(_QUESTION.search(piece)) or announces(piece)
 
 
+def only_asks(text: str) -> bool:
+    """Whether every sentence of ``text`` is a question ("What do you mean? Our
+    aggressive behaviour?"): it asks back, it says nothing on a topic."""
+    if not _QUESTION.search(text.rstrip()):
+        return False  # the last sentence says something: no need to split the rest
+    pieces = split_sentences(text)
+    return bool(pieces) and all(_QUESTION.search(p.strip()) for p in pieces)
+
+
 def _says_nothing(answer: str, spans: list[tuple[int, int]]) -> bool:
     pieces = [answer[a:b] for a, b in spans]
     return sum(len(words(p)) for p in pieces) < EXCERPT_MIN_WORDS or all(map(_empty, pieces))
