@@ -790,6 +790,24 @@ def test_an_excerpt_never_ends_on_an_announcement():
         assert announces(announced)
 
 
+# Putin at his annual news conference, 20 December 2018 (en.kremlin.ru, CC BY 4.0).
+THRESHOLD = (
+    "There is a danger of lowering the threshold for the use of nuclear weapons. Such "
+    "ideas are coming from Western analysts who say it is okay to use such weapons. "
+    "However, lowering the threshold can lead to a global nuclear disaster. This is one "
+    "danger we are facing today."
+)
+
+
+def test_an_excerpt_never_begins_with_a_sentence_taking_back_the_one_before():
+    """ "However, lowering the threshold can lead to a global nuclear disaster." answers
+    the sentence before it: it comes too, where the limit allows."""
+    weights = {stem("global"): 1.0, stem("nuclear"): 1.0, stem("disaster"): 2.0}
+    quote = best_excerpt("global nuclear disaster", THRESHOLD, 200, weights)
+    assert quote.startswith("Such ideas are coming from Western analysts")
+    assert best_excerpt("global nuclear disaster", THRESHOLD, 90, weights).startswith("However")
+
+
 def test_an_excerpt_never_begins_with_a_sentence_pointing_back(seeded_db):
     """Seed 001: "This is a signal for the rest of the world on how we feel about the
     militarisation of outer space." says what "this" is only with the sentence before

@@ -140,7 +140,10 @@ def _filled(
     while (
         i > 0
         and spans[j][1] - spans[i - 1][0] <= limit
-        and _POINTS_BACK.match(answer[spans[i][0] : spans[i][1]])
+        and (
+            _POINTS_BACK.match(answer[spans[i][0] : spans[i][1]])
+            or _QUALIFIES.match(answer[spans[i][0] : spans[i][1]])
+        )
     ):
         i -= 1
     return i, j
