@@ -484,7 +484,16 @@ class Replier:
         """A random quote; ``who`` (``/random psaki``): one of theirs; with a topic
         (``/random psaki inflation``, ``/random inflation``): one on it."""
         person = self.searcher.person_named(who) if who.strip() else None
-        hit = self.searcher.random(person=person, about=who)
+        asked = words(who)
+        # one word the corpus neither has nor knows a slip of is a name nobody bears,
+        # not a topic to cut into words it has ("nobodyknown": a quote about "nobody")
+        unknown = (
+            person is None
+            and len(asked) == 1
+            and asked[0] not in self.searcher.vocab
+            and self.searcher.correct(asked[0]) is None
+        )
+        hit = None if unknown else self.searcher.random(person=person, about=who)
         echo = escape(cut_at_word(who.strip(), ECHO_CHARS))
         if hit is None and person is None and who.strip():
             return Reply(

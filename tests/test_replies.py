@@ -109,6 +109,9 @@ def test_random_with_a_topic_gives_one_on_it(replier: Replier):
         assert "NATO" in replier.random("nato").html
     assert replier.random("putin sourdough bread").html.startswith("I found no quote on")
     assert replier.random("zzqx").html.startswith("I found no one called “zzqx”")
+    # a name nobody bears is no words glued together ("nobody known")
+    assert replier.random("nobodyknown").html.startswith("I found no one called")
+    assert "NATO" in replier.random("natto").html  # a slip of a word the corpus has
     # the words only name him: any of his quotes
     assert "Vladimir Putin" in replier.random("president putin").html
 
