@@ -19,6 +19,10 @@ Sets (all in ``bench/queries``, written before they were measured):
 - ``framings.tsv``: queries over the corpora and the seeds asking for a named person's
   words in many ways ("anything X said about", "X weighs in on", "putin nato quote",
   a role: "the cdc director on"), written by someone who had seen the corpora only;
+- ``held_out_users.tsv``: queries over the corpora as new users type them (casual
+  framing: "psaki said something about ...", "putin about his ..."; a person and a
+  topic; questions; lines in their own words; one word), written after a new user's
+  trial by someone who had seen the corpora only, before it was first measured;
 - ``nonsense.txt``, ``nonsense_natural.tsv``: queries nothing answers;
 - ``misspelled_names.tsv``: queries naming a person of the corpora misspelled or by
   first name ("jen saki on student loans"), labelled by the person meant;

@@ -409,11 +409,13 @@ def main() -> None:
                     occasions, missing_occasions = corpus_queries(conn, "occasions.tsv")
                     spelled, missing_spelled = corpus_queries(conn, "spelling.tsv")
                     framings, missing_framings = corpus_queries(conn, "framings.tsv")
+                    users, missing_users = corpus_queries(conn, "held_out_users.tsv")
                     chosen["natural, corpora"] = corpora
                     chosen["held-out natural, corpora"] = held_corpora
                     chosen["occasions named, corpora"] = occasions
                     chosen["the other spelling, corpora"] = spelled
                     chosen["ways of asking, corpora"] = framings
+                    chosen["held-out users, corpora"] = users
                     chosen["misremembered, corpora"] = quotes
                     missing += (
                         missing_corpora
@@ -421,6 +423,7 @@ def main() -> None:
                         + missing_occasions
                         + missing_spelled
                         + missing_framings
+                        + missing_users
                     )
                 sets[name] = chosen
                 for line in missing + missing_hand:
