@@ -181,6 +181,15 @@ def test_glance_counts_query_stems_that_begin_a_word(searcher: Searcher):
     assert 0.0 < in_question < in_answer
 
 
+def test_glance_pairs_counts_the_query_word_pairs_held_in_order():
+    query = scoring.Asked("a platform for dialogue", {}, [], (), None, None, 1.0)
+    assert scoring.glance_pairs(query, SCO) == 3  # "a platform", "platform for", ...
+    # the same words, not side by side in the query's order
+    assert scoring.glance_pairs(query, "Dialogue for a new platform.") == 0
+    one_word = scoring.Asked("dialogue", {}, [], (), None, None, 1.0)
+    assert scoring.glance_pairs(one_word, SCO) == 0
+
+
 def test_the_pool_takes_answers_holding_most_of_the_query(seeded_db):
     # bm25's best two for these words are not the answer; a glance at the text finds it
     query = "he came back to russia on purpose because he wanted to get arrested"

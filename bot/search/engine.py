@@ -709,10 +709,14 @@ class Searcher:
             # the index's best few, and the ones holding most of the query at a glance
             config = self.config
             texts = store.answer_texts(self._conn(), fresh[config.pool_by_rank :])
-            glanced = sorted(
-                texts,
-                key=lambda i: -scoring.glance(asked, *texts[i], config),  # stable: by rank
-            )
+            held = {i: scoring.glance(asked, *texts[i], config) for i in texts}
+            glanced = sorted(texts, key=lambda i: -held[i])  # stable: by rank
+            if config.glance_pairs and len(glanced) > pool - config.pool_by_rank:
+                # those tied with the last one taken: the line's word pairs decide
+                last = held[glanced[pool - config.pool_by_rank - 1]]
+                tied = [i for i in glanced if held[i] >= last]
+                tied.sort(key=lambda i: (-held[i], -scoring.glance_pairs(asked, texts[i][0])))
+                glanced[: len(tied)] = tied
             fresh = fresh[: config.pool_by_rank] + glanced
         for row in store.answer_rows(self._conn(), fresh[:pool]):
             analysis = self._analysis(row["id"], row["text"])

@@ -12,6 +12,7 @@ import math
 from collections import Counter
 from collections.abc import Container, Iterable
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from rapidfuzz import fuzz
 
@@ -135,6 +136,18 @@ def glance(asked: Asked, text: str, question: str, config: SearchConfig) -> floa
         elif key in asked_before:
             held += config.bm25_question * w
     return held
+
+
+def glance_pairs(asked: Asked, text: str) -> int:
+    """How many of the query's consecutive word pairs the answer's raw text holds as
+    written: among candidates holding the same words, the one holding a remembered
+    line in its order. A few substring tests, as :func:`glance` (a pair begins words
+    of the answer: "for dialogue" is in "for dialogues")."""
+    tokens = asked.text.split()
+    if len(tokens) < 2:
+        return 0
+    answer = " " + text.lower().replace("\n", " ")
+    return sum(f" {a} {b}" in answer for a, b in pairwise(tokens))
 
 
 def coverage(asked: Asked, answer: Analysis) -> float:
