@@ -330,3 +330,23 @@ def test_a_short_answer_naming_only_the_topic_asked_about_echoes_it(searcher: Se
     assert not scoring.echoes(
         asked("sco useful dialogue", searcher, about=True), analysed(SCO), CONFIG
     )
+
+
+def test_a_query_for_one_persons_words_offers_their_best_as_a_guess_sooner(seeded_db):
+    # asked for Putin's words: only his answers are looked at, so his best is offered
+    # as a guess once it is ``framed_guess_confidence`` likely the answer meant
+    framed = "putin on the us answering the offer to work together on cyber security"
+    best = Searcher(seeded_db).search(framed, limit=1, threshold=0.0)[0]
+    likely = best.signals["confidence"]
+    assert best.signals["answerable"] < CONFIG.sure_answerable  # a guess, not an answer
+    sooner = Searcher(seeded_db, replace(CONFIG, framed_guess_confidence=likely - 0.01))
+    later = Searcher(seeded_db, replace(CONFIG, framed_guess_confidence=likely + 0.01))
+    shown = sooner.search(framed, limit=1)
+    assert shown and shown[0].id == best.id and shown[0].guess
+    assert not later.search(framed, limit=1)
+    # a query naming nobody is judged as before, however low the framed threshold
+    plain = "did the us ever respond to russia's offer to work together on cyber security"
+    anyone = Searcher(seeded_db, replace(CONFIG, framed_guess_confidence=0.0))
+    hidden = anyone.search(plain, limit=1, threshold=0.0)[0].signals
+    assert hidden["confidence"] < CONFIG.guess_confidence <= 0.3 <= hidden["answerable"]
+    assert not anyone.search(plain, limit=1)

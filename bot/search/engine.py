@@ -599,10 +599,14 @@ class Searcher:
         kept: list[Hit | None] = []  # the best ``limit``: None for a hit not shown
         read_with = scoring.weights_with_families(asked)  # the excerpt's stem weights
         seen: list[frozenset] = []  # the shown excerpts' runs of words
+        judge = config
+        if people and understood.framed and not scope.people:
+            # only their words can answer: the best of them is offered as a guess sooner
+            judge = replace(config, guess_confidence=config.framed_guess_confidence)
         for sig, row in self._ranked(scored):
             if len(kept) >= limit:
                 break
-            if not scoring.shown(sig, threshold, config):
+            if not scoring.shown(sig, threshold, judge):
                 kept.append(None)  # its excerpt would be read for nothing
                 continue
             quote = best_excerpt(
