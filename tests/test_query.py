@@ -504,9 +504,12 @@ def test_a_title_before_a_name_is_part_of_it(raw, person, topic):
         ("karin jean pierre on abortion", 3, ["abortion"]),
         ("what did vladimr putin say about nato", 1, ["nato"]),
         ("jen psaki on inflation", 2, ["inflation"]),
-        # ... but not a word two slips away, nor a short one
+        # a short one too, when it is no word of the language
+        ("what did jne psaki say about inflation", 2, ["inflation"]),
+        # ... but not a word two slips away, nor a short word of the language
         ("karen jean pierre on abortion", 3, ["karen", "on", "abortion"]),
         ("joe putin nato", 1, ["joe", "nato"]),
+        ("men psaki inflation", 2, ["men", "inflation"]),
     ],
 )
 def test_a_misspelled_first_name_before_a_surname_is_part_of_the_name(raw, person, topic):

@@ -554,11 +554,12 @@ class PersonIndex:
 
     def _first_name_slip(self, word: str, named: list[str], person: int) -> bool:
         """Whether ``word``, just before the words ``named`` that name ``person`` without
-        their first name, is that first name with one slip ("karin" for Karine)."""
+        their first name, is that first name with one slip ("karin" for Karine); a short
+        one ("jne" for Jen) only when it is no word of the language ("jon", "men")."""
         name = folded_key(self.people[person].name)
         first = name[0] if len(name) > 1 else ""
         return (
-            len(word) >= MIN_CORRECTED
+            (len(word) >= MIN_CORRECTED or (len(word) == len(first) > 2 and not is_word(word)))
             and bool(first)
             and first not in named
             and word != first
