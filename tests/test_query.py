@@ -68,6 +68,12 @@ def test_filters_and_phrases_are_taken_out_of_the_text():
             "tass interview will he stay on after 2024",
         ),
         ("putin on syria between 2015 and 2017", "2015", "2017-12-31", "putin on syria"),
+        # two years with a dash or a word between them, either way round
+        ("putin nato 2017-2019", "2017", "2019-12-31", "putin nato"),
+        ("putin nato 2017 \u2013 2019", "2017", "2019-12-31", "putin nato"),
+        ("putin nato 2017 to 2021", "2017", "2021-12-31", "putin nato"),
+        ("putin nato 2021 to 2017", "2017", "2021-12-31", "putin nato"),
+        ("psaki on covid 2021 through 2022", "2021", "2022-12-31", "psaki on covid"),
         ("putin on the chinese economy 2016", "2016", "2016-12-31", "putin on the chinese economy"),
         # a month stays among the words as well: an answer may name it
         (

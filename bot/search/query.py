@@ -58,6 +58,12 @@ _EVENTS = (
 _DATE_PHRASES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(rf"\b(?:(?:in|during|of|back in)\s+)?{_MONTH}\s+(?:of\s+)?{_YEAR}\b"), "month"),
     (re.compile(rf"\b(?:between|from)\s+{_YEAR}\s+(?:and|to|until)\s+{_YEAR}\b"), "range"),
+    # two years side by side, a dash or a word between them ("putin nato 2017-2019",
+    # "2017 to 2021", "2021 through 2023"), either way round
+    (
+        re.compile(rf"\b{_YEAR}\s*(?:-|\u2013|\u2014|to|until|till|through|thru)\s*{_YEAR}\b"),
+        "range",
+    ),
     # a year beside an event says when it was ("2019 interview", "direct line 2017
     # asylum for comey", "tass interview 2020 will he stay on after 2024")
     (re.compile(rf"\b{_YEAR}\s+{_EVENTS}\b"), "year"),
