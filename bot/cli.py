@@ -223,7 +223,10 @@ def search_command(
     if not hits:
         click.echo(no_match(text, searcher.lexicon.scripts, searcher.speaks, stranger))
     else:
-        click.echo("\n\n".join(hit_text(h, note_for(h, stranger)) for h in hits))
+        notes = [note_for(h, stranger) for h in hits]
+        # a note said once above the hits it is true of, not again above each of them
+        shown = [n if i == 0 or n != notes[i - 1] else None for i, n in enumerate(notes)]
+        click.echo("\n\n".join(hit_text(h, n) for h, n in zip(hits, shown, strict=True)))
 
 
 @main.command("random")

@@ -354,6 +354,11 @@ def test_search_cli_json_and_batch(seeded_db):
     guessed = json.loads(runner.invoke(main, [*asked[:-1], "--json", asked[-1]]).output)
     assert guessed and guessed[0]["guess"]
     assert runner.invoke(main, asked).output.startswith("Not sure this is what you mean")
+    # a note is said once above the hits it is true of, not again above each
+    dated = [*asked[:3], "--limit", "3", "putin on nato in 1999"]
+    several = runner.invoke(main, dated).output
+    assert several.count("\n  — Vladimir Putin") == 3
+    assert several.count("Nothing from the dates you asked about") == 1
     sure = runner.invoke(main, ["search", "--db", str(seeded_db), "--limit", "1", "sco usefull"])
     assert sure.output.startswith("“")
     rnd = runner.invoke(main, ["random", "--db", str(seeded_db), "--json"])
