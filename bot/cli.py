@@ -221,7 +221,8 @@ def search_command(
     stranger = who.name if who else None
     hits = searcher.search(who.search if who else text, limit)
     if not hits:
-        click.echo(no_match(text, searcher.lexicon.scripts, searcher.speaks, stranger))
+        theirs_only = None if who else searcher.asked_for(text)
+        click.echo(no_match(text, searcher.lexicon.scripts, searcher.speaks, stranger, theirs_only))
     else:
         notes = [note_for(h, stranger) for h in hits]
         # a note said once above the hits it is true of, not again above each of them

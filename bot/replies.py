@@ -142,6 +142,10 @@ STRANGER_GUESS = (
     "No one called “{name}” answers in these transcripts, and this may not be what you "
     "mean; the closest others said:"
 )
+NO_THEIRS = (
+    "Nothing by {name} close to that, sorry. Try other words for the topic, or a few "
+    "distinctive words of what they said."
+)
 NO_STRANGER = (
     "No one called “{name}” answers in these transcripts, and I found nothing close to "
     "that from anyone else."
@@ -153,12 +157,15 @@ def no_match(
     corpus_scripts: set[str] | None = None,
     speaks: Callable[[str], bool] | None = None,
     stranger: str | None = None,
+    asked_for: str | None = None,
 ) -> str:
     """What to say (plain text) when nothing matches ``text``: a ``speaker:`` that names
     nobody who answers (``speaks``), or someone asked about who answers nowhere
     (``stranger``, :meth:`Searcher.stranger`), is said first, then an exact phrase that
     was asked for, since the quotation marks are the likeliest reason; a query written
-    in none of the corpus's alphabets (``corpus_scripts``) is told so."""
+    in none of the corpus's alphabets (``corpus_scripts``) is told so; one asking for
+    one person's words alone (``asked_for``, :meth:`Searcher.asked_for`) is told that
+    nothing of theirs is close, not that nothing is."""
     query = Query.parse(text)
     if query.speaker and speaks is not None and not speaks(query.speaker):
         return NO_SPEAKER.format(speaker=query.speaker)
@@ -173,6 +180,8 @@ def no_match(
     if corpus_scripts and asked and not asked & corpus_scripts:
         theirs = " or ".join(sorted(s.title() for s in corpus_scripts if s != "?"))
         return OTHER_SCRIPT.format(theirs=theirs or "other")
+    if asked_for:
+        return NO_THEIRS.format(name=asked_for)
     return NO_MATCH
 
 
@@ -304,7 +313,10 @@ class Replier:
             if all(w in FUNCTION_WORDS for w in asked) and not query.phrases:
                 return Reply(NOTHING_ASKED)
             scripts_ = self.searcher.lexicon.scripts
-            return Reply(escape(no_match(text, scripts_, self.searcher.speaks, stranger)))
+            theirs_only = None if who else self.searcher.asked_for(text)
+            return Reply(
+                escape(no_match(text, scripts_, self.searcher.speaks, stranger, theirs_only))
+            )
         notes = [theirs or note_for(h, stranger) for h in hits]
         with self._lock:
             search_id = next(self._ids)

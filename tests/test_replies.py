@@ -25,6 +25,7 @@ from bot.replies import (
     MAX_ID,
     NO_MATCH,
     NO_STRANGER,
+    NO_THEIRS,
     NOT_THEIRS,
     NOTHING_ASKED,
     OTHER_DATES,
@@ -156,6 +157,17 @@ def test_no_match_and_empty_text(replier: Replier):
     assert replier.search("asdfghjkl qwertyuiop").html == NO_MATCH
     assert not replier.search("   ").buttons
     assert "Send me a few words" in replier.search("   ").html
+
+
+def test_asked_for_one_persons_words_and_none_is_close_the_reply_names_them(
+    replier: Replier,
+):
+    # only Putin's answers were searched: nothing of his is close, not nothing at all
+    reply = replier.search("what did putin say about asdfghjkl qwertyuiop").html
+    assert reply == escape(NO_THEIRS.format(name="Vladimir Putin"))
+    # naming nobody, or a name among the words (everyone's answers searched): as before
+    assert replier.search("asdfghjkl qwertyuiop").html == NO_MATCH
+    assert replier.search("asdfghjkl qwertyuiop putin").html == NO_MATCH
 
 
 def test_a_speaker_filter_naming_nobody_says_so(replier: Replier):

@@ -931,6 +931,18 @@ class Searcher:
             self._conn(), speaker
         )
 
+    def asked_for(self, text: str) -> str | None:
+        """The name of the one person whose words alone ``text`` asks for ("biden on
+        afghanistan", "what did psaki say about ..."): only theirs are searched, so an
+        empty reply says nothing of what others said. None for any other query."""
+        query = Query.parse(text)
+        if query.speaker:
+            return None
+        understood = self.understand(query)[0]
+        if not understood.framed or len(understood.people) != 1:
+            return None
+        return self._know.people.people[understood.people[0]].name
+
     def stranger(self, text: str) -> Stranger | None:
         """Someone whose words ``text`` asks for ("obama on healthcare", "what did merkel
         say about refugees") when nobody of that name answers in the corpus: the name as
