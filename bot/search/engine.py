@@ -715,9 +715,10 @@ class Searcher:
             texts = store.answer_texts(self._conn(), fresh[config.pool_by_rank :])
             held = {i: scoring.glance(asked, *texts[i], config) for i in texts}
             glanced = sorted(texts, key=lambda i: -held[i])  # stable: by rank
-            if config.glance_pairs and len(glanced) > pool - config.pool_by_rank:
+            taken = pool - config.pool_by_rank  # how many the glance chooses
+            if config.glance_pairs and 0 < taken < len(glanced):
                 # those tied with the last one taken: the line's word pairs decide
-                last = held[glanced[pool - config.pool_by_rank - 1]]
+                last = held[glanced[taken - 1]]
                 tied = [i for i in glanced if held[i] >= last]
                 tied.sort(key=lambda i: (-held[i], -scoring.glance_pairs(asked, texts[i][0])))
                 glanced[: len(tied)] = tied

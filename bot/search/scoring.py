@@ -126,8 +126,8 @@ def glance(asked: Asked, text: str, question: str, config: SearchConfig) -> floa
     """A quick coverage from the raw text, to choose which candidates to analyse: the
     idf-weighted query stems that begin a word of the answer, plus those of the question
     asked at ``config.bm25_question``. No tokenizing or stemming: a few substring tests."""
-    answer = " " + text.lower().replace("\n", " ")
-    asked_before = " " + question.lower().replace("\n", " ")
+    answer = _as_glanced(text)
+    asked_before = _as_glanced(question)
     held = 0.0
     for s, w in asked.weights.items():
         key = " " + s
@@ -146,8 +146,14 @@ def glance_pairs(asked: Asked, text: str) -> int:
     tokens = asked.text.split()
     if len(tokens) < 2:
         return 0
-    answer = " " + text.lower().replace("\n", " ")
+    answer = _as_glanced(text)
     return sum(f" {a} {b}" in answer for a, b in pairwise(tokens))
+
+
+def _as_glanced(text: str) -> str:
+    """``text`` as a glance reads it: lower case on one line, a space first, so that
+    " " + a stem is found where it begins a word."""
+    return " " + text.lower().replace("\n", " ")
 
 
 def coverage(asked: Asked, answer: Analysis) -> float:
