@@ -16,6 +16,7 @@ import re
 import sqlite3
 import threading
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -132,6 +133,20 @@ class Hit:
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def _with_compounds(
+    spellings: Callable[[str], tuple[str, ...]], compounds: dict[str, tuple[str, str]]
+) -> Callable[[str], tuple[str, ...]]:
+    """A word's spellings for a lookup, with the one word it forms with its neighbour
+    ("cease" and "fire": "ceasefire"): either way matches."""
+    if not compounds:
+        return spellings
+
+    def spelled(word: str) -> tuple[str, ...]:
+        return spellings(word) + tuple(j for j, two in compounds.items() if word in two)
+
+    return spelled
 
 
 def _shingles(text: str) -> frozenset[tuple[str, ...]]:
@@ -520,6 +535,8 @@ class Searcher:
         terms.sort(key=lambda w: -lex.idf(w))
         terms = terms[: config.max_terms]
         occasion, at = self._know.occasions.named(corrected, self._phrase_count)
+        compounds = lex.compounds(corrected) if config.join_compounds else {}
+        spellings = _with_compounds(lex.variants_of, compounds)
         scope = Scope(date_from=query.date_from, date_to=query.date_to)
         if query.speaker:
             scope = Scope(
@@ -544,6 +561,7 @@ class Searcher:
                 (stem(w) for w in distinct), config.family_endings, config.family_stem
             ),
             about=understood.framed and not query.phrases,
+            compounds={stem(j): (stem(a), stem(b)) for j, (a, b) in compounds.items()},
         )
         span = len(corrected) + 2  # a word or two the user forgot
         scopes = [scope]
@@ -589,7 +607,7 @@ class Searcher:
             # in a small corpus every word is common: then the rarest ones all the same
             rare = [w for w in looked_up if lex.share(w) <= config.or_share] or looked_up
             for candidates in lookups(
-                conn, looked_up, span, query.phrases, current, round_config, rare, lex.variants_of
+                conn, looked_up, span, query.phrases, current, round_config, rare, spellings
             ):
                 self._score(asked, candidates, scored, pool, skipped)
                 if len(candidates) >= config.enough or self._best(scored) >= config.confident:
@@ -814,6 +832,12 @@ class Searcher:
                 "  spellings looked up: "
                 + ", ".join("/".join(ways) for ways in spelled if len(ways) > 1)
                 + " (one word: British and American)"
+            )
+        compounds = self.lexicon.compounds(corrected) if config.join_compounds else {}
+        if compounds:
+            lines.append(
+                "  written as one too: "
+                + ", ".join(f"{a} {b}/{joined}" for joined, (a, b) in compounds.items())
             )
         occasion, at = self._know.occasions.named(corrected, self._phrase_count)
         if occasion:

@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import pairwise
 from typing import Any
 
 from rapidfuzz import process
@@ -20,7 +21,7 @@ from rapidfuzz.distance import OSA
 
 from .. import store
 from ..spelling import american
-from ..words import scripts, stem
+from ..words import FUNCTION_WORDS, scripts, stem
 from .config import SearchConfig
 from .dictionary import is_word
 
@@ -269,6 +270,26 @@ class Lexicon:
             if seen >= MIN_TARGET_COUNT and (best is None or seen > best[0]):
                 best = (seen, (head, tail))
         return best[1] if best else None
+
+    def compounds(self, tokens: list[str]) -> dict[str, tuple[str, str]]:
+        """The corpus words that two consecutive ``tokens`` are written as in one
+        ("cease fire": "ceasefire", "cyber security": "cybersecurity"), each mapped to
+        the pair: an answer holding either way says what the query says. Words of at
+        least ``MIN_GLUED`` letters, none a function word ("for a" is no "fora", "up
+        on" no "upon"), the joined word seen more than once."""
+        found: dict[str, tuple[str, str]] = {}
+        for head, tail in pairwise(tokens):
+            if (
+                len(head) < MIN_GLUED
+                or len(tail) < MIN_GLUED
+                or not (head + tail).isalpha()
+                or head in FUNCTION_WORDS
+                or tail in FUNCTION_WORDS
+            ):
+                continue
+            if self.vocab.get(head + tail, 0) >= MIN_TARGET_COUNT:
+                found[head + tail] = (head, tail)
+        return found
 
     def related(self, word: str) -> str | None:
         """A corpus word of the same family as an unknown ``word``: its singular's

@@ -68,6 +68,9 @@ class Asked:
     # the corpus's stems of the same family as a query stem, and that query stem
     # (``Lexicon.families``): "russian" -> "russia" for a query about Russia
     families: dict[str, str] = field(default_factory=dict)
+    # the stems of corpus words that two consecutive query words are written as in
+    # one (``Lexicon.compounds``), and the two query stems: "ceasefire" -> "ceas fire"
+    compounds: dict[str, tuple[str, str]] = field(default_factory=dict)
     # asked what someone said about a topic ("putin on the collapse of the soviet
     # union"), not for a line they said
     about: bool = False
@@ -85,31 +88,51 @@ def echoes(asked: Asked, answer: Analysis, config: SearchConfig) -> bool:
 
 def as_asked(asked: Asked, answer: Analysis) -> Analysis:
     """``answer`` with each stem of a query word's family written as that word's stem,
-    so that every signal finds the query word there ("Russian troops" holds "russia")."""
-    families = asked.families
-    if not families or families.keys().isdisjoint(answer.stems):
+    and each word the query writes as two written as those two, so that every signal
+    finds the query's words there ("Russian troops" holds "russia", "a ceasefire"
+    holds "cease fire")."""
+    if not _rewrites(asked, answer.stems):
         return answer
-    sequence = tuple(families.get(s, s) for s in answer.sequence)
+    sequence = tuple(_as_asked_stems(asked, answer.sequence))
     return Analysis(answer.folded, Counter(sequence), answer.words, sequence)
+
+
+def _rewrites(asked: Asked, stems: Container[str] | Counter[str]) -> bool:
+    """Whether some of ``stems`` are of a query word's family or a compound of two."""
+    return any(s in stems for s in asked.families) or any(s in stems for s in asked.compounds)
+
+
+def _as_asked_stems(asked: Asked, stems: Iterable[str]) -> Iterable[str]:
+    families, compounds = asked.families, asked.compounds
+    for s in stems:
+        if s in compounds:
+            yield from compounds[s]
+        else:
+            yield families.get(s, s)
 
 
 def weights_with_families(asked: Asked) -> dict[str, float]:
     """The query's stem weights, each stem of a query word's family weighing as that
     word: for reading an answer's sentences as they are written (the excerpt)."""
-    if not asked.families:
+    if not asked.families and not asked.compounds:
         return asked.weights
-    return {**asked.weights, **{s: asked.weights[one] for s, one in asked.families.items()}}
+    weights = asked.weights
+    return {
+        **weights,
+        **{s: weights[one] for s, one in asked.families.items()},
+        **{s: sum(weights.get(one, 0.0) for one in two) for s, two in asked.compounds.items()},
+    }
 
 
 def stems_as_asked(asked: Asked, stems: Counter[str]) -> Counter[str]:
     """Stem counts (a question's) with each stem of a query word's family written as
     that word's stem, as :func:`as_asked` does for an answer."""
-    families = asked.families
-    if not families or families.keys().isdisjoint(stems):
+    if not _rewrites(asked, stems):
         return stems
     out: Counter[str] = Counter()
     for s, n in stems.items():
-        out[families.get(s, s)] += n
+        for one in _as_asked_stems(asked, (s,)):
+            out[one] += n
     return out
 
 
