@@ -91,24 +91,29 @@ def as_asked(asked: Asked, answer: Analysis) -> Analysis:
     and each word the query writes as two written as those two, so that every signal
     finds the query's words there ("Russian troops" holds "russia", "a ceasefire"
     holds "cease fire")."""
-    if not _rewrites(asked, answer.stems):
+    sequence = _as_asked_stems(asked, answer.stems, answer.sequence)
+    if sequence is None:
         return answer
-    sequence = tuple(_as_asked_stems(asked, answer.sequence))
     return Analysis(answer.folded, Counter(sequence), answer.words, sequence)
 
 
-def _rewrites(asked: Asked, stems: Container[str] | Counter[str]) -> bool:
-    """Whether some of ``stems`` are of a query word's family or a compound of two."""
-    return any(s in stems for s in asked.families) or any(s in stems for s in asked.compounds)
-
-
-def _as_asked_stems(asked: Asked, stems: Iterable[str]) -> Iterable[str]:
+def _as_asked_stems(
+    asked: Asked, present: Iterable[str], stems: Iterable[str]
+) -> tuple[str, ...] | None:
+    """``stems`` (of which ``present`` are the distinct ones) as :func:`as_asked` reads
+    them; None when none is of a query word's family or a compound (most answers: read
+    as they are, at no cost)."""
     families, compounds = asked.families, asked.compounds
+    family = bool(families) and not families.keys().isdisjoint(present)
+    if not compounds or compounds.keys().isdisjoint(present):
+        return tuple(families.get(s, s) for s in stems) if family else None
+    out: list[str] = []
     for s in stems:
         if s in compounds:
-            yield from compounds[s]
+            out.extend(compounds[s])
         else:
-            yield families.get(s, s)
+            out.append(families.get(s, s))
+    return tuple(out)
 
 
 def weights_with_families(asked: Asked) -> dict[str, float]:
@@ -127,11 +132,12 @@ def weights_with_families(asked: Asked) -> dict[str, float]:
 def stems_as_asked(asked: Asked, stems: Counter[str]) -> Counter[str]:
     """Stem counts (a question's) with each stem of a query word's family written as
     that word's stem, as :func:`as_asked` does for an answer."""
-    if not _rewrites(asked, stems):
+    families, compounds = asked.families, asked.compounds
+    if families.keys().isdisjoint(stems) and compounds.keys().isdisjoint(stems):
         return stems
     out: Counter[str] = Counter()
     for s, n in stems.items():
-        for one in _as_asked_stems(asked, (s,)):
+        for one in compounds.get(s) or (families.get(s, s),):
             out[one] += n
     return out
 
