@@ -323,6 +323,13 @@ def test_a_name_opening_keywords_asks_for_their_words():
     understood = understand(Query.parse("psaki student loans"), PEOPLE)
     assert (understood.person, understood.framed) == (2, True)
     assert understood.topic == ["student", "loans"]
+    # a possessive among the keywords is no sentence
+    possessive = understand(Query.parse("psaki president's travel schedule"), PEOPLE)
+    assert (possessive.person, possessive.framed) == (2, True)
+    assert possessive.topic == ["president", "s", "travel", "schedule"]
+    # ... but a word of a sentence is: theirs first, not theirs only
+    sentence = understand(Query.parse("psaki president s plan is right"), PEOPLE)
+    assert (sentence.person, sentence.framed) == (2, False)
 
 
 def test_two_names_without_framing_name_nobody():

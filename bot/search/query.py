@@ -658,8 +658,18 @@ _RELATING = frozenset(
 
 
 def _opens_keywords(start: int, rest: list[str]) -> bool:
-    """A name at ``start`` opens keywords, ``rest`` being the words beside it."""
-    return start == 0 and bool(rest) and not any(t in FUNCTION_WORDS for t in rest)
+    """A name at ``start`` opens keywords, ``rest`` being the words beside it (a
+    possessive's "s" is no word of a sentence: "dalton president's travel schedule")."""
+    return (
+        start == 0
+        and bool(rest)
+        and not any(t in FUNCTION_WORDS for i, t in enumerate(rest) if not _possessive(rest, i))
+    )
+
+
+def _possessive(tokens: list[str], i: int) -> bool:
+    """``tokens[i]`` is the "s" of a possessive ("president s")."""
+    return tokens[i] == "s" and i > 0 and tokens[i - 1] not in FUNCTION_WORDS
 
 
 # Words asking for a quote: typed beside keywords ("putin nato quote", "quotes kirby
