@@ -410,12 +410,14 @@ def main() -> None:
                     spelled, missing_spelled = corpus_queries(conn, "spelling.tsv")
                     framings, missing_framings = corpus_queries(conn, "framings.tsv")
                     users, missing_users = corpus_queries(conn, "held_out_users.tsv")
+                    archive, missing_archive = corpus_queries(conn, "held_out_archive.tsv")
                     chosen["natural, corpora"] = corpora
                     chosen["held-out natural, corpora"] = held_corpora
                     chosen["occasions named, corpora"] = occasions
                     chosen["the other spelling, corpora"] = spelled
                     chosen["ways of asking, corpora"] = framings
                     chosen["held-out users, corpora"] = users
+                    chosen["held-out archive, corpora"] = archive
                     chosen["misremembered, corpora"] = quotes
                     missing += (
                         missing_corpora
@@ -424,6 +426,7 @@ def main() -> None:
                         + missing_spelled
                         + missing_framings
                         + missing_users
+                        + missing_archive
                     )
                 sets[name] = chosen
                 for line in missing + missing_hand:
