@@ -363,6 +363,28 @@ def test_words_written_as_one_count_in_search_and_can_be_turned_off(seeded_db):
     assert "written as one too: cease fire/ceasefire" in Searcher(seeded_db).explain(query, 1)
 
 
+def test_an_answer_of_questions_back_is_no_answer(searcher: Searcher):
+    """John Kirby's whole reply "You mean in reference to the depleted uranium?"
+    (press briefing, 22 March 2023, whitehouse.gov) and Putin's "You know our
+    journalist, Vyshinsky, right?" (Direct Line, 7 June 2018, en.kremlin.ru,
+    CC BY 4.0) ask back and say nothing; a line asked for word for word may be a
+    question, and stays a hit."""
+    kirby = "You mean in reference to the depleted uranium?"
+    topic = asked("depleted uranium", searcher)
+    assert scoring.asked_back(topic, kirby, analysed(kirby), {"verbatim": 1.0}, CONFIG)
+    putin = "You know our journalist, Vyshinsky, right?"
+    framed = asked("the arrest of journalist kirill vyshinsky in ukraine", searcher)
+    assert scoring.asked_back(framed, putin, analysed(putin), {"verbatim": 0.0}, CONFIG)
+    # remembered as a line: the question itself is asked for
+    line = asked("you know our journalist vyshinsky right", searcher)
+    assert not scoring.asked_back(line, putin, analysed(putin), {"verbatim": 0.9}, CONFIG)
+    # an answer that says something, or a longer one, is no question back
+    said = "You mean the depleted uranium? We are not providing it."
+    assert not scoring.asked_back(topic, said, analysed(said), {"verbatim": 1.0}, CONFIG)
+    off = replace(CONFIG, skip_questions=False)
+    assert not scoring.asked_back(topic, kirby, analysed(kirby), {"verbatim": 1.0}, off)
+
+
 def test_a_short_answer_naming_only_the_topic_asked_about_echoes_it(searcher: Searcher):
     """Putin's whole reply to "Which event would you like to undo?" (Interview to
     American TV channel NBC, 10 March 2018, en.kremlin.ru, CC BY 4.0) was the first

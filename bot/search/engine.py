@@ -750,6 +750,9 @@ class Searcher:
                 skipped.add(row["id"])  # it names the topic asked about, and no more
                 continue
             signals = self.signals(asked, row)
+            if scoring.asked_back(asked, row["text"], analysis, signals, self.config):
+                skipped.add(row["id"])  # "You mean in reference to ...?": no answer
+                continue
             scored[row["id"]] = (scoring.relevance(signals, self.config), signals, row)
 
     def signals(self, asked: scoring.Asked, row: dict[str, Any]) -> dict[str, float]:

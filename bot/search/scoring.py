@@ -16,7 +16,7 @@ from itertools import pairwise
 
 from rapidfuzz import fuzz
 
-from ..words import FUNCTION_WORDS, stem, words
+from ..words import FUNCTION_WORDS, split_sentences, stem, words
 from .config import SearchConfig
 
 # The stems of words that carry no topic ("the", "of", "which").
@@ -322,6 +322,22 @@ def asks(text: str) -> float:
     """1 when the turn is itself a question (a podcast host asking), else 0."""
     tail = text.rstrip()[-200:]
     return 1.0 if tail.endswith("?") else 0.0
+
+
+def asked_back(
+    asked: Asked, text: str, answer: Analysis, signals: dict[str, float], config: SearchConfig
+) -> bool:
+    """Whether a short answer is nothing but questions back ("You mean in reference to
+    the depleted uranium?", "You know our journalist, Vyshinsky, right?") to a query
+    that is not that line: it asks, it says nothing, however many of the query's words
+    it repeats. A line remembered word for word may be a question ("Do you have
+    examples of schools in Florida ...?"): the one asked for is found."""
+    if not config.skip_questions or answer.words >= config.substantial_words:
+        return False
+    if len(asked.text.split()) >= config.min_quote_words and signals.get("verbatim", 0.0) > 0:
+        return False
+    sentences = [s for s in split_sentences(text) if s.strip()]
+    return bool(sentences) and all(s.rstrip().rstrip("\"'”’)»").endswith("?") for s in sentences)
 
 
 def person(asked: Asked, person_id: int | None) -> tuple[float, float]:
