@@ -4,6 +4,7 @@ paging buttons, and the command line, over the seed transcripts."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 from click.testing import CliRunner
@@ -13,6 +14,7 @@ from bot.cli import main
 from bot.ingest import ingest
 from bot.replies import Replier
 from bot.search import Hit, Searcher
+from bot.search.config import SearchConfig
 from bot.timeline import Request, TimelineError, Timelines
 
 PUTIN = "Vladimir Putin"
@@ -236,10 +238,14 @@ def test_an_answer_of_questions_only_is_no_line_of_a_timeline(tmp_path):
     (tmp_path / "arctic.txt").write_text(ARCTIC_FORUM, encoding="utf-8")
     db = tmp_path / "quotes.db"
     ingest(store.open_db(db), [tmp_path / "arctic.txt"], workers=1)
-    searcher = Searcher(db)
     asked_back = "What do you mean? Our aggressive behaviour?"
+    searcher = Searcher(db)
     hits = searcher.search("speaker:putin nato", limit=5, threshold=0)
-    assert asked_back in [h.answer for h in hits]  # search finds it through the question
+    assert hits and asked_back not in [h.answer for h in hits]  # search skips it ...
+    # ... and a search that does not, finding it through the question, is no timeline's
+    searcher = Searcher(db, replace(SearchConfig(), skip_questions=False))
+    hits = searcher.search("speaker:putin nato", limit=5, threshold=0)
+    assert asked_back in [h.answer for h in hits]
     request = Timelines(searcher).parse("putin nato")
     shown = [h.answer for h in Timelines(searcher, cut_off=0).candidates(request)]
     assert shown and asked_back not in shown

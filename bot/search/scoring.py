@@ -16,8 +16,9 @@ from itertools import pairwise
 
 from rapidfuzz import fuzz
 
-from ..words import FUNCTION_WORDS, split_sentences, stem, words
+from ..words import FUNCTION_WORDS, stem, words
 from .config import SearchConfig
+from .excerpt import only_asks
 
 # The stems of words that carry no topic ("the", "of", "which").
 FUNCTION_STEMS = frozenset(stem(w) for w in FUNCTION_WORDS)
@@ -336,8 +337,7 @@ def asked_back(
         return False
     if len(asked.text.split()) >= config.min_quote_words and signals.get("verbatim", 0.0) > 0:
         return False
-    sentences = [s for s in split_sentences(text) if s.strip()]
-    return bool(sentences) and all(s.rstrip().rstrip("\"'”’)»").endswith("?") for s in sentences)
+    return only_asks(text)
 
 
 def person(asked: Asked, person_id: int | None) -> tuple[float, float]:
