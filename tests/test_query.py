@@ -90,6 +90,17 @@ def test_filters_and_phrases_are_taken_out_of_the_text():
         ),
         # a year among keywords is when, wherever it stands
         ("kirby 2024 gaza aid", "2024", "2024-12-31", "kirby gaza aid"),
+        # ... and before what a framing puts before the topic (a new user's "putin
+        # 2019 on climate change" found Karine Jean-Pierre saying "in 2019")
+        ("putin 2019 on climate change", "2019", "2019-12-31", "putin on climate change"),
+        ("psaki 2022 about inflation", "2022", "2022-12-31", "psaki about inflation"),
+        # "in 2021" says it first, and leaves the framing whole
+        (
+            "the press secretary in 2021 on vaccines",
+            "2021",
+            "2021-12-31",
+            "the press secretary on vaccines",
+        ),
     ],
 )
 def test_year_phrases_become_a_date_preference(raw, start, end, rest):

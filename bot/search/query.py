@@ -71,6 +71,9 @@ _DATE_PHRASES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(rf"\b(?:before|until|till|prior to|up to)\s+{_YEAR}\b"), "before"),
     (re.compile(rf"\b(?:after|since|from)\s+{_YEAR}\b"), "after"),
     (re.compile(rf"\b(?:in|during|of|back in)\s+{_YEAR}\b"), "year"),
+    # a year before what a framing puts before the topic ("putin 2019 on climate
+    # change", "psaki 2022 about inflation"): when they said it
+    (re.compile(rf"\b{_YEAR}(?=\s+(?:on|about|regarding|concerning)\b)"), "year"),
     # a year closing the query ("putin on the chinese economy 2016")
     (re.compile(rf"\b{_YEAR}$"), "year"),
 ]
