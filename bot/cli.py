@@ -198,7 +198,7 @@ def search_command(
 ) -> None:
     """Find the answers that match QUERY ("-" reads one query per line from stdin)."""
     from .render import hit_text
-    from .replies import no_match, note_for
+    from .replies import no_match, note_for, phrase_elsewhere
 
     searcher = _searcher(db_path)
     if explain:
@@ -220,11 +220,14 @@ def search_command(
     who = searcher.stranger(text)
     stranger = who.name if who else None
     hits = searcher.search(who.search if who else text, limit)
+    theirs = None
+    if not hits and not who:
+        hits, theirs = phrase_elsewhere(searcher, text, limit)
     if not hits:
         theirs_only = None if who else searcher.asked_for(text)
         click.echo(no_match(text, searcher.lexicon.scripts, searcher.speaks, stranger, theirs_only))
     else:
-        notes = [note_for(h, stranger) for h in hits]
+        notes = [theirs or note_for(h, stranger) for h in hits]
         # a note said once above the hits it is true of, not again above each of them
         shown = [n if i == 0 or n != notes[i - 1] else None for i, n in enumerate(notes)]
         click.echo("\n\n".join(hit_text(h, n) for h, n in zip(hits, shown, strict=True)))

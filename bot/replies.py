@@ -128,9 +128,35 @@ OTHER_SCRIPT = (
 )
 
 
-# ``speaker:`` and a phrase in quotation marks that the speaker never said, but others
-# did ('speaker:psaki "bumper stickers"'): whose words they are, not "nothing holds".
+# ``speaker:`` or a person asked for, and a phrase in quotation marks that they never
+# said but others did ('speaker:psaki "bumper stickers"', 'psaki "bumper stickers"'):
+# whose words they are, not "nothing holds".
 NOT_THEIRS = "None of {speaker}’s answers holds {phrases}; others’ do:"
+
+
+def phrase_elsewhere(searcher: Searcher, text: str, limit: int) -> tuple[list[Hit], str | None]:
+    """Others' answers holding the exact phrases of ``text`` when the one person it asks
+    for (``speaker:``, or named as :meth:`Searcher.asked_for` reads it) holds none,
+    with the note saying whose they are not; nothing for any other query."""
+    query = Query.parse(text)
+    if not query.phrases:
+        return [], None
+    if query.speaker:
+        if not searcher.speaks(query.speaker):
+            return [], None
+        person = searcher.person_named(query.speaker)
+        name = searcher.people.people[person].name if person is not None else query.speaker
+        rest = Query.without_speaker(text)
+    else:
+        name = searcher.asked_for(text)
+        if name is None:
+            return [], None
+        rest = " ".join(f'"{p}"' for p in query.phrases)
+    hits = searcher.search(rest, limit)
+    phrases = ", ".join(f"“{p}”" for p in query.phrases)
+    return hits, (NOT_THEIRS.format(speaker=name, phrases=phrases) if hits else None)
+
+
 NO_SPEAKER = (
     "No one called “{speaker}” answers in these transcripts. Try their surname, or "
     "leave speaker: out."
@@ -304,10 +330,8 @@ class Replier:
         stranger = who.name if who else None
         hits = self.searcher.search(who.search if who else text, limit=HITS_PER_SEARCH)
         theirs = None
-        if not hits and query.speaker and query.phrases and self.searcher.speaks(query.speaker):
-            hits = self.searcher.search(Query.without_speaker(text), limit=HITS_PER_SEARCH)
-            phrases = ", ".join(f"“{p}”" for p in query.phrases)
-            theirs = NOT_THEIRS.format(speaker=query.speaker, phrases=phrases)
+        if not hits and not who:
+            hits, theirs = phrase_elsewhere(self.searcher, text, HITS_PER_SEARCH)
         if not hits:
             asked = words(query.text)  # without its filters ("speaker:" alone asks nothing)
             if all(w in FUNCTION_WORDS for w in asked) and not query.phrases:

@@ -8,11 +8,13 @@ from html import escape
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from conftest import FIXTURES, SEEDS
 
 from bot import store
 from bot.card import card_png
 from bot.chat import chat
+from bot.cli import main
 from bot.ingest import ingest
 from bot.replies import (
     BROKEN_LINK,
@@ -189,10 +191,21 @@ def test_a_phrase_the_speaker_never_said_shows_whose_it_is(tmp_path: Path):
     path = tmp_path / "quotes.db"
     ingest(store.open_db(path), [SEEDS, FIXTURES / "markdown" / "briefing.md"], workers=1)
     replier = Replier.from_db(store.open_db(path, create=False))
-    reply = replier.search('speaker:putin "rural electrification"')
-    note = NOT_THEIRS.format(speaker="putin", phrases="“rural electrification”")
-    assert reply.html.startswith(f"<i>{escape(note)}</i>")
-    assert "Karine Jean-Pierre" in reply.html and "rural electrification" in reply.html
+    note = NOT_THEIRS.format(speaker="Vladimir Putin", phrases="“rural electrification”")
+    # by speaker:, or by name ("putin" opening keywords asks for his words alone)
+    for text in ('speaker:putin "rural electrification"', 'putin "rural electrification"'):
+        reply = replier.search(text)
+        assert reply.html.startswith(f"<i>{escape(note)}</i>")
+        assert "Karine Jean-Pierre" in reply.html and "rural electrification" in reply.html
+    # the terminal's search says the same
+    printed = (
+        CliRunner()
+        .invoke(
+            main, ["search", "--db", str(path), "--limit", "1", 'putin "rural electrification"']
+        )
+        .output
+    )
+    assert printed.startswith(note) and "Karine Jean-Pierre" in printed
     own = replier.search('speaker:putin "russia"')  # his own words: no note
     assert own.buttons and own.html.startswith("<blockquote>")
     unsaid = replier.search('speaker:putin "zzqx flarb"').html
