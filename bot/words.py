@@ -230,8 +230,12 @@ def cut_at_word(
 # An HTML or XML tag, as pasted from a page or typed to test the bot: no words of a
 # message ("<b>putin</b>" is "putin", not "b putin b").
 _MARKUP = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
+# ... and a script or style element, whose content is code, not words of anyone's
+# ("<script>alert(1)</script> putin on nato" is "putin on nato").
+_CODE_ELEMENT = re.compile(r"<(script|style)\b[^<>]*>.*?(?:</\1\s*>|$)", re.I | re.S)
 
 
 def without_markup(text: str) -> str:
-    """``text`` with every tag a space ("a < b" is no tag and stays)."""
-    return _MARKUP.sub(" ", text)
+    """``text`` with every tag a space, a script's or a style's content too ("a < b"
+    is no tag and stays)."""
+    return _MARKUP.sub(" ", _CODE_ELEMENT.sub(" ", text))

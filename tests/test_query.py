@@ -665,6 +665,10 @@ def test_markup_in_a_query_is_no_words_of_it(searcher: Searcher):
     assert Query.parse("<b>putin</b> on <i>nato</i>").text == "putin on nato"
     assert Query.parse('<a href="x">nato</a><br/>').text == "nato"
     assert Query.parse("a < b and c > d").text == "a < b and c > d"
+    # a script's content is code, not words: "alert(1)" left in found nothing of Putin's
+    scripted = "<b>putin</b> on <i>nato</i> <script>alert(1)</script>"
+    assert Query.parse(scripted).text == "putin on nato"
+    assert Query.parse("<STYLE>b{}</STYLE>nato <script>x").text == "nato"
     tagged = searcher.search("<b>putin</b> on nato")
     assert tagged and [h.id for h in tagged] == [h.id for h in searcher.search("putin on nato")]
 
