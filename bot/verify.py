@@ -187,12 +187,14 @@ class Claim:
     """A line to verify and who it is attributed to.
 
     ``who``: the name as typed (None when nobody is named); ``framed``: the user
-    asked outright ("did X say", quotation marks), so the verdict leads whatever it is.
+    asked outright ("did X say", quotation marks), so the verdict leads whatever it is;
+    ``whose``: asked who said it ("who said ..."), so the verdict says who did.
     """
 
     line: str
     who: str | None = None
     framed: bool = False
+    whose: bool = False
 
 
 def _strip_quotes(text: str) -> str:
@@ -218,7 +220,7 @@ def claim_of(text: str, config: VerifyConfig = DEFAULT, loosely: bool = False) -
     claim: Claim | None = None
     asked_whose = _WHO_SAID.match(text)
     if asked_whose:
-        claim = Claim(_strip_quotes(asked_whose["line"]), None, True)
+        claim = Claim(_strip_quotes(asked_whose["line"]), None, True, whose=True)
     for pattern in () if claim else (_IS_IT_TRUE, _DID, _SAID_QUOTED):
         match = pattern.match(text)
         if match:
@@ -880,12 +882,16 @@ def headline(verdict: Verdict) -> str:
     if verdict.asked_of and found and verdict.kind in (VERBATIM, CLOSE):
         how = "said it word for word" if verdict.kind == VERBATIM else "said something close"
         return f"Not {verdict.asked_of}'s words: {found} {how}."
+    if verdict.claim.whose and found and verdict.kind == VERBATIM:
+        return f"{found} said it, word for word."  # "who said ...": whose it is
     if verdict.kind == CLOSE and _flips(verdict.diff):
         return FLIPPED
     if verdict.kind == CLOSE and _swaps(verdict.diff):
         return SWAPPED
     if verdict.kind == CLOSE and _partly(verdict.diff):
         return PARTLY
+    if verdict.claim.whose and found and verdict.kind == CLOSE:
+        return f"{found} said something close, not word for word."
     return HEADLINES[verdict.kind]
 
 

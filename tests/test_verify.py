@@ -187,6 +187,23 @@ def test_a_line_from_the_question_put_to_them_says_who_asked(searcher: Searcher)
     assert verify.verify(searcher, Claim(TALIBAN, "putin", True)).asked_by is None
 
 
+def test_asked_who_said_it_the_verdict_says_who(searcher: Searcher) -> None:
+    """ "who said ..." asks whose the line is: "Vladimir Putin said it, word for word.",
+    not "Yes, word for word." (a new user's trial); close, it says who said
+    something close; a line nobody said is "I cannot find that." as ever."""
+    verdict = verify.verify(searcher, claim_of(f"who said {TALIBAN}"))
+    assert verdict.kind == VERBATIM
+    assert verify.headline(verdict) == "Vladimir Putin said it, word for word."
+    changed = verify.verify(
+        searcher, claim_of(f"who said {TALIBAN.replace('our allies', 'the allies')}")
+    )
+    assert changed.kind == CLOSE
+    assert verify.headline(changed) == "Vladimir Putin said something close, not word for word."
+    # asked whether, not who: the verdict as before
+    plain = verify.verify(searcher, Claim(TALIBAN, None, True))
+    assert verify.headline(plain) == verify.HEADLINES[VERBATIM]
+
+
 def test_a_close_line_that_turns_a_negation_or_a_figure_says_so(searcher: Searcher) -> None:
     turned = TALIBAN.replace("are, of course, our allies", "are not our allies")
     verdict = verify.verify(searcher, Claim(turned, "putin", True))
@@ -304,7 +321,10 @@ def test_not_found_without_a_person_gives_the_corpus_totals(searcher: Searcher) 
     ],
 )
 def test_claims_are_recognised(text: str, line: str, who: str | None, framed: bool) -> None:
-    assert claim_of(text) == Claim(line, who, framed)
+    claim = claim_of(text)
+    assert claim is not None and (claim.line, claim.who, claim.framed) == (line, who, framed)
+    # only "who said ..." asks whose the line is
+    assert claim.whose == text.lower().startswith("who said")
 
 
 @pytest.mark.parametrize(
