@@ -88,6 +88,20 @@ def test_filters_and_phrases_are_taken_out_of_the_text():
             "2021-03-31",
             "psaki on the border march 2021",
         ),
+        # two months of one year, either joined (a new user's "august or september
+        # 2021" was September alone, and called the 31 August answer "other dates")
+        (
+            "psaki no deadline afghanistan august or september 2021",
+            "2021-08",
+            "2021-09-31",
+            "psaki no deadline afghanistan august or september 2021",
+        ),
+        (
+            "kirby in june and may 2022 on ukraine",
+            "2022-05",
+            "2022-06-31",
+            "kirby in june and may 2022 on ukraine",
+        ),
         # a year among keywords is when, wherever it stands
         ("kirby 2024 gaza aid", "2024", "2024-12-31", "kirby gaza aid"),
         # ... and before what a framing puts before the topic (a new user's "putin

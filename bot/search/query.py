@@ -56,6 +56,14 @@ _EVENTS = (
 )
 # Year phrases, most specific first: (pattern, what it means).
 _DATE_PHRASES: list[tuple[re.Pattern[str], str]] = [
+    # two months of one year ("august or september 2021", "in may and june 2022")
+    (
+        re.compile(
+            rf"\b(?:(?:in|during|of|back in|between)\s+)?{_MONTH}\s+"
+            rf"(?:or|and|to|through|until|till|-|\u2013)\s+{_MONTH}\s+(?:of\s+)?{_YEAR}\b"
+        ),
+        "months",
+    ),
     (re.compile(rf"\b(?:(?:in|during|of|back in)\s+)?{_MONTH}\s+(?:of\s+)?{_YEAR}\b"), "month"),
     (re.compile(rf"\b(?:between|from)\s+{_YEAR}\s+(?:and|to|until)\s+{_YEAR}\b"), "range"),
     # two years side by side, a dash or a word between them ("putin nato 2017-2019",
@@ -319,6 +327,10 @@ def _date_preference(text: str) -> tuple[str | None, str | None, str]:
             return None, f"{int(match[1]) - 1}-12-31", rest
         if kind == "after":
             return match[1], None, rest
+        if kind == "months":
+            # the words stay, as a month's do
+            first, last = sorted(_MONTHS.index(m) + 1 for m in (match[1], match[2]))
+            return f"{match[3]}-{first:02d}", f"{match[3]}-{last:02d}-31", text
         if kind == "month":
             # the words stay too: an answer may name the month ("in November 2020 the
             # Ukrainian delegation presented ...", said in 2021)
