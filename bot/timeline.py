@@ -127,6 +127,17 @@ def parse(text: str, searcher: Searcher) -> Request:
         query, searcher.people, searcher.lexicon.established, searcher.lexicon.nearest
     )
     if understood.person is None:
+        # a name the corpus writes, of someone who answers nowhere ("lincoln war"; an
+        # acronym, "NATO", is a topic)
+        said = words(query.text)
+        stranger = next(
+            (n for n in (searcher.written_as_name(said[:k]) for k in (2, 1)) if n), None
+        )
+        if stranger and not stranger.isupper():
+            raise TimelineError(
+                f"No one called “{stranger}” answers in these transcripts. A timeline is "
+                f"of someone who does, and a topic, e.g. {EXAMPLE}"
+            )
         raise TimelineError(
             f"Whose timeline? Start with a person the corpus knows and add a topic, e.g. {EXAMPLE}"
         )

@@ -52,6 +52,8 @@ def test_parse_names_the_person_and_the_topic(timelines: Timelines):
     ("text", "message"),
     [
         ("nato expansion", "Whose timeline"),
+        # a name the seeds write, of someone who answers nowhere in them
+        ("obama sanctions", "No one called “Obama” answers"),
         ("putin", "on what"),
         ("putin sanctions from:2022 to:2019", "start is after the end"),
         ("kirby ukraine from:banana", "“from:banana” is no date"),

@@ -981,12 +981,18 @@ class Searcher:
             return None  # told apart already: "No one called ... answers"
         if self.understand(query)[0].people:
             return None
-        conn = self._conn()
         for name, topic in framed_names(query):
-            written = [_written_name(conn, w) if w in self.vocab else None for w in name]
-            if all(written):
-                return Stranger(" ".join(filter(None, written)), " ".join([*name, *topic]))
+            written = self.written_as_name(name)
+            if written:
+                return Stranger(written, " ".join([*name, *topic]))
         return None
+
+    def written_as_name(self, name: list[str]) -> str | None:
+        """``name`` (folded words) as the corpus writes it when it writes every word
+        as a name ("lincoln": "Lincoln"), whether or not they answer; else None."""
+        conn = self._conn()
+        written = [_written_name(conn, w) if w in self.vocab else None for w in name]
+        return " ".join(filter(None, written)) if name and all(written) else None
 
     def person_named(self, text: str) -> int | None:
         """The person ``text`` names ("psaki", "jen saki", "president putin", a first name
