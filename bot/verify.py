@@ -881,7 +881,13 @@ def headline(verdict: Verdict) -> str:
         return f"Not {found}'s words: they are from a question {asker} put to {found}."
     if verdict.asked_of and found and verdict.kind in (VERBATIM, CLOSE):
         how = "said it word for word" if verdict.kind == VERBATIM else "said something close"
-        return f"Not {verdict.asked_of}'s words: {found} {how}."
+        if verdict.kind == CLOSE and _flips(verdict.diff):
+            how += ", but a “not” or a figure differs:"  # it may say the opposite
+        elif verdict.kind == CLOSE and _swaps(verdict.diff):
+            how += ", but a word that matters differs:"
+        elif verdict.kind == CLOSE and _partly(verdict.diff):
+            how += ", but only part of it:"
+        return f"Not {verdict.asked_of}'s words: {found} {how}" + ("" if how[-1] == ":" else ".")
     if verdict.claim.whose and found and verdict.kind == VERBATIM:
         return f"{found} said it, word for word."  # "who said ...": whose it is
     if verdict.kind == CLOSE and _flips(verdict.diff):

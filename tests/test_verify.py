@@ -165,6 +165,14 @@ def test_a_line_in_someone_else_s_words_says_whose(tmp_path: Path) -> None:
     # the same line given to her is simply hers
     hers = verify.verify(searcher, Claim(f"{line} Inflation Reduction Act", "jean-pierre", True))
     assert hers.kind == VERBATIM and hers.asked_of is None
+    # close in someone else's words, with a word that matters changed: said so (a new
+    # user's "is it true kirby said russia will win the war" read as Trump's "stop")
+    swapped = verify.verify(searcher, Claim(f"{line} Chips Act", "putin", True))
+    assert swapped.kind == CLOSE and swapped.asked_of == "Vladimir Putin"
+    assert verify.headline(swapped) == (
+        "Not Vladimir Putin's words: Karine Jean-Pierre said something close, "
+        "but a word that matters differs:"
+    )
 
 
 def test_a_line_from_the_question_put_to_them_says_who_asked(searcher: Searcher) -> None:
