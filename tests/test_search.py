@@ -1034,3 +1034,30 @@ def test_a_quote_of_an_answers_opening_begins_after_its_greeting():
     said = "Friends are important to us. We value them."
     assert standalone_quote(said) == said
     assert standalone_quote("Thank you very much.") == "Thank you very much."
+
+
+def test_a_quote_leaves_out_the_thanks_before_it_and_the_floor_given_after_it():
+    """Putin's whole reply on smartphones (Meeting of the Council for Science and
+    Education, 8 February 2018, en.kremlin.ru, CC BY 4.0) opened with thanks and closed
+    giving the floor; Donald Trump's on Modi (joint press conference, 13 February 2025,
+    whitehouse.gov)
+    closed "Yeah, go ahead. Please go ahead. Go ahead." The quote is the words between."""
+    from bot.search.excerpt import without_courtesies
+
+    smartphone = (
+        "Thank you very much.\n\nMr Kovalchuk, you said that everyone has a smartphone, "
+        "except me. You don’t have one either. See? But yes, everybody has one.\n\n"
+        "Mr Sergeyev, please."
+    )
+    quote = without_courtesies(smartphone)
+    assert quote.startswith("Mr Kovalchuk, you said") and quote.endswith("everybody has one.")
+    assert best_excerpt("does putin have a smartphone", smartphone, 400) == quote
+    modi = (
+        "Oh, he’s a much tougher negotiator than me. There’s not even a contest. Okay?"
+        "\n\nYeah, go ahead. Please go ahead. Go ahead."
+    )
+    assert without_courtesies(modi).endswith("not even a contest. Okay?")
+    # nothing but courtesies, or no courtesy at all: as it is
+    assert without_courtesies("Thank you. Go ahead.") == "Thank you. Go ahead."
+    said = "Please note the figures: we built 40 plants."
+    assert without_courtesies(said) == said

@@ -226,10 +226,10 @@ def best_excerpt(
     query word, where ``q_text`` aligns best. One over-long sentence is cut around
     the matched stretch. ``sequence``: the answer's stems in order, when known."""
     if len(answer) <= limit:
-        return answer
+        return without_courtesies(answer)
     chosen = _most_meaning(q_text, answer, limit, weights, scan, sequence) if weights else None
     if chosen is not None and chosen[1] - chosen[0] <= limit:
-        return answer[chosen[0] : chosen[1]]
+        return without_courtesies(answer[chosen[0] : chosen[1]])
     if chosen is not None:  # one sentence longer than the limit: cut it around the match
         found = fuzz.partial_ratio_alignment(q_text, answer[chosen[0] : chosen[1]].lower())
         start = chosen[0] + found.dest_start
@@ -264,12 +264,39 @@ _GREETS = re.compile(
 )
 
 
+# ... and one so made gives the floor to the next speaker ("Mr Sergeyev, please.",
+# "Please, go ahead.", "Next question."): a quote ends before it.
+_GIVES_FLOOR = re.compile(
+    r"^\W*(?:(?:(?:mr|mrs|ms|madam|dr)\.?\s+)?[^\W\d_][\w'’-]*,?\s+(?:please|go\s+ahead)"
+    r"|please(?:,?\s+go\s+ahead)?|go\s+ahead(?:,?\s+please)?|next\s+question)\W*$",
+    re.I,
+)
+
+
+def without_courtesies(text: str) -> str:
+    """``text`` without the greetings and thanks that open it and the floor given that
+    closes it ("Thank you very much. ... Mr Sergeyev, please."), when words of its own
+    are left; else as it is."""
+    spans = sentence_spans(text)
+
+    def courtesy(i: int) -> bool:
+        sentence = text[slice(*spans[i])].strip()
+        return bool(_GREETS.match(sentence) or _GIVES_FLOOR.match(sentence))
+
+    first, last = 0, len(spans)
+    while last - first > 1 and _GREETS.match(text[slice(*spans[first])].strip()):
+        first += 1
+    while last - first > 1 and _GIVES_FLOOR.match(text[slice(*spans[last - 1])].strip()):
+        last -= 1
+    if (first, last) == (0, len(spans)) or all(courtesy(i) for i in range(first, last)):
+        return text
+    return text[spans[first][0] : spans[last - 1][1]]
+
+
 def standalone_quote(text: str, limit: int = 400) -> str:
     """The opening sentences of an answer, up to about ``limit`` characters, after any
     greeting that opens it."""
-    sentences = split_sentences(text)
-    while len(sentences) > 1 and _GREETS.match(sentences[0].strip()):
-        sentences = sentences[1:]
+    sentences = split_sentences(without_courtesies(text))
     quote = ""
     for sentence in sentences:
         candidate = f"{quote} {sentence}".strip()
