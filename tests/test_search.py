@@ -1040,8 +1040,8 @@ def test_a_quote_leaves_out_the_thanks_before_it_and_the_floor_given_after_it():
     """Putin's whole reply on smartphones (Meeting of the Council for Science and
     Education, 8 February 2018, en.kremlin.ru, CC BY 4.0) opened with thanks and closed
     giving the floor; Donald Trump's on Modi (joint press conference, 13 February 2025,
-    whitehouse.gov)
-    closed "Yeah, go ahead. Please go ahead. Go ahead." The quote is the words between."""
+    whitehouse.gov) closed "Yeah, go ahead. Please go ahead. Go ahead." The quote is
+    the words between."""
     from bot.search.excerpt import without_courtesies
 
     smartphone = (
