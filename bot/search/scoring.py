@@ -99,7 +99,7 @@ def as_asked(asked: Asked, answer: Analysis) -> Analysis:
 
 
 def _as_asked_stems(
-    asked: Asked, present: Iterable[str], stems: Iterable[str]
+    asked: Asked, present: Iterable[str], stems: tuple[str, ...]
 ) -> tuple[str, ...] | None:
     """``stems`` (of which ``present`` are the distinct ones) as :func:`as_asked` reads
     them; None when none is of a query word's family or a compound (most answers: read
@@ -107,7 +107,7 @@ def _as_asked_stems(
     families, compounds = asked.families, asked.compounds
     family = bool(families) and not families.keys().isdisjoint(present)
     if not compounds or compounds.keys().isdisjoint(present):
-        return tuple(families.get(s, s) for s in stems) if family else None
+        return tuple(map(families.get, stems, stems)) if family else None
     out: list[str] = []
     for s in stems:
         if s in compounds:
