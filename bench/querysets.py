@@ -24,8 +24,8 @@ Sets (all in ``bench/queries``, written before they were measured):
   topic; questions; lines in their own words; one word), written after a new user's
   trial by someone who had seen the corpora only, before it was first measured;
 - ``held_out_archive.tsv``: queries over the corpora as new users type them (a person
-  and a topic, framed, questions, lines in their own words, keywords, one word; 49 of
-  94 name the speaker), answers from 80 files of the three corpora, written by
+  and a topic, framed, questions, lines in their own words, keywords, one word; 46 of
+  94 name the speaker by surname), answers from 80 files of the three corpora, written by
   someone who had seen the corpora only, committed before it was first measured;
 - ``nonsense.txt``, ``nonsense_natural.tsv``: queries nothing answers;
 - ``misspelled_names.tsv``: queries naming a person of the corpora misspelled or by
