@@ -385,6 +385,13 @@ def test_framing_without_a_person_is_dropped_too():
     )
     # "who is to blame" asks no one's line
     assert understand(Query.parse("who is to blame"), PEOPLE).topic == ["who", "is", "to", "blame"]
+    # the framing alone asks about nothing: not a search for "said" (it found a speech)
+    for alone in ("who said?", "quotes about"):
+        assert understand(Query.parse(alone), PEOPLE).topic == []
+
+
+def test_the_framing_alone_finds_nothing(searcher: Searcher):
+    assert searcher.search("who said?") == [] and searcher.search("quotes about") == []
 
 
 def test_names_from_the_corpus(searcher: Searcher):

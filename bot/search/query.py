@@ -798,7 +798,8 @@ def understand(
             tokens = [t for t in rest if t != P]
     if not framed:
         bare = _BARE_FRAMING.match(" ".join(tokens))
-        if bare and bare.end() < len(" ".join(tokens)):
+        if bare:
+            # the framing alone ("who said", "quotes about") asks about nothing
             tokens = " ".join(tokens)[bare.end() :].split()
             framed = True
     if framed:
