@@ -198,7 +198,7 @@ def search_command(
 ) -> None:
     """Find the answers that match QUERY ("-" reads one query per line from stdin)."""
     from .render import hit_text
-    from .replies import no_match, note_for, phrase_elsewhere
+    from .replies import searched
 
     searcher = _searcher(db_path)
     if explain:
@@ -216,21 +216,14 @@ def search_command(
         hits = searcher.search(text, limit)
         click.echo(json.dumps([h.to_json() for h in hits], ensure_ascii=False, indent=2))
         return
-    # asked for the words of someone who answers nowhere: what others said of them
-    who = searcher.stranger(text)
-    stranger = who.name if who else None
-    hits = searcher.search(who.search if who else text, limit)
-    theirs = None
-    if not hits and not who:
-        hits, theirs = phrase_elsewhere(searcher, text, limit)
-    if not hits:
-        theirs_only = None if who else searcher.asked_for(text)
-        click.echo(no_match(text, searcher.lexicon.scripts, searcher.speaks, stranger, theirs_only))
+    found = searched(searcher, text, limit)
+    if not found.hits:
+        click.echo(found.empty)
     else:
-        notes = [theirs or note_for(h, stranger) for h in hits]
+        notes = found.notes
         # a note said once above the hits it is true of, not again above each of them
         shown = [n if i == 0 or n != notes[i - 1] else None for i, n in enumerate(notes)]
-        click.echo("\n\n".join(hit_text(h, n) for h, n in zip(hits, shown, strict=True)))
+        click.echo("\n\n".join(hit_text(h, n) for h, n in zip(found.hits, shown, strict=True)))
 
 
 @main.command("random")

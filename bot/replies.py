@@ -157,6 +157,34 @@ def phrase_elsewhere(searcher: Searcher, text: str, limit: int) -> tuple[list[Hi
     return hits, (NOT_THEIRS.format(speaker=name, phrases=phrases) if hits else None)
 
 
+@dataclass(frozen=True)
+class Searched:
+    """What a search of a user's text found: the hits with the note above each (or
+    None), or, when there are none, what to say instead (plain text)."""
+
+    hits: list[Hit]
+    notes: list[str | None]
+    empty: str | None = None
+
+
+def searched(searcher: Searcher, text: str, limit: int) -> Searched:
+    """The search of ``text`` as the bot and the terminal make it: the words of someone
+    who answers nowhere are what others said of them, an exact phrase the one asked
+    for never said is looked for in others' answers, and an empty reply says why."""
+    # asked for the words of someone who answers nowhere: what others said of them
+    who = searcher.stranger(text)
+    stranger = who.name if who else None
+    hits = searcher.search(who.search if who else text, limit)
+    theirs = None
+    if not hits and not who:
+        hits, theirs = phrase_elsewhere(searcher, text, limit)
+    if not hits:
+        theirs_only = None if who else searcher.asked_for(text)
+        said = no_match(text, searcher.lexicon.scripts, searcher.speaks, stranger, theirs_only)
+        return Searched([], [], said)
+    return Searched(hits, [theirs or note_for(h, stranger) for h in hits])
+
+
 NO_SPEAKER = (
     "No one called “{speaker}” answers in these transcripts. Try their surname, or "
     "leave speaker: out."
@@ -325,23 +353,13 @@ class Replier:
         query = Query.parse(text)
         if query.date_problem:
             return Reply(escape(query.date_problem))  # "from:banana", "from:2019 to:2018"
-        # asked for the words of someone who answers nowhere: what others said of them
-        who = self.searcher.stranger(text)
-        stranger = who.name if who else None
-        hits = self.searcher.search(who.search if who else text, limit=HITS_PER_SEARCH)
-        theirs = None
-        if not hits and not who:
-            hits, theirs = phrase_elsewhere(self.searcher, text, HITS_PER_SEARCH)
+        found = searched(self.searcher, text, HITS_PER_SEARCH)
+        hits, notes = found.hits, found.notes
         if not hits:
             asked = words(query.text)  # without its filters ("speaker:" alone asks nothing)
             if all(w in FUNCTION_WORDS for w in asked) and not query.phrases:
                 return Reply(NOTHING_ASKED)
-            scripts_ = self.searcher.lexicon.scripts
-            theirs_only = None if who else self.searcher.asked_for(text)
-            return Reply(
-                escape(no_match(text, scripts_, self.searcher.speaks, stranger, theirs_only))
-            )
-        notes = [theirs or note_for(h, stranger) for h in hits]
+            return Reply(escape(found.empty or NO_MATCH))
         with self._lock:
             search_id = next(self._ids)
             self._searches[(chat_id, search_id)] = [
