@@ -871,6 +871,17 @@ def _partly(diff: list[Op]) -> bool:
     return bool(mine) and len(missing) >= PART_MISSING * len(mine)
 
 
+# How a close passage differs, the first test that holds deciding, with its headline,
+# and the headline's point as said of someone else's words ("..., but a word that
+# matters differs:").
+_DIFFERS = ((_flips, FLIPPED), (_swaps, SWAPPED), (_partly, PARTLY))
+_DIFFERS_BRIEFLY = {
+    FLIPPED: "a “not” or a figure differs",
+    SWAPPED: "a word that matters differs",
+    PARTLY: "only part of it",
+}
+
+
 def headline(verdict: Verdict) -> str:
     """The verdict in one line (plain text): found in someone else's words than the
     person named says whose; a close passage that may say the opposite, another thing
@@ -879,23 +890,18 @@ def headline(verdict: Verdict) -> str:
     if verdict.asked_by and found:
         asker = "a reporter" if is_asker_label(verdict.asked_by) else verdict.asked_by
         return f"Not {found}'s words: they are from a question {asker} put to {found}."
+    # a close passage that may say the opposite, another thing or only part of it
+    differs = next(
+        (said for test, said in _DIFFERS if verdict.kind == CLOSE and test(verdict.diff)), None
+    )
     if verdict.asked_of and found and verdict.kind in (VERBATIM, CLOSE):
         how = "said it word for word" if verdict.kind == VERBATIM else "said something close"
-        if verdict.kind == CLOSE and _flips(verdict.diff):
-            how += ", but a “not” or a figure differs:"  # it may say the opposite
-        elif verdict.kind == CLOSE and _swaps(verdict.diff):
-            how += ", but a word that matters differs:"
-        elif verdict.kind == CLOSE and _partly(verdict.diff):
-            how += ", but only part of it:"
-        return f"Not {verdict.asked_of}'s words: {found} {how}" + ("" if how[-1] == ":" else ".")
+        but = f", but {_DIFFERS_BRIEFLY[differs]}:" if differs else "."
+        return f"Not {verdict.asked_of}'s words: {found} {how}{but}"
     if verdict.claim.whose and found and verdict.kind == VERBATIM:
         return f"{found} said it, word for word."  # "who said ...": whose it is
-    if verdict.kind == CLOSE and _flips(verdict.diff):
-        return FLIPPED
-    if verdict.kind == CLOSE and _swaps(verdict.diff):
-        return SWAPPED
-    if verdict.kind == CLOSE and _partly(verdict.diff):
-        return PARTLY
+    if differs:
+        return differs
     if verdict.claim.whose and found and verdict.kind == CLOSE:
         return f"{found} said something close, not word for word."
     return HEADLINES[verdict.kind]
