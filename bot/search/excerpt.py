@@ -278,17 +278,14 @@ def without_courtesies(text: str) -> str:
     closes it ("Thank you very much. ... Mr Sergeyev, please."), when words of its own
     are left; else as it is."""
     spans = sentence_spans(text)
-
-    def courtesy(i: int) -> bool:
-        sentence = text[slice(*spans[i])].strip()
-        return bool(_GREETS.match(sentence) or _GIVES_FLOOR.match(sentence))
-
+    sentences = [text[a:b].strip() for a, b in spans]
     first, last = 0, len(spans)
-    while last - first > 1 and _GREETS.match(text[slice(*spans[first])].strip()):
+    while last - first > 1 and _GREETS.match(sentences[first]):
         first += 1
-    while last - first > 1 and _GIVES_FLOOR.match(text[slice(*spans[last - 1])].strip()):
+    while last - first > 1 and _GIVES_FLOOR.match(sentences[last - 1]):
         last -= 1
-    if (first, last) == (0, len(spans)) or all(courtesy(i) for i in range(first, last)):
+    kept = sentences[first:last]
+    if len(kept) == len(spans) or all(_GREETS.match(t) or _GIVES_FLOOR.match(t) for t in kept):
         return text
     return text[spans[first][0] : spans[last - 1][1]]
 
