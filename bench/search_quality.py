@@ -402,32 +402,10 @@ def main() -> None:
                 }
                 missing += missing_held
                 if setting == "mixed":
-                    corpora, missing_corpora = corpus_queries(conn)
-                    held_corpora, missing_held_corpora = corpus_queries(
-                        conn, "held_out_corpora.tsv"
-                    )
-                    occasions, missing_occasions = corpus_queries(conn, "occasions.tsv")
-                    spelled, missing_spelled = corpus_queries(conn, "spelling.tsv")
-                    framings, missing_framings = corpus_queries(conn, "framings.tsv")
-                    users, missing_users = corpus_queries(conn, "held_out_users.tsv")
-                    archive, missing_archive = corpus_queries(conn, "held_out_archive.tsv")
-                    chosen["natural, corpora"] = corpora
-                    chosen["held-out natural, corpora"] = held_corpora
-                    chosen["occasions named, corpora"] = occasions
-                    chosen["the other spelling, corpora"] = spelled
-                    chosen["ways of asking, corpora"] = framings
-                    chosen["held-out users, corpora"] = users
-                    chosen["held-out archive, corpora"] = archive
+                    for label, file in CORPORA_SETS:
+                        chosen[label], missing_here = corpus_queries(conn, file)
+                        missing += missing_here
                     chosen["misremembered, corpora"] = quotes
-                    missing += (
-                        missing_corpora
-                        + missing_held_corpora
-                        + missing_occasions
-                        + missing_spelled
-                        + missing_framings
-                        + missing_users
-                        + missing_archive
-                    )
                 sets[name] = chosen
                 for line in missing + missing_hand:
                     print(f"unlabelled: {line}", file=sys.stderr)
@@ -437,6 +415,19 @@ def main() -> None:
                 print_table(setting, results)
     if args.json:
         print(json.dumps(report, indent=2))
+
+
+# The query sets over the corpora: (the name reports give them, their file).
+CORPORA_SETS = (
+    ("natural, corpora", "natural_corpora.tsv"),
+    ("held-out natural, corpora", "held_out_corpora.tsv"),
+    ("occasions named, corpora", "occasions.tsv"),
+    ("the other spelling, corpora", "spelling.tsv"),
+    ("ways of asking, corpora", "framings.tsv"),
+    ("named people, corpora", "named_dev.tsv"),
+    ("held-out users, corpora", "held_out_users.tsv"),
+    ("held-out archive, corpora", "held_out_archive.tsv"),
+)
 
 
 def corpus_paths_for_build() -> list[Path]:
