@@ -123,17 +123,23 @@ _SAY = (
     r"declared|declares|declare|remarked|remarks|put it)"
 )
 _ADVERB = r"(?:(?:really|actually|ever|once|truly|publicly|in fact)\s+)?"
+# Asking whether a topic came up, not about a line: "did kirby say anything about
+# wagner", "is it true psaki said something on inflation", "did putin say about nato"
+_VAGUE = r"(?:something|anything|a lot|a few things|a thing|things|much|little|stuff)"
+_ABOUT_A_TOPIC = (
+    rf"(?!\s*(?:{_VAGUE}\s+(?:about|on|regarding|concerning|of|re)|about|regarding|concerning)\b)"
+)
 # "is it true (that) X said (that) ...", "did you know X said ..."
 _IS_IT_TRUE = re.compile(
     rf"^\s*(?:is it (?:really )?true|is it a fact|did you know|have you heard|i heard|"
     rf"i read|apparently)(?:\s+that)?\s+(?P<who>.+?)\s+{_ADVERB}{_SAY}"
-    rf"(?:\s+that\b|\s*[:,])?\s*(?P<line>.+)$",
+    rf"(?:\s+that\b|\s*[:,])?{_ABOUT_A_TOPIC}\s*(?P<line>.+)$",
     re.I | re.S,
 )
 # "did X (really) say (that) ...", "has X ever said ..."
 _DID = re.compile(
     rf"^\s*(?:did|does|has|have|had)\s+(?P<who>.+?)\s+{_ADVERB}{_SAY}"
-    rf"(?:\s+that\b|\s*[:,])?\s*(?P<line>.+)$",
+    rf"(?:\s+that\b|\s*[:,])?{_ABOUT_A_TOPIC}\s*(?P<line>.+)$",
     re.I | re.S,
 )
 # 'X said "..."', 'X: "..."' (a name and a phrase in quotation marks alone, 'putin
@@ -158,7 +164,7 @@ _SAID_PLAIN = re.compile(
     r"(?:said|says|stated|claimed|claims|declared|wrote|told us|told reporters)"
     r"(?:\s+that\b|\s*[:,])?\s+"
     # "said about nato", "said something about circling back": a topic, not a line
-    r"(?!(?:(?:something|anything|a lot|a few things|a thing|things|much|little|stuff)\s+)?"
+    rf"(?!(?:{_VAGUE}\s+)?"
     r"(?:about|on|regarding|concerning|of|re)\b)(?P<line>.+)$",
     re.I | re.S,
 )

@@ -350,6 +350,13 @@ def test_claims_are_recognised(text: str, line: str, who: str | None, framed: bo
         # that" among Psaki's 17,517 answers, who says "circle back" in 17)
         "psaki said something about circling back",
         "kirby said a lot about the houthis",
+        # ... asked as a question too (a new user's "did kirby say anything about
+        # wagner" was told "I cannot find that" above Kirby on Wagner)
+        "did kirby say anything about wagner",
+        "has kirby ever said anything about wagner",
+        "did psaki say something about baby formula",
+        "is it true psaki said something on inflation",
+        "did putin say about nato",
         "psaki said student loans",  # too short to be a line
         "he said we would never give up",  # nobody named, and short
         'putin "cold war"',  # a name and a quoted phrase, no "said": a search for it
