@@ -1061,3 +1061,32 @@ def test_a_quote_leaves_out_the_thanks_before_it_and_the_floor_given_after_it():
     assert without_courtesies("Thank you. Go ahead.") == "Thank you. Go ahead."
     said = "Please note the figures: we built 40 plants."
     assert without_courtesies(said) == said
+
+
+# The opening sentence of Jen Psaki's answer on inflation, press gaggle of 30 November
+# 2021 (bidenwhitehouse.archives.gov, a work of the US government), and what follows.
+PSAKI_TRANSITORY = (
+    "Well, no matter how you want to label it or view it, our view is that — and the "
+    "view of the Federal Reserve, private sector forecasters, and the markets — has been "
+    "and remains that inflation will ease over time — whatever you want to call it — and "
+    "that our supply chain issues and higher prices are rooted in the pandemic, which "
+    "will subside as we get it under control — which is, of course, our number one "
+    "priority, is getting the pandemic under control.\n\nWe certainly know how "
+    "frustrating these price increases are."
+)
+
+
+def test_a_sentence_longer_than_the_quote_is_cut_at_a_word_and_marked():
+    """One sentence longer than the quote is cut around the match: at a word, with an
+    ellipsis (a new user was shown "... our number one priority, is gett")."""
+    for limit in (120, 200, 400):
+        quote = best_excerpt(
+            "inflation transitory", PSAKI_TRANSITORY, limit, {stem("inflation"): 1.0}
+        )
+        assert len(quote) <= limit
+        assert "inflation" in quote
+        assert quote.endswith("…"), quote
+        body = quote.strip("…")
+        assert PSAKI_TRANSITORY.find(body) >= 0  # the words as said, none cut in two
+        after = PSAKI_TRANSITORY[PSAKI_TRANSITORY.find(body) + len(body)]
+        assert not after.isalnum(), quote

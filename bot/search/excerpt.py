@@ -246,10 +246,10 @@ def best_excerpt(
         return excerpt
     middle = (start + end) // 2 - left
     lo = max(0, middle - limit // 2)
-    piece = excerpt[lo : lo + limit - 2]
+    piece = excerpt[lo:]
     if lo > 0:
         piece = "…" + piece.split(" ", 1)[-1]
-    return cut_at_word(piece, limit)
+    return cut_at_word(piece, limit)  # at a word, marked: never "is gett"
 
 
 # A sentence so made greets or addresses the listeners ("Good afternoon, colleagues
