@@ -102,6 +102,10 @@ def zone_name(name: str) -> str | None:
     return found if found and _zone(found) is not None else None
 
 
+# Written as a zone is ("Area/City"), whether or not it is one.
+_AS_ZONE = re.compile(r"^[A-Za-z_]+/[A-Za-z_/+-]+$")
+
+
 def parse_request(args: list[str], default_tz: str) -> tuple[str, str] | None:
     """``["09:00", "Europe/Berlin"]`` -> (``09:00``, ``Europe/Berlin``); ``["off"]`` -> None.
 
@@ -111,8 +115,14 @@ def parse_request(args: list[str], default_tz: str) -> tuple[str, str] | None:
         return None
     if args and args[0].lower() in ("on", "start", "yes"):
         args = args[1:]  # "/daily on": at the default time
-    if args and not _TIME.match(args[0]) and zone_name(args[0]) is not None:
-        args = [DEFAULT_TIME, *args]  # "/daily Europe/Berlin": at the default time there
+    if (
+        args
+        and not _TIME.match(args[0])
+        and (zone_name(args[0]) is not None or _AS_ZONE.match(args[0]))
+    ):
+        # "/daily Europe/Berlin": at the default time there; "/daily Mars/Olympus" is
+        # written as a zone, and is told it is none, not that it is no time
+        args = [DEFAULT_TIME, *args]
     if len(args) > 1 and _HALF_DAY.match(args[1]):
         args = [f"{args[0]}{args[1]}", *args[2:]]  # "/daily 9 am"
     raw_time = args[0] if args else DEFAULT_TIME

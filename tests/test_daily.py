@@ -75,6 +75,10 @@ def test_daily_takes_a_zone_in_any_case_alone_or_after_on():
     )
     with pytest.raises(daily.DailyError, match="not a time I understand"):
         daily.parse_request(["europe"], "UTC")  # a folder of zones is neither
+    # written as a zone, alone: told it is no zone, not that it is no time (a new
+    # user's "/daily Mars/Olympus" was "not a time I understand")
+    with pytest.raises(daily.DailyError, match="“Mars/Olympus” is not a time zone I know"):
+        daily.parse_request(["Mars/Olympus"], "UTC")
 
 
 @pytest.mark.parametrize("zone", ["Europe", "America", "x" * 300, "../../etc/passwd", "Europe/"])
