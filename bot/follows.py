@@ -163,7 +163,8 @@ class Follows:
         tokens = words(text)
         if not tokens:
             raise FollowError(f"Whom should I follow? e.g. {EXAMPLE}, or /follow putin")
-        mentions = self.searcher.people.mentions(tokens)
+        # a follow asks for their words: a first name names them too ("karine")
+        mentions = self.searcher.people.mentions(tokens, framed=True)
         if not mentions or mentions[0][0] != 0:
             raise FollowError(
                 f"I know nobody by that name in the corpus. Start with the person, e.g. {EXAMPLE}"
