@@ -204,11 +204,19 @@ SENTENCE_CUT_SHARE = 0.6
 _USERNAME = re.compile(r"[A-Za-z0-9_]{5,32}")
 
 
-def deep_link(username: str | None, answer_id: int) -> str | None:
-    """``t.me/<bot>?start=q<id>``: the way back to one quote (None without a username)."""
+def quote_key(answer_id: int, at: int = 0) -> str:
+    """``q<id>``, or ``q<id>_<at>`` for the passage from character ``at`` of a long
+    answer: what a deep link and a shared quote name (Telegram's start payloads allow
+    letters, digits, ``_`` and ``-``)."""
+    return f"q{answer_id}_{at}" if at > 0 else f"q{answer_id}"
+
+
+def deep_link(username: str | None, answer_id: int, at: int = 0) -> str | None:
+    """``t.me/<bot>?start=q<id>``: the way back to one quote, the passage shown (from
+    character ``at``) when it is not the opening (None without a username)."""
     if not username or not _USERNAME.fullmatch(username):
         return None
-    return f"t.me/{username}?start=q{answer_id}"
+    return f"t.me/{username}?start={quote_key(answer_id, at)}"
 
 
 def link_html(link: str | None) -> str:

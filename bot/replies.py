@@ -28,6 +28,7 @@ from .render import (
     human_date,
     passage_at,
     question_html,
+    quote_key,
     source_line,
 )
 from .search import Hit, Query, Searcher
@@ -52,7 +53,8 @@ _ID = re.compile(r"[0-9]{1,19}")
 
 
 # The inline query the Share button opens: one quote by id.
-_LINK_QUERY = re.compile(r"q([0-9]{1,19})")
+# a quote's key (:func:`bot.render.quote_key`): its id, and where the passage begins
+_LINK_QUERY = re.compile(r"q([0-9]{1,19})(?:_([0-9]{1,9}))?")
 
 
 def parse_id(text: str) -> int | None:
@@ -420,17 +422,18 @@ class Replier:
         return Reply(hit_html(hit, note=note), buttons)
 
     # -- citing and sharing -------------------------------------------------------
-    def link(self, answer_id: int) -> str | None:
-        """``t.me/<bot>?start=q<id>``, the way back to one quote (None before the bot's
-        username is known, as in the terminal chat)."""
-        return deep_link(self.bot_username, answer_id)
+    def link(self, hit: Hit) -> str | None:
+        """``t.me/<bot>?start=q<id>``, the way back to the quote as shown: the same
+        passage of a long answer (None before the bot's username is known, as in the
+        terminal chat)."""
+        return deep_link(self.bot_username, hit.id, passage_at(hit))
 
     def _share_buttons(self, hit: Hit, card: bool) -> list[Button]:
         """Cite (a ready citation to copy), Share (this quote, into a chat the user
         picks) and, unless this is the card, Card: one row under every quote."""
         buttons = [
-            Button("Cite", copy_text=citation(hit, self.link(hit.id))),
-            Button("Share", share_query=f"q{hit.id}", same_row=True),
+            Button("Cite", copy_text=citation(hit, self.link(hit))),
+            Button("Share", share_query=quote_key(hit.id, passage_at(hit)), same_row=True),
         ]
         if card:
             # of the passage shown, as the full answer starts there
@@ -446,16 +449,17 @@ class Replier:
         hit = self.searcher.get(answer_id, at)
         if hit is None:
             return Reply(GONE)
-        link = self.link(hit.id)
+        link = self.link(hit)
         return Reply(
             card_caption(hit, link),
             self._share_buttons(hit, card=False),
             photo=Photo(card_png(hit, link), hit.id),
         )
 
-    def quote(self, answer_id: int) -> Reply:
-        """One answer by id: deep links (``/start q123``) and the daily post."""
-        hit = self.searcher.get(answer_id)
+    def quote(self, answer_id: int, at: int = 0) -> Reply:
+        """One answer by id: deep links (``/start q123``, ``q123_456`` for the passage
+        from character 456) and the daily post."""
+        hit = self.searcher.get(answer_id, at)
         if hit is None:
             return Reply(GONE)
         return self._hit_reply(hit, None, 0, 1)
@@ -506,16 +510,17 @@ class Replier:
             return InlinePage([self._inline_result(h) for h in picks.values()], random=True)
         linked = _LINK_QUERY.fullmatch(text.strip())
         answer_id = parse_id(linked[1]) if linked else None
-        hit = self.searcher.get(answer_id) if answer_id is not None else None
+        at = (parse_id(linked[2] or "0") or 0) if linked else 0
+        hit = self.searcher.get(answer_id, at) if answer_id is not None else None
         if hit is not None:  # Share pressed under this quote: it, then its citation
-            cite = citation(hit, self.link(hit.id))
+            cite = citation(hit, self.link(hit))
             return InlinePage(
                 [
                     self._inline_result(hit),
                     InlineResult(f"{hit.id}:cite", "The citation", cite, escape(cite)),
                 ],
                 linked=hit.id,
-                caption=card_caption(hit, self.link(hit.id)),
+                caption=card_caption(hit, self.link(hit)),
             )
         start = parse_id(offset)
         start = start if start is not None and start < INLINE_MAX_RESULTS else 0
@@ -531,7 +536,7 @@ class Replier:
 
     def _inline_result(self, hit: Hit) -> InlineResult:
         # a shared quote links back to the full answer
-        return replace(_inline_result(hit), html=hit_html(hit, self.link(hit.id)))
+        return replace(_inline_result(hit), html=hit_html(hit, self.link(hit)))
 
     # -- commands ---------------------------------------------------------------
     def random(self, who: str = "") -> Reply:
@@ -561,10 +566,13 @@ class Replier:
         return self._hit_reply(hit, None, 0, 1)
 
     def start(self, payload: str = "") -> Reply:
-        """The greeting, or the quote a deep link (``q<id>``) points at."""
+        """The greeting, or the quote a deep link (``q<id>``, ``q<id>_<at>``) points at."""
         if payload.startswith("q") and len(payload) > 1:
-            answer_id = parse_id(payload[1:])
-            return self.quote(answer_id) if answer_id is not None else Reply(BROKEN_LINK)
+            linked = _LINK_QUERY.fullmatch(payload)
+            answer_id = parse_id(linked[1]) if linked else None
+            if answer_id is None:
+                return Reply(BROKEN_LINK)
+            return self.quote(answer_id, parse_id(linked[2] or "0") or 0)
         return Reply(
             f"Hello! I am <b>{escape(self.bot_name)}</b>. I find what people actually said in "
             "interviews and press conferences.\n\nSend me a phrase you half remember, a "

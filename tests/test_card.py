@@ -228,7 +228,7 @@ def test_share_opens_exactly_that_quote_inline(replier: Replier, answers: list[H
 
 def test_a_citation_in_html_is_escaped(replier: Replier, answers: list[Hit], monkeypatch):
     hit = dataclasses.replace(answers[0], person="<b>A & B</b>", title='"<i>x</i>"')
-    monkeypatch.setattr(replier.searcher, "get", lambda answer_id: hit)
+    monkeypatch.setattr(replier.searcher, "get", lambda answer_id, at=0: hit)
     cite = replier.inline(f"q{hit.id}").results[1]
     assert "<b>A & B</b>" in cite.description  # copy text is plain text
     assert "<b>" not in cite.html and "&lt;b&gt;A &amp; B&lt;/b&gt;" in cite.html

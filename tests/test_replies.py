@@ -389,10 +389,28 @@ def test_the_card_shows_the_passage_shown_not_the_answer_s_opening(replier: Repl
     assert "our allies in countering terrorism" in shown.quote
     assert "our allies in countering terrorism" not in opening.quote
     card = replier.button(data)[0]
-    assert card.photo.png == card_png(shown, replier.link(shown.id))
+    assert card.photo.png == card_png(shown, replier.link(shown))
     # an older message's button (no offset) and a forged offset: the opening
     for older in (f"c:{answer_id}", f"c:{answer_id}:x", f"c:{answer_id}:" + "9" * 30):
-        assert replier.button(older)[0].photo.png == card_png(opening, replier.link(opening.id))
+        assert replier.button(older)[0].photo.png == card_png(opening, replier.link(opening))
+
+
+def test_a_shared_or_linked_quote_is_the_passage_shown(replier: Replier):
+    """Share, Cite and the deep link name where the passage shown begins, as the Card
+    does: a new user's shared quote of a long answer opened on its first paragraph."""
+    replier.bot_username = "quote_test_bot"
+    reply = replier.search("the taliban are our allies in countering terrorism")
+    named = {b.text: b for b in reply.buttons}
+    key = named["Share"].share_query
+    answer_id, _, at = key.removeprefix("q").partition("_")
+    assert int(at) > 0  # the passage is not the answer's opening
+    assert named["Cite"].copy_text.endswith(f"t.me/quote_test_bot?start={key}")
+    for shown in (replier.start(key).html, replier.inline(key).results[0].html):
+        assert "our allies in countering terrorism" in shown
+    opening = replier.start(f"q{answer_id}").html  # an older link: the opening
+    assert "our allies in countering terrorism" not in opening
+    for forged in (f"q{answer_id}_" + "9" * 9, f"q{answer_id}_x", "q_1"):
+        assert "Traceback" not in replier.start(forged).html
 
 
 def test_dates_the_wrong_way_round_or_no_date_are_said_to_be(replier: Replier):
