@@ -131,6 +131,20 @@ def test_kremlin_html_labels_in_every_shape():
         )
 
 
+def test_kremlin_html_label_in_bold_without_its_colon():
+    """A label the page writes with its colon elsewhere, here in bold without it
+    ("<b>Megyn Kelly </b>With this?"), starts the interviewer's turn: their words were
+    stored inside Putin's answer ("... we cannot respond. Megyn Kelly With this?")."""
+    t = parse(FIXTURES / "kremlin_html" / "57027.html")
+    assert [(turn.speaker, turn.text[:20]) for turn in t.turns] == [
+        ("Vladimir Putin", "I want you to listen"),
+        ("Megyn Kelly", "With this?"),
+        ("Vladimir Putin", "With anything. If no"),
+        ("Megyn Kelly", "Will this violate Ru"),
+    ]
+    assert not any("Megyn" in turn.text for turn in t.turns)
+
+
 def test_kremlin_html_label_of_an_office_and_a_name():
     """A journalist introduced by office ("Editor-in-chief of the Kommersant newspaper
     Sergei Yakovlev", "newspaper" in lower case) speaks in turn: the question about

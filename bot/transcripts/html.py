@@ -192,6 +192,23 @@ def _split_label(paragraph: Node) -> tuple[str | None, str]:
     return label, full[prefix_len:]
 
 
+def _bold_opening(paragraph: Node, labels: set[str]) -> tuple[str, int] | None:
+    """(label, where the speech after it begins) when the paragraph opens with bold
+    text that is one of the page's ``labels`` and goes on in plain text; else None."""
+    bold, prefix_len = [], 0
+    for child in paragraph.iter(include_text=True):
+        piece = child.text(deep=True)
+        if child.tag in _BOLD:
+            bold.append(piece)
+        elif child.tag != "-text" or piece.strip() or not bold:
+            break
+        prefix_len += len(piece)
+    label = " ".join("".join(bold).split())
+    if label not in labels or not paragraph.text(deep=True)[prefix_len:].strip():
+        return None
+    return label, prefix_len
+
+
 def parse_html(text: str, quoted_speakers: list[str] | None = None) -> Transcript:
     """Parse a saved transcript page into a transcript."""
     _check_nesting(text)
@@ -209,6 +226,9 @@ def parse_html(text: str, quoted_speakers: list[str] | None = None) -> Transcrip
         if label is None and (plain := _PLAIN_LABEL.match(rest)) and plain["label"] in labels:
             # a label the page sets in bold elsewhere, here not (or half) in bold
             label, rest = plain["label"], plain["rest"]
+        elif label is None and (opening := _bold_opening(paragraph, labels)):
+            # ... or in bold with its colon left out ("<b>Megyn Kelly </b>With this?")
+            label, rest = opening[0], clean(paragraph.text(deep=True)[opening[1] :])
         if label:
             turns.append(RawTurn(label, [rest] if rest else []))
             check_turns(len(turns))
