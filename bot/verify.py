@@ -879,8 +879,9 @@ def _partly(diff: list[Op]) -> bool:
 
 # How a close passage differs, the first test that holds deciding, with its headline,
 # and the headline's point as said of someone else's words ("..., but a word that
-# matters differs:").
-_DIFFERS = ((_flips, FLIPPED), (_swaps, SWAPPED), (_partly, PARTLY))
+# matters differs:"). A line of which much is not in the passage is only part said,
+# even where some of it stands replaced by other words.
+_DIFFERS = ((_flips, FLIPPED), (_partly, PARTLY), (_swaps, SWAPPED))
 _DIFFERS_BRIEFLY = {
     FLIPPED: "a “not” or a figure differs",
     SWAPPED: "a word that matters differs",

@@ -249,6 +249,18 @@ def test_a_close_line_with_a_word_that_matters_swapped_or_missing_says_so(
     ]
     assert verify._partly(soviet)
     assert verify.headline(replace(swapped, diff=soviet)) == verify.PARTLY
+    # ... and with most of it replaced by other words, it is still only part said,
+    # not one word that differs (a new user's diff over the corpora)
+    replaced = [
+        ("equal", said, said),
+        ("delete", ("was",), ()),
+        ("equal", ("the",), ("the",)),
+        ("replace", ("greatest", "geopolitical", "catastrophe"), ("collapse",)),
+        ("equal", ("of", "the"), ("of", "the")),
+        ("replace", ("century",), ("social",)),
+    ]
+    assert verify._swaps(replaced) and verify._partly(replaced)
+    assert verify.headline(replace(swapped, diff=replaced)) == verify.PARTLY
     # forms of one word are no swap ("loan", "loans"), function words no loss
     assert not verify._swaps([("replace", ("loans",), ("loan",))])
     assert not verify._partly(
