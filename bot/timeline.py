@@ -192,9 +192,26 @@ def is_on_topic(hit: Hit, request: Request, cut_off: int = ON_TOPIC_SCORE) -> bo
     return hit.person == request.person and hit.score >= cut_off
 
 
+def _numbered(title: str) -> tuple[tuple[int, int | str], ...]:
+    """A title's sort key with its numbers read as numbers ("Go Time 33" before "Go
+    Time 286"): the episodes of an undated podcast in their order."""
+    return tuple(
+        (0, int(part)) if part.isdigit() else (1, part.casefold())
+        for part in re.findall(r"\d+|\D+", title)
+    )
+
+
 def order(hits: list[Hit]) -> list[Hit]:
-    """Oldest first; undated sources last (in the order of their ids)."""
-    return sorted(hits, key=lambda h: (h.date is None, h.date or "", h.id))
+    """Oldest first; undated sources last, in the order of their titles' numbers."""
+    return sorted(
+        hits,
+        key=lambda h: (
+            h.date is None,
+            h.date or "",
+            () if h.date else _numbered(h.title or ""),
+            h.id,
+        ),
+    )
 
 
 @dataclass
@@ -318,8 +335,12 @@ def page_reply(timeline: Timeline, timeline_id: int, page: int) -> Reply:
     undated = sum(1 for h in hits if not h.date)
     heading = (
         f"<b>{fit(timeline.request.title(), 300)}</b>: {len(hits)} answer"
-        f"{'s' if len(hits) != 1 else ''}, oldest first"
-        + (f" ({undated} undated, at the end)" if undated else "")
+        f"{'s' if len(hits) != 1 else ''}, "
+        + (
+            "none dated, in the order of their sources"
+            if undated == len(hits)
+            else "oldest first" + (f" ({undated} undated, at the end)" if undated else "")
+        )
     )
     lines = [heading]
     buttons = []

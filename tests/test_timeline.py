@@ -94,6 +94,27 @@ def test_order_is_by_date_with_undated_last():
     assert [h.id for h in timeline.order(hits)] == [3, 2, 1, 4]
 
 
+def test_undated_episodes_come_in_the_order_of_their_numbers():
+    """Go Time's episodes are undated: 33 comes before 286, not after it (a new user's
+    timeline ran "Go Time 286, Go Time 322, Go Time 33, Go Time 81")."""
+    titles = {1: "Go Time 286", 2: "Go Time 33", 3: "Go Time 322", 4: "Go Time 81"}
+    hits = [replace(_hit(i, None), title=t) for i, t in titles.items()]
+    assert [titles[h.id] for h in timeline.order(hits)] == [
+        "Go Time 33",
+        "Go Time 81",
+        "Go Time 286",
+        "Go Time 322",
+    ]
+    assert timeline.order([*hits, _hit(5, "2020-01-01")])[0].id == 5
+
+
+def test_a_timeline_of_undated_answers_only_says_so_once():
+    """Not "264 answers, oldest first (264 undated, at the end)"."""
+    built = timeline.Timeline(timeline.Request(PUTIN, "testing"), [_hit(1, None), _hit(2, None)])
+    heading = timeline.page_reply(built, 1, 0).html.split("\n")[0]
+    assert "oldest first" not in heading and "none dated" in heading
+
+
 def test_a_timeline_runs_oldest_first_and_ends_with_undated_sources(timelines: Timelines):
     built = timelines.build(timelines.parse("putin united states"))
     dates = [h.date for h in built.hits]
