@@ -21,7 +21,7 @@ from bot.search import QUOTE_CHARS, Query, Searcher, split_sentences
 from bot.search.candidates import ALL_SCORED, Scope, lookups
 from bot.search.config import SearchConfig
 from bot.search.engine import Stranger
-from bot.search.excerpt import announces, best_excerpt
+from bot.search.excerpt import announces, best_excerpt, standalone_quote
 from bot.search.occasions import Occasions
 from bot.search.query import understand
 from bot.spelling import american
@@ -1022,7 +1022,6 @@ def test_a_quote_of_an_answers_opening_begins_after_its_greeting():
     """/random putin gave "Good afternoon colleagues and friends. As you know, ..."
     (Meeting with teachers and students from the Baltic Federal University, 1 April
     2013, en.kremlin.ru/events/president/news/17780, CC BY 4.0)."""
-    from bot.search.excerpt import standalone_quote
 
     opening = (
         "Good afternoon colleagues and friends. As you know, raising the quality of "
@@ -1090,3 +1089,26 @@ def test_a_sentence_longer_than_the_quote_is_cut_at_a_word_and_marked():
         assert PSAKI_TRANSITORY.find(body) >= 0  # the words as said, none cut in two
         after = PSAKI_TRANSITORY[PSAKI_TRANSITORY.find(body) + len(body)]
         assert not after.isalnum(), quote
+
+
+# The opening of Jen Psaki's answer on tax credits, press briefing of 8 February 2022
+# (bidenwhitehouse.archives.gov, a work of the US government).
+PSAKI_SURE = (
+    "Sure. Well, one of the steps we’re trying to take here, which is — which is "
+    "showcased by the fact that today the Vice President, Secretary Yellen, and Gene "
+    "Sperling are hosting a Day of Action with over 100 nonprofits and community-based "
+    "organizations to encourage all Americans to take advantage of critical tax "
+    "credits, including the expanded Child Tax Credit and Earned Income Tax Credit when "
+    "they file their taxes this year.\n\nPart of the reason we’re doing that is because "
+    "we know how effective it is."
+)
+
+
+def test_a_standalone_quote_is_never_a_word_of_assent_alone():
+    """A random quote or a deep link of an answer opening "Sure." and a long sentence
+    was "Sure." alone: the sentence comes too, cut at a word."""
+    quote = standalone_quote(PSAKI_SURE, 400)
+    assert quote.startswith("Sure. Well, one of the steps") and quote.endswith("…")
+    assert len(quote) <= 400
+    # an opening that says something stands alone as before
+    assert standalone_quote(PSAKI_SURE[6:], 400).startswith("Well, one of the steps")

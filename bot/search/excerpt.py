@@ -298,6 +298,9 @@ def standalone_quote(text: str, limit: int = 400) -> str:
     for sentence in sentences:
         candidate = f"{quote} {sentence}".strip()
         if len(candidate) > limit and quote:
+            if len(words(quote)) < EXCERPT_MIN_WORDS:
+                # "Sure." alone says nothing: the long sentence after it, cut at a word
+                return cut_at_word(candidate, limit)
             break
         quote = candidate
     return cut_at_word(quote or text, limit)
