@@ -13,7 +13,8 @@ answer, how often the quote holds the words the query was written about (the
 excerpt). Nonsense queries count as failures when anything is returned.
 
 Usage: python -m bench.search_quality [--corpus-db PATH] [--before REF]
-       [--before-corpus-db PATH] [--ablate SIGNAL|RULE ...] [--quotes N] [--json]
+       [--before-corpus-db PATH] [--ablate SIGNAL|RULE ...] [--try CHANGES ...]
+       [--quotes N] [--json]
 """
 
 from __future__ import annotations
@@ -344,6 +345,29 @@ def ablated(name: str) -> SearchConfig:
     sys.exit(f"--ablate {name}: no such signal or rule")
 
 
+def tried(spec: str) -> SearchConfig:
+    """The configuration with some values changed, ``weight.SIGNAL=0.5`` for a signal's
+    weight and ``FIELD=value`` for a ``SearchConfig`` field, comma-separated
+    (``--try weight.date=0.5,weight.other_date=-0.5``): a change measured beside the
+    code as it is, before it is made."""
+    config = SearchConfig()
+    for part in filter(None, (p.strip() for p in spec.split(","))):
+        name, _, text = part.partition("=")
+        try:
+            value = float(text)
+        except ValueError:
+            sys.exit(f"--try {part}: a value must be a number")
+        if name.startswith("weight.") and name[7:] in config.weights:
+            config = replace(config, weights={**config.weights, name[7:]: value})
+            continue
+        current = getattr(config, name, None) if name in SearchConfig.__dataclass_fields__ else None
+        if isinstance(current, bool | int | float):
+            config = replace(config, **{name: type(current)(value)})
+            continue
+        sys.exit(f"--try {part}: no such weight or number")
+    return config
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--corpus-db", type=Path, help="seeds + three corpora, reused or built")
@@ -356,12 +380,21 @@ def main() -> None:
         default=[],
         help="a signal to weigh 0, or a rule (a SearchConfig field) to turn off",
     )
+    parser.add_argument(
+        "--try",
+        dest="tries",
+        action="append",
+        default=[],
+        help="weight.SIGNAL=X or FIELD=X (comma-separated): a change to measure beside",
+    )
     parser.add_argument("--quotes", type=int, default=1000, help="misremembered quotes")
     parser.add_argument("--skip-mixed", action="store_true")
     parser.add_argument("--json", action="store_true", help="print JSON instead of tables")
     args = parser.parse_args()
     for name in args.ablate:
         ablated(name)  # an unknown name stops the run before any work
+    for spec in args.tries:
+        tried(spec)
 
     report: dict = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -377,6 +410,8 @@ def main() -> None:
             engines: dict[str, Engine] = {"quotebot": quotebot(path)}
             for signal in args.ablate:
                 engines[f"quotebot without {signal}"] = quotebot(path, ablated(signal))
+            for spec in args.tries:
+                engines[f"quotebot with {spec}"] = quotebot(path, tried(spec))
             engines["baseline: FTS5 bm25 OR"] = bm25(path)
             conns = {name: store.connect_readonly(path) for name in engines}
             if old_tree is not None:

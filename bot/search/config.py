@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 # date -0.5, hand-written 75.8% -> 74.7%, occasions 41.7% -> 40.0%, named people
 # 38.0% -> 40.5%, misremembered lines 96.0% -> 95.0% (300); other date -1 alone,
 # named people 38.0% -> 39.2%, the others' top-1 unchanged, empty replies to held-out
-# seed queries 3.8% -> 5.0% (bench/search_quality.py).
+# seed queries 3.8% -> 5.0% (bench/search_quality.py --try weight.date=0.5,...).
 # The subject's (in both models) are three times the person weights fitted before
 # the subject had a signal and a lookup round of its own, set by hand: over the
 # seeds mixed into the corpora, against those person weights, natural queries'
