@@ -503,10 +503,11 @@ def verify_command(db_path: Path | None, as_json: bool, text: tuple[str, ...]) -
     """
     from . import verify
 
-    claim = verify.asked_outright(" ".join(text))
-    if claim is None:  # "", "putin said"
+    searcher = _searcher(db_path)
+    claim = verify.to_check(searcher, " ".join(text))
+    if claim is None:  # "", "putin said", "putin:"
         raise click.UsageError('no line to check: quotebot verify "did putin say ..."')
-    verdict = verify.verify(_searcher(db_path), claim)
+    verdict = verify.verify(searcher, claim)
     if as_json:
         click.echo(json.dumps(verdict.to_json(), ensure_ascii=False, indent=2))
     else:

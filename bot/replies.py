@@ -376,12 +376,9 @@ class Replier:
         user asked outright whether it was said); how to ask when there is no line."""
         from . import verify
 
-        claim = verify.asked_outright(text)
-        if claim is None:
+        claim = verify.to_check(self.searcher, text)
+        if claim is None:  # "", "putin said", "/verify putin": no line to check
             return Reply(VERIFY_HOW)
-        named = claim.who is None and self.searcher.person_named(claim.line) is not None
-        if named and not self.searcher.topic_of(claim.line):
-            return Reply(VERIFY_HOW)  # "/verify putin": whom to check, but no line
         return self._verdict_reply(verify.verify(self.searcher, claim))
 
     def _verdict(self, text: str) -> Reply | None:

@@ -290,6 +290,18 @@ def asked_outright(text: str) -> Claim | None:
     return replace(claim or Claim(text, None, True), framed=True)
 
 
+def to_check(searcher: Searcher, text: str) -> Claim | None:
+    """What ``quotebot verify`` and ``/verify`` check in ``text`` (:func:`asked_outright`);
+    None also for a name alone ("putin", "putin:"): whom to check, but no line."""
+    claim = asked_outright(text)
+    if claim is None:
+        return None
+    named = claim.who is None and searcher.person_named(claim.line) is not None
+    if named and not searcher.topic_of(claim.line):
+        return None
+    return claim
+
+
 # -- aligning words ----------------------------------------------------------------
 @dataclass(frozen=True)
 class Token:

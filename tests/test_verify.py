@@ -477,7 +477,7 @@ def test_cli_json_shape(seeded_db: Path) -> None:
     assert out["diff"] == [] and out["coverage"]["answers"] > 0
 
 
-@pytest.mark.parametrize("line", ["", '""', "putin said", "did psaki say?"])
+@pytest.mark.parametrize("line", ["", '""', "putin said", "did psaki say?", "putin:", "putin"])
 def test_cli_with_no_line_to_check_says_how_to_ask(seeded_db: Path, line: str) -> None:
     result = CliRunner().invoke(main, ["verify", "--db", str(seeded_db), line])
     assert result.exit_code == 2
