@@ -187,7 +187,7 @@ class Follows:
             )
         lines = ["This chat follows:"]
         lines += [f"{n}. {f.describe()}" for n, f in enumerate(follows, 1)]
-        lines.append("/unfollow 1 (or /unfollow putin) ends one.")
+        lines.append("/unfollow 1 (or /unfollow putin) ends one, /unfollow all every one.")
         return "\n".join(lines)
 
     def follow(self, chat_id: int, request: Request) -> str:
@@ -205,11 +205,15 @@ class Follows:
         )
 
     def unfollow(self, chat_id: int, arg: str) -> str:
-        """End the follow numbered ``arg`` in the listing, or the one of that person
-        (and topic, if given); only after the admin check."""
+        """End the follow numbered ``arg`` in the listing, the one of that person (and
+        topic, if given), or every one ("all"); only after the admin check."""
         follows = self.list(chat_id)
         if not follows:
             return "This chat follows nobody."
+        if arg.strip().lower() in ("all", "everything", "everyone", "all of them"):
+            for follow in follows:
+                self.state.end_follow(chat_id, follow.id)
+            return f"No longer following anyone ({len(follows)} ended)."
         number = parse_id(arg.strip())
         if number is not None:
             if not 1 <= number <= len(follows):

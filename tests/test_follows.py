@@ -79,6 +79,11 @@ def test_follow_list_and_unfollow(service: Follows):
     for n in range(MAX_FOLLOWS_PER_CHAT):
         service.follow(7, Request(PUTIN, f"topic{n}"))
     assert "already follows 20" in service.follow(7, Request(PUTIN, "one more"))
+    # "all" ends every one (a new user's "/unfollow all" was asked "Which one?")
+    assert (
+        service.unfollow(7, "all") == f"No longer following anyone ({MAX_FOLLOWS_PER_CHAT} ended)."
+    )
+    assert service.unfollow(7, "all") == "This chat follows nobody."
 
 
 def test_the_migration_applies_to_a_state_file_made_before_it(tmp_path: Path):
