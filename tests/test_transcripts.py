@@ -145,6 +145,16 @@ def test_kremlin_html_label_in_bold_without_its_colon():
     assert not any("Megyn" in turn.text for turn in t.turns)
 
 
+def test_kremlin_html_pull_quotes_are_said_once():
+    """An older page sets lines of the speech apart in a blockquote ("”The changing
+    geopolitical situation requires ...“"): the full answer repeated them."""
+    t = parse(FIXTURES / "kremlin_html" / "17588.html")
+    assert len(t.turns) == 1  # one speech: "Good afternoon." and what follows
+    text = " ".join(turn.text for turn in t.turns)
+    assert text.count("The changing geopolitical situation requires") == 1
+    assert "”" not in text and "Our goal is to create modern" in text
+
+
 def test_kremlin_html_label_of_an_office_and_a_name():
     """A journalist introduced by office ("Editor-in-chief of the Kommersant newspaper
     Sergei Yakovlev", "newspaper" in lower case) speaks in turn: the question about

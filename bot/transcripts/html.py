@@ -13,6 +13,7 @@ import re
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 from selectolax.lexbor import LexborNode as Node
 
+from ..words import words
 from .limits import MAX_HTML_DEPTH, MAX_TITLE_CHARS, check_turns
 from .model import RawTurn, SourceInfo, Transcript, TranscriptError
 from .speakers import assemble, looks_like_titled_label
@@ -221,7 +222,10 @@ def parse_html(text: str, quoted_speakers: list[str] | None = None) -> Transcrip
         furniture.decompose()
     paragraphs = [(p, *_split_label(p)) for p in (body.css("p") if body is not None else [])]
     labels = {label for _, label, _ in paragraphs if label}
+    said = " ".join(" ".join(words(rest)) for p, _, rest in paragraphs if not _in_blockquote(p))
     for paragraph, label, rest in paragraphs:
+        if _in_blockquote(paragraph) and _pull_quote(rest, said):
+            continue  # a line of the speech set apart as a pull-quote: said once
         rest = clean(rest)
         if label is None and (plain := _PLAIN_LABEL.match(rest)) and plain["label"] in labels:
             # a label the page sets in bold elsewhere, here not (or half) in bold
@@ -242,6 +246,28 @@ def parse_html(text: str, quoted_speakers: list[str] | None = None) -> Transcrip
         elif speaking:
             turns[-1].paragraphs.append(rest)
     return assemble("kremlin-html", info, turns, quoted_speakers=quoted_speakers)
+
+
+# A pull-quote repeats the speech: this many of its first words, found as a run
+# in the page's other paragraphs, make it one (fewer may be an everyday phrase).
+_PULL_QUOTE_WORDS = 8
+
+
+def _in_blockquote(paragraph: Node) -> bool:
+    parent = paragraph.parent
+    while parent is not None:
+        if parent.tag == "blockquote":
+            return True
+        parent = parent.parent
+    return False
+
+
+def _pull_quote(text: str, said: str) -> bool:
+    """Whether a blockquote's paragraph repeats words the page's other paragraphs say
+    (older en.kremlin.ru pages set lines of a speech apart in quotation marks: "”Our
+    goal is to create modern, mobile and well-equipped Armed Forces ...“")."""
+    opening = words(text)[:_PULL_QUOTE_WORDS]
+    return len(opening) == _PULL_QUOTE_WORDS and f" {' '.join(opening)} " in f" {said} "
 
 
 def _is_heading(paragraph: Node) -> bool:
