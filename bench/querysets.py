@@ -27,6 +27,11 @@ Sets (all in ``bench/queries``, written before they were measured):
   and a topic, framed, questions, lines in their own words, keywords, one word; 46 of
   94 name the speaker by surname), answers from 80 files of the three corpora, written by
   someone who had seen the corpora only, committed before it was first measured;
+- ``named_dev.tsv``: queries over the corpora that each name the speaker whose words
+  are wanted, 37 people from 79 files (a person and a topic, framed, questions, their
+  own words, an occasion or a date, a misspelled name, a role: "the german chancellor
+  on ..."), written by someone who had seen the corpora only and committed before it
+  was first measured; a dev set: its failures were looked into;
 - ``nonsense.txt``, ``nonsense_natural.tsv``: queries nothing answers;
 - ``misspelled_names.tsv``: queries naming a person of the corpora misspelled or by
   first name ("jen saki on student loans"), labelled by the person meant;
