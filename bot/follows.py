@@ -163,8 +163,13 @@ class Follows:
         tokens = words(text)
         if not tokens:
             raise FollowError(f"Whom should I follow? e.g. {EXAMPLE}, or /follow putin")
-        # a follow asks for their words: a first name names them too ("karine")
+        # a follow asks for their words: a first name names them too ("karine"), and a
+        # name misspelled as search reads it ("putn")
+        lexicon = self.searcher.lexicon
+        respelled = self.searcher.people.respelled(tokens, lexicon.established, lexicon.nearest)
         mentions = self.searcher.people.mentions(tokens, framed=True)
+        if not mentions or mentions[0][0] != 0:
+            tokens, mentions = respelled, self.searcher.people.mentions(respelled, framed=True)
         if not mentions or mentions[0][0] != 0:
             raise FollowError(
                 f"I know nobody by that name in the corpus. Start with the person, e.g. {EXAMPLE}"

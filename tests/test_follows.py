@@ -57,6 +57,8 @@ def test_parse_requests(service: Follows):
     assert service.parse("putin") == Request(PUTIN, "")
     # a first name, as search takes it when asked for someone's words ("karine on ...")
     assert service.parse("vladimir nato") == Request(PUTIN, "nato")
+    # ... and a name misspelled, as search reads it ("/follow putn nato" knew nobody)
+    assert service.parse("putn nato") == Request(PUTIN, "nato")
     for text, message in [("", "Whom"), ("nato putin", "nobody by that name"), ("zzz", "nobody")]:
         with pytest.raises(FollowError, match=message):
             service.parse(text)
