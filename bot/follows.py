@@ -192,7 +192,8 @@ class Follows:
             )
         lines = ["This chat follows:"]
         lines += [f"{n}. {f.describe()}" for n, f in enumerate(follows, 1)]
-        lines.append("/unfollow 1 (or /unfollow putin) ends one, /unfollow all every one.")
+        surname = follows[0].person.split()[-1].lower()
+        lines.append(f"/unfollow 1 (or /unfollow {surname}) ends one, /unfollow all every one.")
         return "\n".join(lines)
 
     def follow(self, chat_id: int, request: Request) -> str:

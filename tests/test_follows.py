@@ -73,6 +73,9 @@ def test_follow_list_and_unfollow(service: Follows):
     listing = service.listing(5)
     assert "1. Vladimir Putin on nato" in listing and "3. Vladimir Putin (anything)" in listing
     assert service.listing(6).startswith("This chat follows nobody")  # chats are apart
+    assert "(or /unfollow putin)" in listing
+    service.follow(8, Request("Jen Psaki", "covid tests"))  # the hint names who is followed
+    assert "(or /unfollow psaki)" in service.listing(8)
     assert "no follow 9" in service.unfollow(5, "9")
     assert service.unfollow(5, "2") == "No longer following Vladimir Putin on arctic."
     assert service.unfollow(5, "putin nato") == "No longer following Vladimir Putin on nato."
