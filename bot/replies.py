@@ -57,6 +57,16 @@ _ID = re.compile(r"[0-9]{1,19}")
 _LINK_QUERY = re.compile(r"q([0-9]{1,19})(?:_([0-9]{1,9}))?")
 
 
+def parse_quote_key(text: str) -> tuple[int, int] | None:
+    """(answer id, where the passage begins) of a quote's key (``q123``, ``q123_456``:
+    :func:`bot.render.quote_key`); None for anything else, hostile like any client data."""
+    linked = _LINK_QUERY.fullmatch(text.strip())
+    answer_id = parse_id(linked[1]) if linked else None
+    if answer_id is None:
+        return None
+    return answer_id, parse_id(linked[2] or "0") or 0
+
+
 def parse_id(text: str) -> int | None:
     """A row id or offset from user-supplied text, or None: text from chats is hostile,
     so nothing but plain digits in SQLite's range becomes a number."""
@@ -428,13 +438,12 @@ class Replier:
     def _share_buttons(self, hit: Hit, card: bool) -> list[Button]:
         """Cite (a ready citation to copy), Share (this quote, into a chat the user
         picks) and, unless this is the card, Card: one row under every quote."""
+        at = passage_at(hit)  # of the passage shown, as the full answer starts there
         buttons = [
             Button("Cite", copy_text=citation(hit, self.link(hit))),
-            Button("Share", share_query=quote_key(hit.id, passage_at(hit)), same_row=True),
+            Button("Share", share_query=quote_key(hit.id, at), same_row=True),
         ]
         if card:
-            # of the passage shown, as the full answer starts there
-            at = passage_at(hit)
             buttons.append(
                 Button("Card", f"c:{hit.id}:{at}" if at else f"c:{hit.id}", same_row=True)
             )
@@ -505,10 +514,8 @@ class Replier:
             drawn = [self.searcher.random() for _ in range(INLINE_PAGE)]
             picks = {h.id: h for h in drawn if h}
             return InlinePage([self._inline_result(h) for h in picks.values()], random=True)
-        linked = _LINK_QUERY.fullmatch(text.strip())
-        answer_id = parse_id(linked[1]) if linked else None
-        at = (parse_id(linked[2] or "0") or 0) if linked else 0
-        hit = self.searcher.get(answer_id, at) if answer_id is not None else None
+        key = parse_quote_key(text)
+        hit = self.searcher.get(*key) if key is not None else None
         if hit is not None:  # Share pressed under this quote: it, then its citation
             cite = citation(hit, self.link(hit))
             return InlinePage(
@@ -565,11 +572,8 @@ class Replier:
     def start(self, payload: str = "") -> Reply:
         """The greeting, or the quote a deep link (``q<id>``, ``q<id>_<at>``) points at."""
         if payload.startswith("q") and len(payload) > 1:
-            linked = _LINK_QUERY.fullmatch(payload)
-            answer_id = parse_id(linked[1]) if linked else None
-            if answer_id is None:
-                return Reply(BROKEN_LINK)
-            return self.quote(answer_id, parse_id(linked[2] or "0") or 0)
+            key = parse_quote_key(payload)
+            return self.quote(*key) if key is not None else Reply(BROKEN_LINK)
         return Reply(
             f"Hello! I am <b>{escape(self.bot_name)}</b>. I find what people actually said in "
             "interviews and press conferences.\n\nSend me a phrase you half remember, a "
