@@ -165,11 +165,11 @@ class Follows:
             raise FollowError(f"Whom should I follow? e.g. {EXAMPLE}, or /follow putin")
         # a follow asks for their words: a first name names them too ("karine"), and a
         # name misspelled as search reads it ("putn")
-        lexicon = self.searcher.lexicon
-        respelled = self.searcher.people.respelled(tokens, lexicon.established, lexicon.nearest)
-        mentions = self.searcher.people.mentions(tokens, framed=True)
+        people, lexicon = self.searcher.people, self.searcher.lexicon
+        mentions = people.mentions(tokens, framed=True)
         if not mentions or mentions[0][0] != 0:
-            tokens, mentions = respelled, self.searcher.people.mentions(respelled, framed=True)
+            tokens = people.respelled(tokens, lexicon.established, lexicon.nearest)
+            mentions = people.mentions(tokens, framed=True)
         if not mentions or mentions[0][0] != 0:
             raise FollowError(
                 f"I know nobody by that name in the corpus. Start with the person, e.g. {EXAMPLE}"
@@ -217,9 +217,7 @@ class Follows:
         if not follows:
             return "This chat follows nobody."
         if arg.strip().lower() in ("all", "everything", "everyone", "all of them"):
-            for follow in follows:
-                self.state.end_follow(chat_id, follow.id)
-            return f"No longer following anyone ({len(follows)} ended)."
+            return f"No longer following anyone ({self.state.end_follows(chat_id)} ended)."
         number = parse_id(arg.strip())
         if number is not None:
             if not 1 <= number <= len(follows):
