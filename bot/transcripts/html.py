@@ -193,9 +193,9 @@ def _split_label(paragraph: Node) -> tuple[str | None, str]:
     return label, full[prefix_len:]
 
 
-def _bold_opening(paragraph: Node, labels: set[str]) -> tuple[str, int] | None:
-    """(label, where the speech after it begins) when the paragraph opens with bold
-    text that is one of the page's ``labels`` and goes on in plain text; else None."""
+def _bold_opening(paragraph: Node, labels: set[str]) -> tuple[str, str] | None:
+    """(label, the speech after it) when the paragraph opens with bold text that is
+    one of the page's ``labels`` and goes on in plain text; else None."""
     bold, prefix_len = [], 0
     for child in paragraph.iter(include_text=True):
         piece = child.text(deep=True)
@@ -205,9 +205,10 @@ def _bold_opening(paragraph: Node, labels: set[str]) -> tuple[str, int] | None:
             break
         prefix_len += len(piece)
     label = " ".join("".join(bold).split())
-    if label not in labels or not paragraph.text(deep=True)[prefix_len:].strip():
+    speech = paragraph.text(deep=True)[prefix_len:]
+    if label not in labels or not speech.strip():
         return None
-    return label, prefix_len
+    return label, speech
 
 
 def parse_html(text: str, quoted_speakers: list[str] | None = None) -> Transcript:
@@ -220,11 +221,14 @@ def parse_html(text: str, quoted_speakers: list[str] | None = None) -> Transcrip
     speaking = False
     for furniture in body.css(_FURNITURE) if body is not None else []:
         furniture.decompose()
-    paragraphs = [(p, *_split_label(p)) for p in (body.css("p") if body is not None else [])]
-    labels = {label for _, label, _ in paragraphs if label}
-    said = " ".join(" ".join(words(rest)) for p, _, rest in paragraphs if not _in_blockquote(p))
-    for paragraph, label, rest in paragraphs:
-        if _in_blockquote(paragraph) and _pull_quote(rest, said):
+    paragraphs = [
+        (p, *_split_label(p), _in_blockquote(p))
+        for p in (body.css("p") if body is not None else [])
+    ]
+    labels = {label for _, label, _, _ in paragraphs if label}
+    said = " ".join(" ".join(words(rest)) for _, _, rest, quoted in paragraphs if not quoted)
+    for paragraph, label, rest, quoted in paragraphs:
+        if quoted and _pull_quote(rest, said):
             continue  # a line of the speech set apart as a pull-quote: said once
         rest = clean(rest)
         if label is None and (plain := _PLAIN_LABEL.match(rest)) and plain["label"] in labels:
@@ -232,7 +236,7 @@ def parse_html(text: str, quoted_speakers: list[str] | None = None) -> Transcrip
             label, rest = plain["label"], plain["rest"]
         elif label is None and (opening := _bold_opening(paragraph, labels)):
             # ... or in bold with its colon left out ("<b>Megyn Kelly </b>With this?")
-            label, rest = opening[0], clean(paragraph.text(deep=True)[opening[1] :])
+            label, rest = opening[0], clean(opening[1])
         if label:
             turns.append(RawTurn(label, [rest] if rest else []))
             check_turns(len(turns))
