@@ -108,13 +108,13 @@ def _as_asked_stems(
     family = bool(families) and not families.keys().isdisjoint(present)
     if not compounds or compounds.keys().isdisjoint(present):
         return tuple(map(families.get, stems, stems)) if family else None
-    out: list[str] = []
-    for s in stems:
-        if s in compounds:
-            out.extend(compounds[s])
-        else:
-            out.append(families.get(s, s))
-    return tuple(out)
+    return tuple(one for s in stems for one in _read_as(asked, s))
+
+
+def _read_as(asked: Asked, stem_: str) -> tuple[str, ...]:
+    """The query stems an answer's or a question's stem is read as: the two a compound
+    stands for, a family word's query stem, or itself."""
+    return asked.compounds.get(stem_) or (asked.families.get(stem_, stem_),)
 
 
 def weights_with_families(asked: Asked) -> dict[str, float]:
@@ -138,7 +138,7 @@ def stems_as_asked(asked: Asked, stems: Counter[str]) -> Counter[str]:
         return stems
     out: Counter[str] = Counter()
     for s, n in stems.items():
-        for one in compounds.get(s) or (families.get(s, s),):
+        for one in _read_as(asked, s):
             out[one] += n
     return out
 
