@@ -368,6 +368,19 @@ def tried(spec: str) -> SearchConfig:
     return config
 
 
+# The query sets over the corpora: (the name reports give them, their file).
+CORPORA_SETS = (
+    ("natural, corpora", "natural_corpora.tsv"),
+    ("held-out natural, corpora", "held_out_corpora.tsv"),
+    ("occasions named, corpora", "occasions.tsv"),
+    ("the other spelling, corpora", "spelling.tsv"),
+    ("ways of asking, corpora", "framings.tsv"),
+    ("named people, corpora", "named_dev.tsv"),
+    ("held-out users, corpora", "held_out_users.tsv"),
+    ("held-out archive, corpora", "held_out_archive.tsv"),
+)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--corpus-db", type=Path, help="seeds + three corpora, reused or built")
@@ -450,19 +463,6 @@ def main() -> None:
                 print_table(setting, results)
     if args.json:
         print(json.dumps(report, indent=2))
-
-
-# The query sets over the corpora: (the name reports give them, their file).
-CORPORA_SETS = (
-    ("natural, corpora", "natural_corpora.tsv"),
-    ("held-out natural, corpora", "held_out_corpora.tsv"),
-    ("occasions named, corpora", "occasions.tsv"),
-    ("the other spelling, corpora", "spelling.tsv"),
-    ("ways of asking, corpora", "framings.tsv"),
-    ("named people, corpora", "named_dev.tsv"),
-    ("held-out users, corpora", "held_out_users.tsv"),
-    ("held-out archive, corpora", "held_out_archive.tsv"),
-)
 
 
 def corpus_paths_for_build() -> list[Path]:
